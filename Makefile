@@ -1,0 +1,49 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+# Both rest on `make install`; all three are idempotent.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck imports unit bench clean
+
+install: $(STAMP)
+	@$(BIN)/python -m compileall -q src
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dagwright needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# Runs the spec's first op-based job (`do_stuff`) and prints its result.
+run: install
+	$(BIN)/python examples/spec_first_job.py
+
+# The whole suite: lint, format, types, layer contracts, tests.
+test: install lint typecheck imports unit
+
+lint:
+	$(BIN)/ruff check src tests bench docs examples
+	$(BIN)/ruff format --check src tests bench docs examples
+
+typecheck:
+	$(BIN)/mypy
+
+imports:
+	$(BIN)/lint-imports --no-cache
+
+unit:
+	$(BIN)/python -m pytest -q
+
+# Side-by-side benchmarks against Dagster (installs Dagster into its own venv).
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/.dagster-venv
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,130 @@
+"""dagwright: a data orchestrator for Python.
+
+Declare ops, graphs and jobs; dagwright checks the wiring when they are
+defined and runs them fast. Public names are imported on first use, so
+``import dagwright`` costs almost nothing.
+"""
+
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
+
+__version__ = "0.1.0"
+
+_DEFINITIONS = "dagwright.definitions"
+_EXECUTION = "dagwright.execution"
+
+_EXPORTS = {
+    # definitions
+    "op": f"{_DEFINITIONS}.op",
+    "OpDefinition": f"{_DEFINITIONS}.op",
+    "graph": f"{_DEFINITIONS}.graph",
+    "GraphDefinition": f"{_DEFINITIONS}.graph",
+    "job": f"{_DEFINITIONS}.job",
+    "JobDefinition": f"{_DEFINITIONS}.job",
+    "In": f"{_DEFINITIONS}.inputs",
+    "GraphIn": f"{_DEFINITIONS}.inputs",
+    "InputMapping": f"{_DEFINITIONS}.inputs",
+    "Out": f"{_DEFINITIONS}.outputs",
+    "DynamicOut": f"{_DEFINITIONS}.outputs",
+    "GraphOut": f"{_DEFINITIONS}.outputs",
+    "OutputMapping": f"{_DEFINITIONS}.outputs",
+    "Output": f"{_DEFINITIONS}.events",
+    "DynamicOutput": f"{_DEFINITIONS}.events",
+    "DependencyDefinition": f"{_DEFINITIONS}.dependency",
+    "MultiDependencyDefinition": f"{_DEFINITIONS}.dependency",
+    "DynamicCollectDependencyDefinition": f"{_DEFINITIONS}.dependency",
+    "MappedInputPlaceholder": f"{_DEFINITIONS}.dependency",
+    "NodeInvocation": f"{_DEFINITIONS}.dependency",
+    "DataType": f"{_DEFINITIONS}.types",
+    "TypeCheck": f"{_DEFINITIONS}.types",
+    "Nothing": f"{_DEFINITIONS}.types",
+    "RetryPolicy": f"{_DEFINITIONS}.retry",
+    "Backoff": f"{_DEFINITIONS}.retry",
+    "Jitter": f"{_DEFINITIONS}.retry",
+    "HookDefinition": f"{_DEFINITIONS}.hooks",
+    "success_hook": f"{_DEFINITIONS}.hooks",
+    "failure_hook": f"{_DEFINITIONS}.hooks",
+    "ResourceDefinition": f"{_DEFINITIONS}.resources",
+    "resource": f"{_DEFINITIONS}.resources",
+    "LoggerDefinition": f"{_DEFINITIONS}.logger",
+    "logger": f"{_DEFINITIONS}.logger",
+    "ExecutorDefinition": f"{_DEFINITIONS}.executor",
+    "in_process_executor": f"{_DEFINITIONS}.executor",
+    "PartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "StaticPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    # config
+    "ConfigMapping": "dagwright.config.mapping",
+    "config_mapping": "dagwright.config.mapping",
+    # execution
+    "OpExecutionContext": f"{_EXECUTION}.context",
+    "build_op_context": f"{_EXECUTION}.context",
+    "HookContext": f"{_EXECUTION}.hooks",
+    "build_hook_context": f"{_EXECUTION}.hooks",
+    "InitResourceContext": f"{_EXECUTION}.resources",
+    "ExecuteInProcessResult": f"{_EXECUTION}.result",
+    # records and storage
+    "Instance": "dagwright.storage.instance",
+    "Run": "dagwright.records.runs",
+    "RunStatus": "dagwright.records.runs",
+    "Event": "dagwright.records.events",
+    "EventType": "dagwright.records.events",
+    "EventLogEntry": "dagwright.records.events",
+    "ErrorInfo": "dagwright.records.error_info",
+    # errors
+    "DagwrightError": "dagwright.errors",
+    "InvalidDefinitionError": "dagwright.errors",
+    "InvalidInvocationError": "dagwright.errors",
+    "InvalidSubsetError": "dagwright.errors",
+    "InvariantViolationError": "dagwright.errors",
+    "RunConfigError": "dagwright.errors",
+    "TypeCheckError": "dagwright.errors",
+    "StepExecutionError": "dagwright.errors",
+    "UserCodeError": "dagwright.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from .config.mapping import ConfigMapping, config_mapping
+    from .definitions.dependency import (
+        DependencyDefinition,
+        DynamicCollectDependencyDefinition,
+        MappedInputPlaceholder,
+        MultiDependencyDefinition,
+        NodeInvocation,
+    )
+    from .definitions.events import DynamicOutput, Output
+    from .definitions.executor import ExecutorDefinition, in_process_executor
+    from .definitions.graph import GraphDefinition, graph
+    from .definitions.hooks import HookDefinition, failure_hook, success_hook
+    from .definitions.inputs import GraphIn, In, InputMapping
+    from .definitions.job import JobDefinition, job
+    from .definitions.logger import LoggerDefinition, logger
+    from .definitions.op import OpDefinition, op
+    from .definitions.outputs import DynamicOut, GraphOut, Out, OutputMapping
+    from .definitions.partitions import PartitionsDefinition, StaticPartitionsDefinition
+    from .definitions.resources import ResourceDefinition, resource
+    from .definitions.retry import Backoff, Jitter, RetryPolicy
+    from .definitions.types import DataType, Nothing, TypeCheck
+    from .errors import (
+        DagwrightError,
+        InvalidDefinitionError,
+        InvalidInvocationError,
+        InvalidSubsetError,
+        InvariantViolationError,
+        RunConfigError,
+        StepExecutionError,
+        TypeCheckError,
+        UserCodeError,
+    )
+    from .execution.context import OpExecutionContext, build_op_context
+    from .execution.hooks import HookContext, build_hook_context
+    from .execution.resources import InitResourceContext
+    from .execution.result import ExecuteInProcessResult
+    from .records.error_info import ErrorInfo
+    from .records.events import Event, EventLogEntry, EventType
+    from .records.runs import Run, RunStatus
+    from .storage.instance import Instance

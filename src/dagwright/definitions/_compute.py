@@ -1,0 +1,152 @@
+"""Reading a compute function's signature, and calling it with a context and inputs.
+
+An op's function may take ``context`` first, then one parameter per input
+(annotations give types, defaults give default values). The legacy core
+form ``fn(context, inputs)`` used by ``OpDefinition(compute_fn=...)`` is
+also supported. :class:`ComputeFunction` records which form it is, so the
+hot path only does a positional call.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import InvalidDefinitionError
+from ._context import ExecutionContextBase
+from ._util import NO_VALUE
+
+__all__ = ["ComputeFunction", "Param", "signature_params", "return_annotation"]
+
+_CONTEXT_NAMES = frozenset({"context", "_context", "context_", "_"})
+_CONTEXT_CLASS_NAMES = frozenset({"OpExecutionContext", "AssetExecutionContext"})
+
+
+class Param:
+    """A parameter of a user function: name, annotation (or NO_VALUE), default (or NO_VALUE)."""
+
+    __slots__ = ("annotation", "default", "kind", "name")
+
+    def __init__(self, name: str, annotation: Any, default: Any, kind: Any) -> None:
+        self.name = name
+        self.annotation = annotation
+        self.default = default
+        self.kind = kind
+
+
+def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    """Resolved annotations of ``fn``; unresolvable string annotations are left as strings."""
+    raw = getattr(fn, "__annotations__", {}) or {}
+    if not any(isinstance(v, str) for v in raw.values()):
+        return dict(raw)
+    try:
+        return typing.get_type_hints(fn, include_extras=True)
+    except Exception:
+        resolved: dict[str, Any] = {}
+        namespace = getattr(fn, "__globals__", {})
+        for key, value in raw.items():
+            if isinstance(value, str):
+                try:
+                    value = eval(value, namespace)
+                except Exception:
+                    pass
+            resolved[key] = value
+        return resolved
+
+
+def signature_params(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]]:
+    """The parameters of ``fn`` with resolved annotations, and all its resolved hints."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError) as error:
+        raise InvalidDefinitionError(
+            f"cannot read the signature of {fn!r}: {error}",
+            fix="decorate a plain Python function.",
+        ) from None
+    hints = _hints(fn)
+    params = [
+        Param(
+            p.name,
+            hints.get(p.name, NO_VALUE),
+            NO_VALUE if p.default is inspect.Parameter.empty else p.default,
+            p.kind,
+        )
+        for p in sig.parameters.values()
+    ]
+    return params, hints
+
+
+def return_annotation(hints: Mapping[str, Any]) -> Any:
+    """The return annotation from resolved hints, or NO_VALUE."""
+    return hints.get("return", NO_VALUE)
+
+
+def is_context_param(param: Param) -> bool:
+    """Whether ``param`` (the first one) receives the execution context."""
+    if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+        return False
+    annotation = param.annotation
+    if isinstance(annotation, type):
+        if issubclass(annotation, ExecutionContextBase):
+            return True
+        if any(k.__name__ in _CONTEXT_CLASS_NAMES for k in annotation.__mro__):
+            return True
+    elif isinstance(annotation, str) and annotation.rsplit(".", 1)[-1] in _CONTEXT_CLASS_NAMES:
+        return True
+    return param.name in _CONTEXT_NAMES
+
+
+class ComputeFunction:
+    """A user compute function and how to call it: ``call(context, inputs)``."""
+
+    __slots__ = (
+        "fn",
+        "input_params",
+        "is_async",
+        "is_async_generator",
+        "is_generator",
+        "legacy",
+        "var_kwargs",
+        "wants_context",
+    )
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        wants_context: bool,
+        input_params: tuple[str, ...],
+        var_kwargs: bool = False,
+        legacy: bool = False,
+    ) -> None:
+        self.fn = fn
+        self.wants_context = wants_context
+        self.input_params = input_params
+        self.var_kwargs = var_kwargs
+        self.legacy = legacy
+        self.is_generator = inspect.isgeneratorfunction(fn)
+        self.is_async = inspect.iscoroutinefunction(fn)
+        self.is_async_generator = inspect.isasyncgenfunction(fn)
+
+    @property
+    def name(self) -> str:
+        return getattr(self.fn, "__qualname__", repr(self.fn))
+
+    def call(self, context: Any, inputs: Mapping[str, Any]) -> Any:
+        """Call the function; ``inputs`` holds a value for every non-Nothing input."""
+        if self.legacy:
+            return self.fn(context, dict(inputs))
+        if self.var_kwargs:
+            if self.wants_context:
+                return self.fn(context, **inputs)
+            return self.fn(**inputs)
+        args = [inputs[name] for name in self.input_params if name in inputs]
+        if len(args) != len(self.input_params):
+            # An input with a Python default but no value: let Python fill it in.
+            kwargs = {name: inputs[name] for name in self.input_params if name in inputs}
+            return self.fn(context, **kwargs) if self.wants_context else self.fn(**kwargs)
+        if self.wants_context:
+            return self.fn(context, *args)
+        return self.fn(*args)

@@ -1,0 +1,70 @@
+"""Small helpers shared by the definition modules: the unset sentinel, names, tags."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final, final
+
+from ..errors import InvalidDefinitionError, InvalidNameError
+
+__all__ = ["NoValue", "NO_VALUE", "check_name", "frozen_dict", "check_tags"]
+
+
+@final
+class NoValue:
+    """The type of :data:`NO_VALUE`, the marker for "not given" where ``None`` is a value."""
+
+    _instance: NoValue | None = None
+
+    def __new__(cls) -> NoValue:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "NO_VALUE"
+
+
+NO_VALUE: Final = NoValue()
+
+_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def check_name(name: object, kind: str, where: str | None = None) -> str:
+    """Return ``name`` if it is a valid node/input/output name, else raise InvalidNameError."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise InvalidNameError(kind=kind, name=name, where=where)
+    return name
+
+
+def frozen_dict(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy of ``value`` (empty when None)."""
+    return MappingProxyType(dict(value) if value else {})
+
+
+def check_tags(tags: Mapping[str, Any] | None, where: str) -> Mapping[str, Any]:
+    """Validate definition tags (string keys) and return a read-only copy."""
+    if tags is None:
+        return MappingProxyType({})
+    if not isinstance(tags, Mapping):
+        raise InvalidDefinitionError(
+            f"tags must be a dict of str to str, got {type(tags).__name__}.",
+            where=where,
+            fix="pass tags={'key': 'value'}.",
+        )
+    for key in tags:
+        if not isinstance(key, str) or not key:
+            raise InvalidDefinitionError(
+                f"tag key {key!r} is not a non-empty string.",
+                where=where,
+                fix="use string tag keys, e.g. tags={'team': 'data'}.",
+            )
+    return MappingProxyType(dict(tags))

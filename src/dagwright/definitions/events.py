@@ -1,0 +1,46 @@
+"""What an op's compute function can return or yield: ``Output`` and ``DynamicOutput``.
+
+Both are small immutable records (msgspec structs): one is made for every
+output of every step, so they must be cheap to build.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from ._util import check_name
+from .outputs import DEFAULT_OUTPUT
+
+__all__ = ["Output", "DynamicOutput", "OUTPUT_TYPES"]
+
+T = TypeVar("T")
+
+
+class Output(msgspec.Struct, Generic[T], frozen=True):
+    """A value for one named output of an op, with optional metadata about it."""
+
+    value: T
+    output_name: str = DEFAULT_OUTPUT
+    metadata: dict[str, Any] | None = None
+
+    @property
+    def mapping_key(self) -> str | None:
+        return None
+
+
+class DynamicOutput(msgspec.Struct, Generic[T], frozen=True):
+    """One of many values of a ``DynamicOut`` output; ``mapping_key`` names it (unique per output)."""
+
+    value: T
+    mapping_key: str
+    output_name: str = DEFAULT_OUTPUT
+    metadata: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        check_name(self.mapping_key, "mapping key", "DynamicOutput")
+
+
+OUTPUT_TYPES = (Output, DynamicOutput)
+"""What a compute function may produce for an output."""

@@ -1,0 +1,431 @@
+"""Jobs: a graph bound to resources, config, hooks, tags and an executor: what runs.
+
+``@job`` records a body like ``@graph`` and binds it at once;
+``GraphDefinition.to_job(...)`` binds an existing graph, so one graph can
+become several environment-specific jobs. A job is checked as a whole when
+it is built: every input has a source, every required resource is given,
+dynamic outputs are used correctly.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, overload
+
+from ..config.mapping import ConfigMapping
+from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
+from ._flatten import FlatGraph, check_inputs_have_sources, flatten
+from ._util import check_name, check_tags, frozen_dict
+from .executor import ExecutorDefinition
+from .graph import GraphDefinition, compose
+from .hooks import HookDefinition, check_hooks
+from .logger import LoggerDefinition
+from .partitions import PartitionsDefinition
+from .resources import ResourceDefinition, resource_defs_from
+from .retry import RetryPolicy
+from .selection import parse_op_selection, select_paths, subset_graph
+
+if TYPE_CHECKING:
+    from ..execution.result import ExecuteInProcessResult
+
+__all__ = ["JobDefinition", "job"]
+
+
+def _run_tag_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    import json
+
+    try:
+        return json.dumps(value, sort_keys=True)
+    except TypeError:
+        return str(value)
+
+
+class JobDefinition:
+    """A graph made runnable: resources, config, hooks, tags, executor and loggers bound to it."""
+
+    def __init__(
+        self,
+        *,
+        graph_def: GraphDefinition,
+        name: str | None = None,
+        description: str | None = None,
+        resource_defs: Mapping[str, Any] | None = None,
+        config: Any = None,
+        tags: Mapping[str, Any] | None = None,
+        run_tags: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        logger_defs: Mapping[str, LoggerDefinition] | None = None,
+        executor_def: ExecutorDefinition | None = None,
+        hooks: Any = None,
+        op_retry_policy: RetryPolicy | None = None,
+        partitions_def: PartitionsDefinition | None = None,
+        input_values: Mapping[str, Any] | None = None,
+        _op_selection: Sequence[str] | None = None,
+    ) -> None:
+        if not isinstance(graph_def, GraphDefinition):
+            raise InvalidDefinitionError(
+                f"a job needs a GraphDefinition, got {type(graph_def).__name__}.",
+                fix="build the job with @job or graph.to_job().",
+            )
+        self._name = check_name(name or graph_def.name, "job")
+        where = f"job '{self._name}'"
+        self._graph = graph_def
+        self._description = description if description is not None else graph_def.description
+        self._tags = MappingProxyType(
+            {k: _run_tag_value(v) for k, v in check_tags(tags, where).items()}
+        )
+        self._run_tags = MappingProxyType(
+            {k: _run_tag_value(v) for k, v in check_tags(run_tags, where).items()}
+        )
+        self._metadata = frozen_dict(metadata)
+        self._resource_defs = MappingProxyType(resource_defs_from(resource_defs, where))
+        self._config = _check_config(config, where)
+        self._logger_defs = MappingProxyType(_check_logger_defs(logger_defs, where))
+        self._executor_def = _check_instance(
+            executor_def, ExecutorDefinition, "executor_def", where
+        )
+        self._hook_defs = check_hooks(hooks, where)
+        self._op_retry_policy = _check_instance(
+            op_retry_policy, RetryPolicy, "op_retry_policy", where
+        )
+        self._partitions_def = _check_instance(
+            partitions_def, PartitionsDefinition, "partitions_def", where
+        )
+        self._input_values = frozen_dict(input_values)
+        self._op_selection = list(_op_selection) if _op_selection else None
+        self._check_input_values(where)
+        self._flat = flatten(graph_def, self._name)
+        check_inputs_have_sources(self._name, self._flat, self._input_values)
+        self._check_resources(where)
+
+    # -- what it is ------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def description(self) -> str | None:
+        return self._description
+
+    @property
+    def graph(self) -> GraphDefinition:
+        return self._graph
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """Tags of the job, copied onto each of its runs (values are strings)."""
+        return self._tags
+
+    @property
+    def run_tags(self) -> Mapping[str, str]:
+        return {**self._tags, **self._run_tags}
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        return self._metadata
+
+    @property
+    def resource_defs(self) -> Mapping[str, ResourceDefinition]:
+        return self._resource_defs
+
+    @property
+    def config(self) -> Any:
+        """The job-level config: a default run config dict, a ConfigMapping, or None."""
+        return self._config
+
+    @property
+    def logger_defs(self) -> Mapping[str, LoggerDefinition]:
+        return self._logger_defs
+
+    @property
+    def loggers(self) -> Mapping[str, LoggerDefinition]:
+        return self._logger_defs
+
+    @property
+    def executor_def(self) -> ExecutorDefinition | None:
+        return self._executor_def
+
+    @property
+    def hook_defs(self) -> frozenset[HookDefinition]:
+        return self._hook_defs
+
+    @property
+    def op_retry_policy(self) -> RetryPolicy | None:
+        return self._op_retry_policy
+
+    @property
+    def partitions_def(self) -> PartitionsDefinition | None:
+        return self._partitions_def
+
+    @property
+    def input_values(self) -> Mapping[str, Any]:
+        return self._input_values
+
+    @property
+    def op_selection(self) -> list[str] | None:
+        """The op selection this job was cut with, or None for the whole job."""
+        return self._op_selection
+
+    @property
+    def flat_graph(self) -> FlatGraph:
+        """Every op of the job with its full handle, resolved inputs and dependency level."""
+        return self._flat
+
+    @property
+    def required_resource_keys(self) -> frozenset[str]:
+        keys: set[str] = set()
+        for flat in self._flat.ops.values():
+            keys |= flat.op_def.required_resource_keys
+            for hook in flat.hook_defs | self._hook_defs:
+                keys |= hook.required_resource_keys
+        return frozenset(keys)
+
+    def has_node_named(self, name: str) -> bool:
+        try:
+            self._graph.node_named(name)
+        except KeyError:
+            return False
+        return True
+
+    # -- using it --------------------------------------------------------
+
+    def get_subset(self, *, op_selection: Sequence[str] | str | None = None) -> JobDefinition:
+        """This job cut down to the selected ops (``"op"``, ``"*op"``, ``"op+"``, ``"g.op"``)."""
+        if not op_selection:
+            return self
+        clauses = parse_op_selection(op_selection)
+        if not clauses:
+            return self
+        paths = select_paths(self._graph, clauses, self._name)
+        subset = subset_graph(self._graph, paths)
+        return JobDefinition(
+            graph_def=subset,
+            name=self._name,
+            description=self._description,
+            resource_defs=self._resource_defs,
+            config=self._config,
+            tags=self._tags,
+            run_tags=self._run_tags,
+            metadata=self._metadata,
+            logger_defs=self._logger_defs,
+            executor_def=self._executor_def,
+            hooks=self._hook_defs,
+            op_retry_policy=self._op_retry_policy,
+            partitions_def=self._partitions_def,
+            input_values={k: v for k, v in self._input_values.items() if k in subset.input_dict},
+            _op_selection=clauses,
+        )
+
+    def with_resources(self, resource_defs: Mapping[str, Any]) -> JobDefinition:
+        """This job with some resources added or replaced (used by ``execute_in_process(resources=)``)."""
+        if not resource_defs:
+            return self
+        return JobDefinition(
+            graph_def=self._graph,
+            name=self._name,
+            description=self._description,
+            resource_defs={**self._resource_defs, **resource_defs_from(resource_defs, self._name)},
+            config=self._config,
+            tags=self._tags,
+            run_tags=self._run_tags,
+            metadata=self._metadata,
+            logger_defs=self._logger_defs,
+            executor_def=self._executor_def,
+            hooks=self._hook_defs,
+            op_retry_policy=self._op_retry_policy,
+            partitions_def=self._partitions_def,
+            input_values=self._input_values,
+            _op_selection=self._op_selection,
+        )
+
+    def execute_in_process(
+        self,
+        run_config: Any = None,
+        instance: Any = None,
+        partition_key: str | None = None,
+        raise_on_error: bool = True,
+        op_selection: Sequence[str] | str | None = None,
+        run_id: str | None = None,
+        input_values: Mapping[str, Any] | None = None,
+        tags: Mapping[str, Any] | None = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> ExecuteInProcessResult:
+        """Run this job once, in this process, and return its result (events, outputs, success)."""
+        from ..execution.api import execute_in_process
+
+        return execute_in_process(
+            self.with_resources(resources) if resources else self,
+            run_config=run_config,
+            instance=instance,
+            partition_key=partition_key,
+            raise_on_error=raise_on_error,
+            op_selection=op_selection,
+            run_id=run_id,
+            input_values=input_values,
+            tags=tags,
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise InvalidInvocationError(
+            f"job '{self._name}' was called directly.",
+            fix="run it with .execute_in_process() (or launch it through an instance).",
+        )
+
+    def __repr__(self) -> str:
+        return f"<JobDefinition {self._name!r}>"
+
+    # -- checks ----------------------------------------------------------
+
+    def _check_input_values(self, where: str) -> None:
+        for key in self._input_values:
+            if key not in self._graph.input_dict:
+                known = list(self._graph.input_dict)
+                raise InvalidDefinitionError(
+                    f"input_values names '{key}', which is not an input of graph "
+                    f"'{self._graph.name}'.{did_you_mean(key, known)}",
+                    where=where,
+                    fix=f"use the graph's inputs: {', '.join(known) or '(it has none)'}.",
+                )
+
+    def _check_resources(self, where: str) -> None:
+        provided = self._resource_defs
+        for flat in self._flat.ops.values():
+            needs = [(k, f"op '{flat.handle}'") for k in sorted(flat.op_def.required_resource_keys)]
+            for hook in sorted(flat.hook_defs | self._hook_defs, key=lambda h: h.name):
+                needs += [(k, f"hook '{hook.name}'") for k in sorted(hook.required_resource_keys)]
+            for key, user in needs:
+                if key not in provided:
+                    raise InvalidDefinitionError(
+                        f"{user} requires resource '{key}', which the job does not provide."
+                        f"{did_you_mean(key, provided)}",
+                        where=where,
+                        fix=f"pass resource_defs={{'{key}': ...}} to @job or to_job().",
+                    )
+        for key, definition in provided.items():
+            for needed in sorted(definition.required_resource_keys):
+                if needed not in provided:
+                    raise InvalidDefinitionError(
+                        f"resource '{key}' requires resource '{needed}', which the job does not "
+                        "provide.",
+                        where=where,
+                        fix=f"add '{needed}' to resource_defs.",
+                    )
+
+
+def _check_instance(value: Any, cls: type, label: str, where: str) -> Any:
+    if value is not None and not isinstance(value, cls):
+        raise InvalidDefinitionError(
+            f"{label} must be a {cls.__name__}, got {type(value).__name__}.", where=where
+        )
+    return value
+
+
+def _check_config(config: Any, where: str) -> Any:
+    if config is None or isinstance(config, ConfigMapping | Mapping):
+        return config
+    if hasattr(config, "run_config_for_partition_key") or hasattr(config, "to_config_dict"):
+        return config  # partitioned config and pythonic RunConfig are read by the config layer
+    raise InvalidDefinitionError(
+        f"config must be a run config dict or a ConfigMapping, got {type(config).__name__}.",
+        where=where,
+        fix="pass config={'ops': {...}} or a function decorated with @config_mapping.",
+    )
+
+
+def _check_logger_defs(
+    logger_defs: Mapping[str, LoggerDefinition] | None, where: str
+) -> dict[str, LoggerDefinition]:
+    result: dict[str, LoggerDefinition] = {}
+    for key, value in (logger_defs or {}).items():
+        check_name(key, "logger", where)
+        if not isinstance(value, LoggerDefinition):
+            raise InvalidDefinitionError(
+                f"logger '{key}' is {type(value).__name__}, not a logger definition.",
+                where=where,
+                fix="decorate the function with @logger.",
+            )
+        result[key] = value
+    return result
+
+
+@overload
+def job(compose_fn: Callable[..., Any]) -> JobDefinition: ...
+@overload
+def job(
+    compose_fn: None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    resource_defs: Mapping[str, Any] | None = None,
+    config: Any = None,
+    tags: Mapping[str, Any] | None = None,
+    run_tags: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    logger_defs: Mapping[str, LoggerDefinition] | None = None,
+    executor_def: ExecutorDefinition | None = None,
+    hooks: Any = None,
+    op_retry_policy: RetryPolicy | None = None,
+    partitions_def: PartitionsDefinition | None = None,
+    input_values: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[..., Any]], JobDefinition]: ...
+def job(
+    compose_fn: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    resource_defs: Mapping[str, Any] | None = None,
+    config: Any = None,
+    tags: Mapping[str, Any] | None = None,
+    run_tags: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    logger_defs: Mapping[str, LoggerDefinition] | None = None,
+    executor_def: ExecutorDefinition | None = None,
+    hooks: Any = None,
+    op_retry_policy: RetryPolicy | None = None,
+    partitions_def: PartitionsDefinition | None = None,
+    input_values: Mapping[str, Any] | None = None,
+) -> JobDefinition | Callable[[Callable[..., Any]], JobDefinition]:
+    """Turn a function whose body calls ops into a job; the calls set the dependencies."""
+
+    def build(fn: Callable[..., Any]) -> JobDefinition:
+        job_name = check_name(name or getattr(fn, "__name__", None), "job")
+        comp, returned, descriptions = compose(fn, job_name, "job")
+        if returned is not None:
+            raise InvalidDefinitionError(
+                "its body returned a value; a job has no outputs.",
+                where=f"job '{job_name}'",
+                fix="drop the return, or build a @graph with outputs and call .to_job() on it.",
+            )
+        graph_def = GraphDefinition(
+            job_name,
+            description=description if description is not None else inspect.getdoc(fn),
+            _recorded=(
+                [r.node for r in comp.recorded.values()],
+                {n: r.sources for n, r in comp.recorded.items()},
+            ),
+            _input_descriptions=descriptions,
+        )
+        return JobDefinition(
+            graph_def=graph_def,
+            name=job_name,
+            resource_defs=resource_defs,
+            config=config,
+            tags=tags,
+            run_tags=run_tags,
+            metadata=metadata,
+            logger_defs=logger_defs,
+            executor_def=executor_def,
+            hooks=hooks,
+            op_retry_policy=op_retry_policy,
+            partitions_def=partitions_def,
+            input_values=input_values,
+        )
+
+    if compose_fn is not None:
+        return build(compose_fn)
+    return build

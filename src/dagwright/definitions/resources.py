@@ -1,0 +1,155 @@
+"""Resources: the external services ops use (databases, clients), bound per job.
+
+A :class:`ResourceDefinition` builds a resource value from an init context
+once per run; a generator resource yields the value and cleans up after the
+``yield`` when the run ends. Jobs bind resource keys to definitions, so the
+same graph runs against production or local services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, overload
+
+from ..errors import InvalidDefinitionError
+from ._util import check_name
+
+__all__ = ["ResourceDefinition", "resource", "resource_defs_from"]
+
+
+class ResourceDefinition:
+    """Builds one resource for a run: ``resource_fn(init_context)`` returns (or yields) it."""
+
+    __slots__ = (
+        "_hardcoded",
+        "config_schema",
+        "description",
+        "required_resource_keys",
+        "resource_fn",
+        "version",
+    )
+
+    def __init__(
+        self,
+        resource_fn: Callable[..., Any],
+        config_schema: Any = None,
+        description: str | None = None,
+        required_resource_keys: Iterable[str] | None = None,
+        version: str | None = None,
+    ) -> None:
+        if not callable(resource_fn):
+            raise InvalidDefinitionError(
+                f"resource_fn must be a function, got {type(resource_fn).__name__}.",
+                where="ResourceDefinition",
+            )
+        if isinstance(required_resource_keys, str):
+            raise InvalidDefinitionError(
+                f"required_resource_keys must be a set of keys, got {required_resource_keys!r}.",
+                where="ResourceDefinition",
+                fix=f"write required_resource_keys={{{required_resource_keys!r}}}.",
+            )
+        self.resource_fn = resource_fn
+        self.config_schema = config_schema
+        self.description = description
+        self.required_resource_keys = frozenset(
+            check_name(k, "resource key") for k in required_resource_keys or ()
+        )
+        self.version = version
+        self._hardcoded = False
+
+    @property
+    def is_hardcoded(self) -> bool:
+        """Whether this definition just hands out a value given up front."""
+        return self._hardcoded
+
+    @staticmethod
+    def hardcoded_resource(value: Any, description: str | None = None) -> ResourceDefinition:
+        """A resource that is always ``value``."""
+        definition = ResourceDefinition(lambda _init_context: value, description=description)
+        definition._hardcoded = True
+        return definition
+
+    @staticmethod
+    def mock_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is a fresh ``unittest.mock.MagicMock`` per run (records every call)."""
+
+        def make_mock(_init_context: Any) -> Any:
+            from unittest import mock
+
+            return mock.MagicMock()
+
+        return ResourceDefinition(make_mock, description=description)
+
+    @staticmethod
+    def none_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is ``None``."""
+        return ResourceDefinition.hardcoded_resource(None, description)
+
+    @staticmethod
+    def string_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is the string given as its config."""
+        return ResourceDefinition(
+            lambda init_context: init_context.resource_config,
+            config_schema=str,
+            description=description,
+        )
+
+    def __repr__(self) -> str:
+        return f"ResourceDefinition({getattr(self.resource_fn, '__name__', '?')})"
+
+
+@overload
+def resource(resource_fn: Callable[..., Any]) -> ResourceDefinition: ...
+@overload
+def resource(
+    resource_fn: None = None,
+    *,
+    config_schema: Any = None,
+    description: str | None = None,
+    required_resource_keys: Iterable[str] | None = None,
+    version: str | None = None,
+) -> Callable[[Callable[..., Any]], ResourceDefinition]: ...
+def resource(
+    resource_fn: Callable[..., Any] | None = None,
+    *,
+    config_schema: Any = None,
+    description: str | None = None,
+    required_resource_keys: Iterable[str] | None = None,
+    version: str | None = None,
+) -> ResourceDefinition | Callable[[Callable[..., Any]], ResourceDefinition]:
+    """Turn a function of an init context into a resource definition."""
+
+    def build(fn: Callable[..., Any]) -> ResourceDefinition:
+        return ResourceDefinition(
+            fn,
+            config_schema=config_schema,
+            description=description if description is not None else fn.__doc__,
+            required_resource_keys=required_resource_keys,
+            version=version,
+        )
+
+    if resource_fn is not None:
+        return build(resource_fn)
+    return build
+
+
+def resource_defs_from(
+    values: Mapping[str, Any] | None, where: str
+) -> dict[str, ResourceDefinition]:
+    """Resource definitions for a job: definitions kept, plain objects wrapped as hardcoded."""
+    result: dict[str, ResourceDefinition] = {}
+    if values is None:
+        return result
+    if not isinstance(values, Mapping):
+        raise InvalidDefinitionError(
+            f"resource_defs must be a dict of key to resource, got {type(values).__name__}.",
+            where=where,
+            fix="write resource_defs={'key': my_resource}.",
+        )
+    for key, value in values.items():
+        check_name(key, "resource key", where)
+        if isinstance(value, ResourceDefinition):
+            result[key] = value
+        else:
+            result[key] = ResourceDefinition.hardcoded_resource(value)
+    return result

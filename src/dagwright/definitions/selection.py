@@ -1,0 +1,153 @@
+"""Op selection: choosing part of a job to run with ``"op"``, ``"*op"``, ``"op+"``, ``"a.b"``.
+
+A clause names a node and optionally its upstream (prefix) and downstream
+(suffix): ``*`` means all the way, each ``+`` one level. ``"*"`` alone means
+everything. A dotted name (``"graph.op"``) reaches into a nested graph;
+``+``/``*`` then move within that graph. Clauses may be given as a list or
+as one comma-separated string; every clause must match something.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..errors import InvalidSubsetError
+from .dependency import FromCollect, FromFanIn, FromGraphInput, FromOutput, Node, Source
+from .graph import GraphDefinition
+
+__all__ = ["parse_op_selection", "select_paths", "subset_graph"]
+
+_CLAUSE = re.compile(r"^(?P<up>\*?\+*)(?P<name>[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?P<down>\+*\*?)$")
+_ALL = -1
+
+
+def parse_op_selection(selection: str | Sequence[str]) -> list[str]:
+    """Clauses from a list of strings or one comma-separated string."""
+    items = [selection] if isinstance(selection, str) else list(selection)
+    clauses: list[str] = []
+    for item in items:
+        clauses.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return clauses
+
+
+def _depth(marks: str) -> int:
+    return _ALL if "*" in marks else len(marks)
+
+
+def select_paths(graph: GraphDefinition, clauses: Sequence[str], job_name: str) -> set[str]:
+    """The node paths (``"a"``, ``"g.b"``) selected by ``clauses``; raise if one matches nothing."""
+    query = ",".join(clauses)
+    selected: set[str] = set()
+    for clause in clauses:
+        if clause == "*":
+            selected.update(graph.node_names())
+            continue
+        match = _CLAUSE.match(clause)
+        if match is None:
+            raise InvalidSubsetError(
+                job=job_name, query=query, unknown=clause, known=graph.node_names()
+            )
+        *outer, name = match["name"].split(".")
+        container = graph
+        for part in outer:
+            node = container.node_dict.get(part)
+            if node is None or not isinstance(node.definition, GraphDefinition):
+                raise InvalidSubsetError(
+                    job=job_name, query=query, unknown=part, known=container.node_names()
+                )
+            container = node.definition
+        if not container.has_node_named(name):
+            raise InvalidSubsetError(
+                job=job_name, query=query, unknown=name, known=container.node_names()
+            )
+        prefix = "".join(f"{p}." for p in outer)
+        for found in _traverse(container, name, _depth(match["up"]), _depth(match["down"])):
+            selected.add(prefix + found)
+    return selected
+
+
+def _traverse(graph: GraphDefinition, start: str, up: int, down: int) -> set[str]:
+    upstream: dict[str, set[str]] = {n: set() for n in graph.node_names()}
+    downstream: dict[str, set[str]] = {n: set() for n in graph.node_names()}
+    for name in graph.node_names():
+        for source in graph.sources_of(name).values():
+            for parent in _source_nodes(source):
+                upstream[name].add(parent)
+                downstream[parent].add(name)
+    found = {start}
+    for edges, depth in ((upstream, up), (downstream, down)):
+        frontier = {start}
+        level = 0
+        while frontier and (depth == _ALL or level < depth):
+            frontier = {n for f in frontier for n in edges[f]} - found
+            found |= frontier
+            level += 1
+    return found
+
+
+def _source_nodes(source: Source) -> list[str]:
+    if isinstance(source, FromOutput | FromCollect):
+        return [source.node]
+    if isinstance(source, FromFanIn):
+        return [i.node for i in source.items if isinstance(i, FromOutput)]
+    return []
+
+
+def subset_graph(graph: GraphDefinition, paths: set[str]) -> GraphDefinition:
+    """A copy of ``graph`` keeping only the nodes at ``paths`` (and partly kept nested graphs)."""
+    whole = {p for p in paths if "." not in p}
+    partial: dict[str, set[str]] = {}
+    for path in paths:
+        head, _, rest = path.partition(".")
+        if rest and head not in whole:
+            partial.setdefault(head, set()).add(rest)
+    kept: list[Node] = []
+    for node in graph.nodes:
+        if node.name in whole:
+            kept.append(node)
+        elif node.name in partial:
+            inner = node.definition
+            assert isinstance(inner, GraphDefinition)
+            kept.append(
+                Node(
+                    node.name,
+                    subset_graph(inner, partial[node.name]),
+                    tags=node.tags,
+                    hook_defs=node.hook_defs,
+                    retry_policy=node.retry_policy,
+                    given_alias=node.given_alias,
+                )
+            )
+    names = {n.name for n in kept}
+    sources: dict[str, dict[str, Source]] = {}
+    for node in kept:
+        kept_sources: dict[str, Source] = {}
+        for input_name, source in graph.sources_of(node.name).items():
+            trimmed = _trim(source, names)
+            if trimmed is not None and (
+                not node.is_graph or input_name in node.definition.input_dict
+            ):
+                kept_sources[input_name] = trimmed
+        sources[node.name] = kept_sources
+    mappings = [m for m in graph.output_mappings if m.mapped_node_name in names]
+    subset = GraphDefinition(
+        graph.name,
+        description=graph.description,
+        output_mappings=mappings,
+        config=graph.config,
+        tags=graph.tags,
+        _recorded=(kept, sources),
+        _input_descriptions={d.name: d.description for d in graph.input_defs},
+    )
+    subset._origin = graph._origin
+    return subset
+
+
+def _trim(source: Source, kept: set[str]) -> Source | None:
+    if isinstance(source, FromOutput | FromCollect):
+        return source if source.node in kept else None
+    if isinstance(source, FromFanIn):
+        items = [i for i in source.items if isinstance(i, FromGraphInput) or i.node in kept]
+        return FromFanIn(items) if items else None
+    return source

@@ -1,0 +1,345 @@
+"""The exception hierarchy: every error a user can cause, as data.
+
+Each error class holds the fields that describe the problem (the op, the
+input, the path, what was expected and what was given) and composes its
+message from them in one place, ``_compose``. Raise sites pass fields, not
+sentences, so messages stay consistent and tools can read the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "DagwrightError",
+    "InvalidDefinitionError",
+    "UnknownInputError",
+    "DuplicateNodeError",
+    "DependencyCycleError",
+    "UnsatisfiedInputError",
+    "InvalidNameError",
+    "InvalidInvocationError",
+    "InvalidSubsetError",
+    "InvariantViolationError",
+    "UnknownNodeError",
+    "RunConfigError",
+    "ConfigProblem",
+    "UserCodeError",
+    "StepExecutionError",
+    "TypeCheckError",
+    "InvalidOutputError",
+    "did_you_mean",
+]
+
+
+def did_you_mean(given: str, choices: Iterable[str]) -> str:
+    """A ``did you mean 'x'?`` suffix for ``given`` among ``choices``, or ``""``."""
+    import difflib
+
+    matches = difflib.get_close_matches(given, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{matches[0]}'?" if matches else ""
+
+
+def _names(names: Iterable[str]) -> str:
+    listed = sorted(names)
+    return ", ".join(f"'{n}'" for n in listed) if listed else "(none)"
+
+
+def _restore(cls: type[DagwrightError], args: tuple[Any, ...], fields: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(fields)
+    return error
+
+
+class DagwrightError(Exception):
+    """Base class of every error dagwright raises because of something a user did."""
+
+    def __init__(self, message: str | None = None, **fields: Any) -> None:
+        self.__dict__.update(fields)
+        super().__init__(self._compose() if message is None else message)
+
+    def _compose(self) -> str:
+        return type(self).__name__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (worker processes, code servers);
+        # rebuild them from their fields rather than from __init__ arguments.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+# --------------------------------------------------------------------------
+# Definition time
+
+
+class InvalidDefinitionError(DagwrightError):
+    """A definition (op, graph, job, type, ...) is malformed; raised when it is built.
+
+    ``where`` names the definition (``op 'add_one'``, ``graph 'do_stuff'``),
+    ``problem`` says what is wrong and ``fix`` what would be right.
+    """
+
+    where: str | None
+    problem: str
+    fix: str | None
+
+    def __init__(
+        self, problem: str, *, where: str | None = None, fix: str | None = None, **fields: Any
+    ) -> None:
+        super().__init__(problem=problem, where=where, fix=fix, **fields)
+
+    def _compose(self) -> str:
+        text = f"{self.where}: {self.problem}" if self.where else self.problem
+        if self.fix:
+            text += f"\n  Fix: {self.fix}"
+        return text
+
+
+class UnknownInputError(InvalidDefinitionError):
+    """A dependency or invocation names an input the op or graph does not have."""
+
+    def __init__(self, *, graph: str, node: str, input_name: str, known: Sequence[str]) -> None:
+        suggestion = did_you_mean(input_name, known)
+        super().__init__(
+            f"node '{node}' has no input named '{input_name}'.{suggestion}",
+            where=f"graph '{graph}'",
+            fix=f"use one of the inputs of '{node}': {_names(known)}.",
+            graph=graph,
+            node=node,
+            input_name=input_name,
+            known=tuple(known),
+        )
+
+
+class DuplicateNodeError(InvalidDefinitionError):
+    """Two nodes of one graph would share a name."""
+
+    def __init__(self, *, graph: str, name: str) -> None:
+        super().__init__(
+            f"two nodes are named '{name}'.",
+            where=f"graph '{graph}'",
+            fix=f'give one of them another name with .alias("{name}_2"), '
+            "or NodeInvocation(name, alias=...) in the dependencies dict.",
+            graph=graph,
+            name=name,
+        )
+
+
+class DependencyCycleError(InvalidDefinitionError):
+    """The dependencies of a graph form a cycle."""
+
+    def __init__(self, *, graph: str, cycle: Sequence[str]) -> None:
+        super().__init__(
+            "its dependencies form a cycle: " + " -> ".join(cycle) + ".",
+            where=f"graph '{graph}'",
+            fix="remove one of these dependencies; a graph must be acyclic.",
+            graph=graph,
+            cycle=tuple(cycle),
+        )
+
+
+class UnsatisfiedInputError(InvalidDefinitionError):
+    """An input has no upstream output, no default value and no other source."""
+
+    def __init__(self, *, graph: str, node: str, input_name: str, type_name: str) -> None:
+        super().__init__(
+            f"input '{input_name}' of '{node}' (type {type_name}) has no source: no upstream "
+            "output feeds it, it has no default value, and values of its type cannot be "
+            "given in run config.",
+            where=f"graph '{graph}'",
+            fix=f"pass an upstream output to '{node}', or declare "
+            f"ins={{'{input_name}': In(default_value=...)}}, or feed it from a graph input "
+            "given by input_values=...",
+            graph=graph,
+            node=node,
+            input_name=input_name,
+            type_name=type_name,
+        )
+
+
+class InvalidNameError(InvalidDefinitionError):
+    """A name (of an op, graph, job, input or output) has characters dagwright cannot use."""
+
+    def __init__(self, *, kind: str, name: object, where: str | None = None) -> None:
+        super().__init__(
+            f"{kind} name {name!r} is not valid: names may only contain letters, digits "
+            "and underscores.",
+            where=where,
+            fix=f"rename it, e.g. {_sanitize(name)!r}.",
+            kind=kind,
+            name=name,
+        )
+
+
+def _sanitize(name: object) -> str:
+    text = "".join(c if c.isalnum() or c == "_" else "_" for c in str(name))
+    return text or "unnamed"
+
+
+class InvalidSubsetError(DagwrightError):
+    """An op or asset selection names something the job does not contain."""
+
+    def __init__(self, *, job: str, query: str, unknown: str, known: Sequence[str]) -> None:
+        super().__init__(job=job, query=query, unknown=unknown, known=tuple(known))
+
+    def _compose(self) -> str:
+        return (
+            f"job '{self.job}': the selection {self.query!r} names '{self.unknown}', which is "
+            f"not a node of the job.{did_you_mean(self.unknown, self.known)}\n"
+            f"  Nodes: {_names(self.known)}."
+        )
+
+
+# --------------------------------------------------------------------------
+# Calling definitions and reading results
+
+
+class InvalidInvocationError(DagwrightError):
+    """A definition was called the wrong way (an op called with arguments it does not take)."""
+
+    def __init__(self, problem: str, *, where: str | None = None, fix: str | None = None) -> None:
+        super().__init__(problem=problem, where=where, fix=fix)
+
+    def _compose(self) -> str:
+        text = f"{self.where}: {self.problem}" if self.where else self.problem
+        if self.fix:
+            text += f"\n  Fix: {self.fix}"
+        return text
+
+
+class InvariantViolationError(DagwrightError):
+    """A request that contradicts the state of the thing asked (e.g. an output that was not produced)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem=problem)
+
+    def _compose(self) -> str:
+        return str(self.problem)
+
+
+class UnknownNodeError(InvariantViolationError, KeyError):
+    """A result or definition was asked for a node (op or graph) it does not contain."""
+
+    def __init__(self, *, container: str, name: str, known: Sequence[str]) -> None:
+        DagwrightError.__init__(self, container=container, name=name, known=tuple(known))
+
+    def _compose(self) -> str:
+        return (
+            f"{self.container} has no node '{self.name}'.{did_you_mean(self.name, self.known)}\n"
+            f"  Nodes: {_names(self.known)}."
+        )
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+# --------------------------------------------------------------------------
+# Run config
+
+
+class ConfigProblem:
+    """One problem found in run config: where (a dotted path), what was expected, what was given."""
+
+    __slots__ = ("fix", "path", "problem")
+
+    def __init__(self, path: str, problem: str, fix: str | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.fix = fix
+
+    def __repr__(self) -> str:
+        return f"ConfigProblem({self.path!r}, {self.problem!r})"
+
+    def __str__(self) -> str:
+        text = f"{self.path or '(root)'}: {self.problem}"
+        return f"{text} {self.fix}" if self.fix else text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ConfigProblem) and (self.path, self.problem) == (
+            other.path,
+            other.problem,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.problem))
+
+
+class RunConfigError(DagwrightError):
+    """The run config given for a job does not fit its schema; ``problems`` lists every problem."""
+
+    def __init__(self, *, job: str, problems: Sequence[ConfigProblem]) -> None:
+        super().__init__(job=job, problems=tuple(problems))
+
+    def _compose(self) -> str:
+        count = len(self.problems)
+        head = f"Run config for job '{self.job}' has {count} problem{'s' if count != 1 else ''}:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+# --------------------------------------------------------------------------
+# Run time
+
+
+class UserCodeError(DagwrightError):
+    """User code (an op body, a type check, a resource) raised; ``user_exception`` is the original."""
+
+    user_exception: BaseException
+
+
+class StepExecutionError(UserCodeError):
+    """An op's compute function raised while its step ran."""
+
+    def __init__(self, *, step_key: str, op: str, user_exception: BaseException) -> None:
+        super().__init__(step_key=step_key, op=op, user_exception=user_exception)
+
+    def _compose(self) -> str:
+        exc = self.user_exception
+        return f"op '{self.op}' (step '{self.step_key}') raised {type(exc).__name__}: {exc}"
+
+
+class TypeCheckError(DagwrightError):
+    """A value failed the type check of the input or output it was given to."""
+
+    def __init__(
+        self,
+        *,
+        op: str,
+        step_key: str,
+        kind: str,
+        name: str,
+        expected: str,
+        got: str,
+        description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            op=op,
+            step_key=step_key,
+            kind=kind,
+            name=name,
+            expected=expected,
+            got=got,
+            description=description,
+            metadata=metadata or {},
+        )
+
+    def _compose(self) -> str:
+        text = (
+            f"op '{self.op}' (step '{self.step_key}'): {self.kind} '{self.name}' expected "
+            f"a value of type {self.expected} but got {self.got}."
+        )
+        if self.description:
+            text += f" {self.description}"
+        return text
+
+
+class InvalidOutputError(DagwrightError):
+    """An op returned or yielded outputs that do not match what it declared."""
+
+    def __init__(self, *, op: str, problem: str, fix: str | None = None) -> None:
+        super().__init__(op=op, problem=problem, fix=fix)
+
+    def _compose(self) -> str:
+        text = f"op '{self.op}': {self.problem}"
+        return f"{text}\n  Fix: {self.fix}" if self.fix else text

@@ -1,0 +1,57 @@
+"""The execution state of one run, shared by its steps (never stored on definitions)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..definitions.job import JobDefinition
+    from ..records import Run
+    from ..storage.instance import Instance
+    from .logs import RunLog
+    from .plan import ExecutionPlan
+    from .resources import ResourceSet
+
+__all__ = ["RunContext", "MemoryOutputs"]
+
+
+class MemoryOutputs:
+    """Step outputs kept in memory: values by (step key, output), dynamic ones by mapping key."""
+
+    __slots__ = ("dynamic", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], Any] = {}
+        self.dynamic: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+class RunContext:
+    """Everything a run's steps share: the run record, plan, log, resources and outputs."""
+
+    __slots__ = ("instance", "job", "log", "outputs", "partition_key", "plan", "resources", "run")
+
+    def __init__(
+        self,
+        run: Run,
+        job: JobDefinition,
+        plan: ExecutionPlan,
+        log: RunLog,
+        resources: ResourceSet,
+        instance: Instance,
+    ) -> None:
+        self.run = run
+        self.job = job
+        self.plan = plan
+        self.log = log
+        self.resources = resources
+        self.outputs = MemoryOutputs()
+        self.instance = instance
+        self.partition_key = run.partition_key
+
+    @property
+    def run_id(self) -> str:
+        return self.run.run_id
+
+    @property
+    def run_config(self) -> Any:
+        return self.plan.run_config

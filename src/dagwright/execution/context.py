@@ -1,0 +1,320 @@
+"""The ``context`` an op's function receives, in a run or in a unit test.
+
+:class:`OpExecutionContext` is built for each step of a run; it reads from
+the run's shared state (config, resources, log, tags). ``build_op_context``
+makes a :class:`DirectOpContext` for calling an op directly in a test, with
+the config and resources the test gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..definitions._context import ExecutionContextBase
+from ..definitions.resources import resource_defs_from
+from ..errors import InvalidInvocationError
+from .logs import StepLog
+from .resources import EMPTY_RESOURCES, Resources, ResourceSet
+
+if TYPE_CHECKING:
+    from ..definitions.dependency import Node
+    from ..definitions.job import JobDefinition
+    from ..definitions.op import OpDefinition
+    from ..records import Run
+    from ._run import RunContext
+    from .state import ExecutionStep
+
+__all__ = ["OpExecutionContext", "DirectOpContext", "build_op_context"]
+
+
+class OpExecutionContext(ExecutionContextBase):
+    """What an op's ``context`` parameter receives during a run.
+
+    Gives the op its config (``op_config``), resources, a ``log``, and facts
+    about the run and the step (run id, job, tags, partition, mapping key).
+    """
+
+    __slots__ = ("_log", "_run", "_step")
+
+    def __init__(self, run: RunContext, step: ExecutionStep) -> None:
+        self._run = run
+        self._step = step
+        self._log: StepLog | None = None
+
+    # -- the op ------------------------------------------------------------
+
+    @property
+    def op_def(self) -> OpDefinition:
+        return self._step.spec.op_def
+
+    @property
+    def op(self) -> Node:
+        """The node being run; ``op.name`` is its name in the job (its alias, if any)."""
+        return self._step.spec.node
+
+    @property
+    def op_handle(self) -> str:
+        """The op's path in the job (``"graph.op"``)."""
+        return self._step.spec.key
+
+    node_handle = op_handle
+
+    @property
+    def step_key(self) -> str:
+        return self._step.key
+
+    @property
+    def op_config(self) -> Any:
+        return self._step.spec.op_config
+
+    @property
+    def resources(self) -> Resources:
+        spec = self._step.spec
+        return self._run.resources.scoped(spec.resource_keys, f"op '{spec.key}'")
+
+    @property
+    def log(self) -> StepLog:
+        if self._log is None:
+            self._log = StepLog(self._run.log, self._step.key)
+        return self._log
+
+    @property
+    def retry_number(self) -> int:
+        """How many times this step was retried before this attempt (0 on the first)."""
+        return self._step.attempt - 1
+
+    def get_mapping_key(self) -> str | None:
+        """The mapping key of this step when it runs over a dynamic output, else None."""
+        return self._step.mapping_key
+
+    # -- the run -------------------------------------------------------------
+
+    @property
+    def run_id(self) -> str:
+        return self._run.run.run_id
+
+    @property
+    def run(self) -> Run:
+        return self._run.run
+
+    dagster_run = run
+
+    @property
+    def job_name(self) -> str:
+        return self._run.job.name
+
+    @property
+    def job_def(self) -> JobDefinition:
+        return self._run.job
+
+    @property
+    def run_config(self) -> Mapping[str, Any]:
+        return self._run.plan.run_config
+
+    @property
+    def instance(self) -> Any:
+        return self._run.instance
+
+    @property
+    def run_tags(self) -> Mapping[str, str]:
+        return self._run.run.tags
+
+    def has_tag(self, key: str) -> bool:
+        return key in self._run.run.tags
+
+    def get_tag(self, key: str) -> str | None:
+        return self._run.run.tags.get(key)
+
+    @property
+    def has_partition_key(self) -> bool:
+        return self._run.partition_key is not None
+
+    @property
+    def partition_key(self) -> str:
+        key = self._run.partition_key
+        if key is None:
+            raise InvalidInvocationError(
+                "this run has no partition key.",
+                where=f"op '{self._step.spec.key}'",
+                fix="launch a partitioned job with partition_key=..., or check "
+                "context.has_partition_key first.",
+            )
+        return key
+
+    def describe_op(self) -> str:
+        return f'op "{self._step.spec.key}"'
+
+    def __repr__(self) -> str:
+        return f"<OpExecutionContext {self._step.key} of run {self.run_id}>"
+
+
+class DirectOpContext(ExecutionContextBase):
+    """A context for calling an op directly in a test (see :func:`build_op_context`).
+
+    Use it as a context manager when its resources need tearing down.
+    """
+
+    __slots__ = (
+        "_instance",
+        "_log",
+        "_mapping_key",
+        "_op_config",
+        "_op_def",
+        "_partition_key",
+        "_resource_set",
+        "_resources",
+        "_tags",
+        "run_id",
+    )
+
+    def __init__(
+        self,
+        op_config: Any,
+        resource_set: ResourceSet,
+        partition_key: str | None,
+        mapping_key: str | None,
+        tags: Mapping[str, str],
+        instance: Any,
+    ) -> None:
+        self._op_config = op_config
+        self._resource_set = resource_set
+        self._resources = Resources(resource_set.values, "this test context")
+        self._partition_key = partition_key
+        self._mapping_key = mapping_key
+        self._tags = dict(tags)
+        self._instance = instance
+        self._op_def: OpDefinition | None = None
+        self._log = StepLog(None, None)
+        self.run_id = "EPHEMERAL"
+
+    def bind_to_op(self, op_def: OpDefinition) -> DirectOpContext:
+        """This context, checked for and attached to ``op_def`` (done by the op call)."""
+        missing = sorted(k for k in op_def.required_resource_keys if k not in self._resources)
+        if missing:
+            raise InvalidInvocationError(
+                f"it requires resource '{missing[0]}', which the context does not have.",
+                where=f"op '{op_def.name}'",
+                fix=f"build_op_context(resources={{'{missing[0]}': ...}}).",
+            )
+        self._op_def = op_def
+        return self
+
+    @property
+    def op_def(self) -> OpDefinition:
+        if self._op_def is None:
+            raise InvalidInvocationError(
+                "the context is not attached to an op yet.",
+                fix="pass it as the first argument of an op call.",
+            )
+        return self._op_def
+
+    @property
+    def op_config(self) -> Any:
+        return self._op_config
+
+    @property
+    def resources(self) -> Resources:
+        return self._resources if self._resource_set.values else EMPTY_RESOURCES
+
+    @property
+    def log(self) -> StepLog:
+        return self._log
+
+    @property
+    def job_name(self) -> str | None:
+        return None
+
+    @property
+    def retry_number(self) -> int:
+        return 0
+
+    @property
+    def instance(self) -> Any:
+        return self._instance
+
+    def get_mapping_key(self) -> str | None:
+        return self._mapping_key
+
+    @property
+    def has_partition_key(self) -> bool:
+        return self._partition_key is not None
+
+    @property
+    def partition_key(self) -> str:
+        if self._partition_key is None:
+            raise InvalidInvocationError(
+                "this context has no partition key.",
+                fix="build_op_context(partition_key=...).",
+            )
+        return self._partition_key
+
+    @property
+    def run_tags(self) -> Mapping[str, str]:
+        return self._tags
+
+    def has_tag(self, key: str) -> bool:
+        return key in self._tags
+
+    def get_tag(self, key: str) -> str | None:
+        return self._tags.get(key)
+
+    def __enter__(self) -> DirectOpContext:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._resource_set.close()
+
+    def __del__(self) -> None:
+        try:
+            self._resource_set.close()
+        except Exception:  # teardown errors at garbage collection have nowhere to go
+            pass
+
+
+def build_op_context(
+    resources: Mapping[str, Any] | None = None,
+    op_config: Any = None,
+    resources_config: Mapping[str, Any] | None = None,
+    instance: Any = None,
+    config: Any = None,
+    partition_key: str | None = None,
+    mapping_key: str | None = None,
+    run_tags: Mapping[str, str] | None = None,
+) -> DirectOpContext:
+    """A context to call an op directly in a test: ``my_op(build_op_context(...), x)``.
+
+    ``resources`` maps keys to resource definitions or plain objects;
+    definitions are started now and torn down when the context exits.
+    """
+    if op_config is not None and config is not None:
+        raise InvalidInvocationError(
+            "both op_config and config were given.",
+            where="build_op_context",
+            fix="pass the op's config once, as op_config=... (config= is an alias).",
+        )
+    resource_set = ResourceSet()
+    defs = resource_defs_from(resources, "build_op_context")
+    if defs:
+        resource_set.start(
+            defs,
+            defs.keys(),
+            resources_config or {},
+            lambda key: StepLog(None, None),
+            None,
+            instance,
+        )
+    return DirectOpContext(
+        op_config if op_config is not None else config,
+        resource_set,
+        partition_key,
+        mapping_key,
+        run_tags or {},
+        instance,
+    )

@@ -1,0 +1,139 @@
+"""Running hooks after a step, and the context they receive."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..records import EventType, StepFailureData
+from ._boundary import UserFailure, call_user
+from .logs import ERROR, StepLog
+from .resources import Resources
+
+if TYPE_CHECKING:
+    from ..definitions.dependency import Node
+    from ..definitions.hooks import HookDefinition
+    from ._run import RunContext
+    from .state import ExecutionStep
+
+__all__ = ["HookContext", "run_hooks", "build_hook_context"]
+
+
+class HookContext:
+    """What a hook function receives: the step, its resources, its outputs or exception."""
+
+    __slots__ = (
+        "hook_def",
+        "instance",
+        "job_name",
+        "log",
+        "op",
+        "op_config",
+        "op_exception",
+        "op_output_values",
+        "resources",
+        "run_id",
+        "step_key",
+    )
+
+    def __init__(
+        self,
+        hook_def: HookDefinition | None,
+        op: Node | None,
+        step_key: str | None,
+        resources: Resources,
+        op_exception: BaseException | None,
+        op_output_values: Mapping[str, Any],
+        log: StepLog,
+        job_name: str | None,
+        run_id: str | None,
+        op_config: Any = None,
+        instance: Any = None,
+    ) -> None:
+        self.hook_def = hook_def
+        self.op = op
+        self.step_key = step_key
+        self.resources = resources
+        self.op_exception = op_exception
+        self.op_output_values = op_output_values
+        self.log = log
+        self.job_name = job_name
+        self.run_id = run_id
+        self.op_config = op_config
+        self.instance = instance
+
+
+def build_hook_context(
+    resources: Mapping[str, Any] | None = None,
+    op: Node | None = None,
+    op_exception: BaseException | None = None,
+    op_output_values: Mapping[str, Any] | None = None,
+    job_name: str | None = None,
+    run_id: str | None = None,
+    step_key: str | None = None,
+) -> HookContext:
+    """A hook context for calling a hook directly in a test."""
+    return HookContext(
+        None,
+        op,
+        step_key,
+        Resources(dict(resources or {}), "this hook context"),
+        op_exception,
+        dict(op_output_values or {}),
+        StepLog(None, None),
+        job_name,
+        run_id,
+    )
+
+
+def run_hooks(
+    run: RunContext,
+    step: ExecutionStep,
+    succeeded: bool,
+    exception: BaseException | None,
+    output_values: Mapping[str, Any],
+) -> None:
+    """Run the step's hooks for its outcome; a hook that raises is recorded, not fatal."""
+    spec = step.spec
+    log = run.log
+    trigger = "success" if succeeded else "failure"
+    for hook in sorted(spec.hook_defs, key=lambda h: h.name):
+        if hook.trigger != trigger:
+            log.event(
+                EventType.HOOK_SKIPPED,
+                f'Skipped the execution of hook "{hook.name}": it runs on {hook.trigger}.',
+                step_key=step.key,
+                handle=spec.key,
+            )
+            continue
+        context = HookContext(
+            hook,
+            spec.node,
+            step.key,
+            run.resources.scoped(hook.required_resource_keys, f"hook '{hook.name}'"),
+            exception,
+            output_values,
+            StepLog(log, step.key),
+            run.job.name,
+            run.run.run_id,
+            spec.op_config,
+            run.instance,
+        )
+        try:
+            call_user(f"hook '{hook.name}'", hook.hook_fn, context)
+        except UserFailure as failure:
+            log.event(
+                EventType.HOOK_ERRORED,
+                f'Error in hook "{hook.name}" of step "{step.key}": {failure.error.message}',
+                step_key=step.key,
+                handle=spec.key,
+                data=StepFailureData(error=failure.error, error_source=failure.source),
+                level=ERROR,
+            )
+            continue
+        log.event(
+            EventType.HOOK_COMPLETED,
+            f'Finished the execution of hook "{hook.name}" triggered for "{step.key}".',
+            step_key=step.key,
+            handle=spec.key,
+        )

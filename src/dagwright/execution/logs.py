@@ -1,0 +1,273 @@
+"""A run's log: events and ``context.log`` lines, to the event log, the instance and loggers.
+
+:class:`RunLog` is the single way a run records anything. Each line becomes
+an :class:`~dagwright.records.EventLogEntry` kept for the result, buffered
+for the instance (written in one batch per step) and, when its level is
+high enough, handed to the loggers (the console by default).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from ..records import ErrorInfo, Event, EventData, EventLogEntry, EventType
+
+if TYPE_CHECKING:
+    from ..storage.instance import Instance
+
+__all__ = [
+    "RunLog",
+    "StepLog",
+    "LogSink",
+    "ConsoleSink",
+    "PythonLoggerSink",
+    "console_level",
+    "DEBUG",
+    "INFO",
+    "WARNING",
+    "ERROR",
+    "CRITICAL",
+    "level_name",
+]
+
+# The standard logging levels (the same numbers as the logging module's, which
+# this module does not import: it is not needed to run a job).
+DEBUG = 10
+INFO = 20
+WARNING = 30
+ERROR = 40
+CRITICAL = 50
+_NAMES = {DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL"}
+_LEVELS = {name: level for level, name in _NAMES.items()} | {"WARN": WARNING, "FATAL": CRITICAL}
+
+
+def level_name(level: int) -> str:
+    return _NAMES.get(level, f"Level {level}")
+
+
+_FAILURES = frozenset({EventType.STEP_FAILURE, EventType.RUN_FAILURE})
+
+
+def console_level(value: Any = None) -> int:
+    """A logging level from a name or number; default ``DAGWRIGHT_LOG_LEVEL`` or INFO."""
+    if value is None:
+        value = os.environ.get("DAGWRIGHT_LOG_LEVEL", "INFO")
+    if isinstance(value, int):
+        return value
+    return _LEVELS.get(str(value).upper(), INFO)
+
+
+class LogSink(Protocol):
+    """Somewhere log lines go; ``level`` is the lowest level it wants."""
+
+    level: int
+
+    def handle(self, entry: EventLogEntry) -> None: ...
+
+
+def format_entry(entry: EventLogEntry, *, source: str = "dagwright") -> str:
+    """One console line for an entry: time, level, job, run, step, event kind, message."""
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(entry.timestamp))
+    parts = [entry.job_name or "system", entry.run_id]
+    if entry.step_key:
+        parts.append(entry.step_key)
+    event = entry.event
+    if event is not None:
+        parts.append(event.event_type_value)
+    parts.append(entry.user_message)
+    line = f"{stamp} - {source} - {level_name(entry.level)} - {' - '.join(parts)}"
+    if event is not None and event.event_type_value in _FAILURES:
+        error = getattr(event.event_specific_data, "error", None)
+        if isinstance(error, ErrorInfo):
+            line += "\n\n" + error.to_string()
+    return line
+
+
+class ConsoleSink:
+    """Writes lines to stderr (colored on a terminal); the default logger of every run."""
+
+    __slots__ = ("_color", "_stream", "level")
+
+    _COLORS = {DEBUG: "\033[34m", INFO: "", WARNING: "\033[33m", ERROR: "\033[31m"}
+
+    def __init__(self, level: int = INFO, stream: IO[str] | None = None) -> None:
+        self.level = level
+        self._stream = stream
+        self._color: bool | None = None
+
+    def handle(self, entry: EventLogEntry) -> None:
+        stream = self._stream or sys.stderr
+        if self._color is None:
+            self._color = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get(
+                "NO_COLOR"
+            )
+        line = format_entry(entry)
+        color = self._COLORS.get(entry.level, "\033[31m") if self._color else ""
+        stream.write(f"{color}{line}\033[0m\n" if color else line + "\n")
+
+
+class PythonLoggerSink:
+    """Hands lines to a :class:`logging.Logger` (what user-defined loggers return)."""
+
+    __slots__ = ("_logger", "level")
+
+    def __init__(self, logger: Any) -> None:
+        self._logger = logger
+        self.level = logger.getEffectiveLevel()
+
+    def handle(self, entry: EventLogEntry) -> None:
+        event = entry.event
+        text = entry.user_message
+        if event is not None:
+            text = f"{event.event_type_value} - {text}"
+        prefix = f"{entry.job_name or 'system'} - {entry.run_id}"
+        if entry.step_key:
+            prefix += f" - {entry.step_key}"
+        self._logger.log(entry.level, f"{prefix} - {text}")
+
+
+class RunLog:
+    """Records a run's events and log lines; see the module docstring."""
+
+    __slots__ = ("_buffer", "_instance", "_level", "_sinks", "entries", "job_name", "pid", "run_id")
+
+    def __init__(
+        self,
+        run_id: str,
+        job_name: str,
+        instance: Instance | None,
+        sinks: list[LogSink],
+    ) -> None:
+        self.run_id = run_id
+        self.job_name = job_name
+        self.pid = os.getpid()
+        self.entries: list[EventLogEntry] = []
+        self._instance = instance
+        self._buffer: list[EventLogEntry] = []
+        self._sinks = sinks
+        self._level = min((s.level for s in sinks), default=CRITICAL + 1)
+
+    def event(
+        self,
+        event_type: str,
+        message: str,
+        *,
+        step_key: str | None = None,
+        handle: str | None = None,
+        data: EventData | None = None,
+        level: int = DEBUG,
+    ) -> Event:
+        """Record an event (a step started, an output was handled, ...)."""
+        event = Event(
+            event_type_value=event_type,
+            job_name=self.job_name,
+            message=message,
+            step_key=step_key,
+            node_handle=handle,
+            pid=self.pid,
+            event_specific_data=data,
+        )
+        entry = EventLogEntry(
+            run_id=self.run_id,
+            timestamp=time.time(),
+            level=level,
+            user_message=message,
+            job_name=self.job_name,
+            step_key=step_key,
+            event=event,
+        )
+        # The body of _record, inlined: this is the hottest call of a run.
+        self.entries.append(entry)
+        if self._instance is not None:
+            self._buffer.append(entry)
+        if level >= self._level:
+            for sink in self._sinks:
+                if level >= sink.level:
+                    sink.handle(entry)
+        return event
+
+    def message(self, level: int, text: str, step_key: str | None = None) -> None:
+        """Record a plain log line (``context.log.info(...)``)."""
+        self._record(
+            EventLogEntry(
+                run_id=self.run_id,
+                timestamp=time.time(),
+                level=level,
+                user_message=text,
+                job_name=self.job_name,
+                step_key=step_key,
+            )
+        )
+
+    def _record(self, entry: EventLogEntry) -> None:
+        self.entries.append(entry)
+        if self._instance is not None:
+            self._buffer.append(entry)
+        if entry.level >= self._level:
+            for sink in self._sinks:
+                if entry.level >= sink.level:
+                    sink.handle(entry)
+
+    def flush(self) -> None:
+        """Write buffered entries to the instance in one batch."""
+        if self._buffer and self._instance is not None:
+            batch, self._buffer = self._buffer, []
+            self._instance.store_events(batch)
+
+
+class StepLog:
+    """``context.log``: log lines attributed to one step, at the usual levels."""
+
+    __slots__ = ("_log", "_step_key")
+
+    def __init__(self, log: RunLog | None, step_key: str | None) -> None:
+        self._log = log
+        self._step_key = step_key
+
+    def log(self, level: int, msg: object, *args: Any, **_: Any) -> None:
+        text = str(msg) % args if args else str(msg)
+        if self._log is None:
+            _direct_sink.handle(
+                EventLogEntry(run_id="", timestamp=time.time(), level=level, user_message=text)
+            )
+        else:
+            self._log.message(level, text, self._step_key)
+
+    def debug(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.log(DEBUG, msg, *args, **kwargs)
+
+    def info(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.log(INFO, msg, *args, **kwargs)
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.log(WARNING, msg, *args, **kwargs)
+
+    warn = warning
+
+    def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.log(ERROR, msg, *args, **kwargs)
+
+    def critical(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.log(CRITICAL, msg, *args, **kwargs)
+
+    def exception(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        import traceback
+
+        self.log(ERROR, f"{msg}\n{traceback.format_exc()}", *args, **kwargs)
+
+    def isEnabledFor(self, level: int) -> bool:
+        return level >= (self._log._level if self._log is not None else _direct_sink.level)
+
+
+class _DirectSink(ConsoleSink):
+    """Console output for ``context.log`` in ops called directly (no run)."""
+
+    def handle(self, entry: EventLogEntry) -> None:
+        if entry.level >= self.level:
+            super().handle(entry)
+
+
+_direct_sink = _DirectSink(console_level())

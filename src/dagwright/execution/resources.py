@@ -1,0 +1,182 @@
+"""Starting and stopping a run's resources, and the namespace ops read them from.
+
+Resources are built once per run, in dependency order, only for the keys
+the steps being run need. A generator resource is torn down (the code after
+its ``yield`` runs) when the run ends, whatever happened to its steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable, Mapping
+from contextlib import ExitStack
+from typing import Any
+
+from ..definitions.resources import ResourceDefinition
+from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
+from ._boundary import call_user, user_code
+from .logs import StepLog
+
+__all__ = ["Resources", "InitResourceContext", "ResourceSet", "resolve_resource_keys"]
+
+
+class Resources:
+    """The resources an op may use: ``context.resources.<key>``."""
+
+    __slots__ = ("_owner", "_values")
+
+    def __init__(self, values: Mapping[str, Any], owner: str | None = None) -> None:
+        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_owner", owner)
+
+    def __getattr__(self, key: str) -> Any:
+        values = object.__getattribute__(self, "_values")
+        if key in values:
+            return values[key]
+        if key.startswith("__"):
+            raise AttributeError(key)
+        owner = object.__getattribute__(self, "_owner") or "this context"
+        raise InvalidInvocationError(
+            f"{owner} has no resource '{key}'.{did_you_mean(key, values)}",
+            fix=f"declare required_resource_keys={{'{key}'}} on the op and give the job a "
+            f"resource for '{key}'.",
+        )
+
+    def __getitem__(self, key: str) -> Any:
+        return self.__getattr__(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in object.__getattribute__(self, "_values")
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError("resources are read-only")
+
+    def keys(self) -> list[str]:
+        return list(object.__getattribute__(self, "_values"))
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(object.__getattribute__(self, "_values"))
+
+    def __repr__(self) -> str:
+        return f"Resources({', '.join(self.keys())})"
+
+
+EMPTY_RESOURCES = Resources({})
+
+
+class InitResourceContext:
+    """What a resource function receives: its config, the resources it depends on, a log."""
+
+    __slots__ = ("instance", "log", "resource_config", "resource_def", "resources", "run_id")
+
+    def __init__(
+        self,
+        resource_config: Any,
+        resources: Resources,
+        log: StepLog,
+        run_id: str | None,
+        resource_def: ResourceDefinition | None = None,
+        instance: Any = None,
+    ) -> None:
+        self.resource_config = resource_config
+        self.resources = resources
+        self.log = log
+        self.run_id = run_id
+        self.resource_def = resource_def
+        self.instance = instance
+
+
+def resolve_resource_keys(
+    defs: Mapping[str, ResourceDefinition], needed: Iterable[str]
+) -> list[str]:
+    """``needed`` and everything they depend on, dependencies first; raise on a cycle."""
+    order: list[str] = []
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(key: str) -> None:
+        if key in done:
+            return
+        if key in visiting:
+            cycle = [*visiting[visiting.index(key) :], key]
+            raise InvalidDefinitionError(
+                "resources depend on each other in a cycle: " + " -> ".join(cycle) + ".",
+                fix="break the cycle; a resource cannot need itself.",
+            )
+        definition = defs.get(key)
+        if definition is None:
+            raise InvalidDefinitionError(
+                f"resource '{key}' is required but not provided.{did_you_mean(key, defs)}",
+                fix=f"add '{key}' to the job's resource_defs.",
+            )
+        visiting.append(key)
+        for dependency in sorted(definition.required_resource_keys):
+            visit(dependency)
+        visiting.pop()
+        done.add(key)
+        order.append(key)
+
+    for key in sorted(needed):
+        visit(key)
+    return order
+
+
+class ResourceSet:
+    """Resources built for one run (or one direct op call); close it to tear them down."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self._stack = ExitStack()
+        self._scoped: dict[frozenset[str], Resources] = {}
+
+    def start(
+        self,
+        defs: Mapping[str, ResourceDefinition],
+        needed: Iterable[str],
+        configs: Mapping[str, Any],
+        make_log: Callable[[str], StepLog],
+        run_id: str | None,
+        instance: Any = None,
+    ) -> None:
+        """Build ``needed`` (and their dependencies) in order; user errors become UserFailure."""
+        for key in resolve_resource_keys(defs, needed):
+            definition = defs[key]
+            deps = Resources(
+                {k: self.values[k] for k in definition.required_resource_keys},
+                f"resource '{key}'",
+            )
+            context = InitResourceContext(
+                configs.get(key), deps, make_log(key), run_id, definition, instance
+            )
+            place = f"resource '{key}'"
+            value = call_user(place, definition.resource_fn, context)
+            if isinstance(value, Generator):
+                value = self._enter_generator(place, value)
+            self.values[key] = value
+
+    def _enter_generator(self, place: str, generator: Generator[Any, None, None]) -> Any:
+        value = call_user(place, next, generator)
+
+        def teardown() -> None:
+            with user_code(f"{place} teardown"):
+                try:
+                    next(generator)
+                except StopIteration:
+                    return
+                raise RuntimeError(f"{place} yielded more than once")
+
+        self._stack.callback(teardown)
+        return value
+
+    def scoped(self, keys: frozenset[str], owner: str) -> Resources:
+        """The resources one op may see (the keys it requires), shared by its steps."""
+        cached = self._scoped.get(keys)
+        if cached is None:
+            if not keys:
+                return EMPTY_RESOURCES
+            cached = Resources({k: self.values[k] for k in keys if k in self.values}, owner)
+            self._scoped[keys] = cached
+        return cached
+
+    def close(self) -> None:
+        """Tear down every resource, last built first."""
+        self._stack.close()

@@ -1,0 +1,199 @@
+"""The result of running a job in process: success, events, and the outputs of its ops."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..definitions._flatten import op_output_of
+from ..definitions.outputs import DEFAULT_OUTPUT
+from ..errors import DagwrightError, InvariantViolationError
+from ..records import Event, EventLogEntry, EventType, Run, StepFailureData
+from ..records.events import STEP_EVENTS
+
+if TYPE_CHECKING:
+    from ..definitions.job import JobDefinition
+    from ._run import MemoryOutputs
+
+__all__ = ["ExecuteInProcessResult"]
+
+
+class ExecuteInProcessResult:
+    """What ``execute_in_process`` returns: whether the run succeeded, its events, its outputs."""
+
+    def __init__(
+        self,
+        run: Run,
+        entries: Sequence[EventLogEntry],
+        job: JobDefinition,
+        outputs: MemoryOutputs,
+    ) -> None:
+        self._run = run
+        self._entries = list(entries)
+        self._events = [e.event for e in self._entries if e.event is not None]
+        self._job = job
+        self._outputs = outputs
+
+    # -- the run -------------------------------------------------------------
+
+    @property
+    def success(self) -> bool:
+        """Whether the run ended in SUCCESS."""
+        return self._run.is_success
+
+    @property
+    def run_id(self) -> str:
+        return self._run.run_id
+
+    @property
+    def run(self) -> Run:
+        return self._run
+
+    dagster_run = run
+
+    @property
+    def job_def(self) -> JobDefinition:
+        return self._job
+
+    # -- events ----------------------------------------------------------------
+
+    @property
+    def all_events(self) -> list[Event]:
+        """Every event of the run, in order (plain ``context.log`` lines are in :attr:`entries`)."""
+        return list(self._events)
+
+    @property
+    def entries(self) -> list[EventLogEntry]:
+        """The run's whole event log: events and log lines, with timestamps and levels."""
+        return list(self._entries)
+
+    @property
+    def all_node_events(self) -> list[Event]:
+        """Every step event (events about ops, not about the run as a whole)."""
+        return [e for e in self._events if e.event_type_value in STEP_EVENTS]
+
+    def events_for_node(self, node_name: str) -> list[Event]:
+        """Step events of the node ``node_name`` and, for a graph, of every op inside it."""
+        prefix = node_name + "."
+        return [
+            e
+            for e in self._events
+            if e.event_type_value in STEP_EVENTS
+            and e.node_handle is not None
+            and (e.node_handle == node_name or e.node_handle.startswith(prefix))
+        ]
+
+    def filter_events(self, predicate: Callable[[Event], bool]) -> list[Event]:
+        return [e for e in self._events if predicate(e)]
+
+    def _of_type(self, event_type: EventType) -> list[Event]:
+        return [e for e in self._events if e.event_type_value == event_type]
+
+    def get_step_success_events(self) -> list[Event]:
+        return self._of_type(EventType.STEP_SUCCESS)
+
+    def get_step_failure_events(self) -> list[Event]:
+        return self._of_type(EventType.STEP_FAILURE)
+
+    def get_step_skipped_events(self) -> list[Event]:
+        return self._of_type(EventType.STEP_SKIPPED)
+
+    def get_failed_step_keys(self) -> set[str]:
+        return {
+            e.step_key
+            for e in self._events
+            if e.event_type_value in (EventType.STEP_FAILURE, EventType.RESOURCE_INIT_FAILURE)
+            and e.step_key is not None
+        }
+
+    def _single(self, event_type: EventType) -> Event:
+        for event in self._events:
+            if event.event_type_value == event_type:
+                return event
+        raise DagwrightError(f"No event of type {event_type.value} found.")
+
+    def get_run_success_event(self) -> Event:
+        return self._single(EventType.RUN_SUCCESS)
+
+    def get_run_failure_event(self) -> Event:
+        return self._single(EventType.RUN_FAILURE)
+
+    get_job_success_event = get_run_success_event
+    get_job_failure_event = get_run_failure_event
+
+    def is_node_success(self, node_name: str) -> bool:
+        return any(e.is_step_success for e in self.events_for_node(node_name))
+
+    def is_node_failed(self, node_name: str) -> bool:
+        return any(e.is_step_failure for e in self.events_for_node(node_name))
+
+    def is_node_skipped(self, node_name: str) -> bool:
+        return any(e.is_step_skipped for e in self.events_for_node(node_name))
+
+    def is_node_untouched(self, node_name: str) -> bool:
+        return not self.events_for_node(node_name)
+
+    def failure_data_for_node(self, node_name: str) -> StepFailureData | None:
+        for event in self.events_for_node(node_name):
+            if event.is_step_failure:
+                return event.step_failure_data
+        return None
+
+    def retry_attempts_for_node(self, node_name: str) -> int:
+        return sum(
+            1
+            for e in self.events_for_node(node_name)
+            if e.event_type_value == EventType.STEP_RESTARTED
+        )
+
+    # -- outputs ---------------------------------------------------------------
+
+    def output_for_node(self, node_str: str, output_name: str = DEFAULT_OUTPUT) -> Any:
+        """The value of output ``output_name`` of node ``node_str`` (``"graph.op"`` for nested).
+
+        For an op that ran once per dynamic value, a dict of mapping key to value.
+        """
+        graph = self._job.graph
+        node = graph.node_named(node_str)
+        if output_name not in node.definition.output_dict:
+            raise InvariantViolationError(
+                f"node '{node_str}' has no output named '{output_name}' (outputs: "
+                f"{', '.join(node.definition.output_dict) or 'none'})."
+            )
+        ref = op_output_of(node.definition, node_str, output_name)
+        return self._value(ref.handle, ref.output, f"output '{output_name}' of node '{node_str}'")
+
+    def output_value(self, output_name: str = DEFAULT_OUTPUT) -> Any:
+        """The value of output ``output_name`` of the job's top-level graph."""
+        graph = self._job.graph
+        if not graph.output_defs:
+            raise InvariantViolationError(
+                f"'{graph.name}' has no outputs; read an op's output with output_for_node()."
+            )
+        for mapping in graph.output_mappings:
+            if mapping.graph_output_name == output_name:
+                node = graph.node_dict[mapping.mapped_node_name]
+                ref = op_output_of(node.definition, node.name, mapping.mapped_node_output_name)
+                return self._value(ref.handle, ref.output, f"top-level output '{output_name}'")
+        raise InvariantViolationError(
+            f"'{graph.name}' has no output '{output_name}' (outputs: "
+            f"{', '.join(d.name for d in graph.output_defs)})."
+        )
+
+    def _value(self, handle: str, output: str, label: str) -> Any:
+        outputs = self._outputs
+        flat = self._job.flat_graph.ops[handle]
+        if flat.scope is not None:
+            root = outputs.dynamic.get((flat.scope.handle, flat.scope.output), {})
+            return {
+                key: outputs.values[(f"{handle}[{key}]", output)]
+                for key in root
+                if (f"{handle}[{key}]", output) in outputs.values
+            }
+        if (handle, output) in outputs.dynamic:
+            return dict(outputs.dynamic[(handle, output)])
+        if (handle, output) in outputs.values:
+            return outputs.values[(handle, output)]
+        raise InvariantViolationError(
+            f"No value was produced for {label}: its step failed, was skipped, or did not yield it."
+        )

@@ -1,0 +1,383 @@
+"""The step runner: run one step of a plan, from loading its inputs to storing its outputs.
+
+For one step it records STEP_START, loads each input (LOADED_INPUT) and
+checks its type (STEP_INPUT), calls the op's function as user code, checks
+and stores each output (STEP_OUTPUT, HANDLED_OUTPUT), then STEP_SUCCESS, or
+STEP_FAILURE with the user's traceback. Hooks run last.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
+from ..definitions.events import OUTPUT_TYPES
+from ..definitions.types import DataType, type_name_of
+from ..errors import DagwrightError, TypeCheckError
+from ..records import (
+    EventType,
+    HandledOutputData,
+    LoadedInputData,
+    StepFailureData,
+    StepInputData,
+    StepOutputData,
+    StepSuccessData,
+    TypeCheckData,
+)
+from ._boundary import UserFailure, call_user, describe
+from .context import OpExecutionContext
+from .hooks import run_hooks
+from .logs import ERROR
+from .plan import FromCollected, FromDynamicValue, FromFanIn, FromStep, FromValue
+from .state import StepState
+
+if TYPE_CHECKING:
+    from ..definitions.outputs import OutputDefinition
+    from ._run import RunContext
+    from .state import ExecutionStep
+
+__all__ = ["StepOutcome", "run_step"]
+
+_STEP_START = EventType.STEP_START.value
+_STEP_INPUT = EventType.STEP_INPUT.value
+_STEP_OUTPUT = EventType.STEP_OUTPUT.value
+_LOADED_INPUT = EventType.LOADED_INPUT.value
+_HANDLED_OUTPUT = EventType.HANDLED_OUTPUT.value
+_STEP_SUCCESS = EventType.STEP_SUCCESS.value
+_STEP_FAILURE = EventType.STEP_FAILURE.value
+
+
+class StepOutcome:
+    """How a step ended: its state, the outputs it produced, its dynamic keys, its failure."""
+
+    __slots__ = ("dynamic", "exception", "produced", "state")
+
+    def __init__(
+        self,
+        state: StepState,
+        produced: list[str] | None = None,
+        dynamic: dict[str, list[str]] | None = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        self.state = state
+        self.produced = produced or []
+        self.dynamic = dynamic
+        self.exception = exception
+
+
+def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
+    """Run ``step`` and record its events; never raises for a failure of the step itself."""
+    spec = step.spec
+    log = run.log
+    key = step.key
+    handle = spec.key
+    started = time.perf_counter()
+    log.event(_STEP_START, f'Started execution of step "{key}".', step_key=key, handle=handle)
+    context = OpExecutionContext(run, step)
+    try:
+        inputs = _load_inputs(run, step, context)
+        produced, dynamic = _compute(run, step, context, inputs)
+    except UserFailure as failure:
+        return _failed(run, step, failure.exception, failure.error, failure.source)
+    except DagwrightError as error:
+        info, source = describe(error)
+        return _failed(run, step, error, info, source)
+    elapsed = (time.perf_counter() - started) * 1000
+    log.event(
+        _STEP_SUCCESS,
+        f'Finished execution of step "{key}" in {elapsed:.2f}ms.',
+        step_key=key,
+        handle=handle,
+        data=StepSuccessData(duration_ms=elapsed),
+    )
+    if spec.hook_defs:
+        run_hooks(run, step, True, None, _output_values(run, step, produced))
+    return StepOutcome(StepState.SUCCEEDED, produced, dynamic)
+
+
+def _failed(
+    run: RunContext, step: ExecutionStep, exception: BaseException, error: Any, source: str
+) -> StepOutcome:
+    run.log.event(
+        _STEP_FAILURE,
+        f'Execution of step "{step.key}" failed.',
+        step_key=step.key,
+        handle=step.spec.key,
+        data=StepFailureData(error=error, error_source=source),
+        level=ERROR,
+    )
+    if step.spec.hook_defs:
+        run_hooks(run, step, False, exception, {})
+    return StepOutcome(StepState.FAILED, exception=exception)
+
+
+def _output_values(run: RunContext, step: ExecutionStep, produced: list[str]) -> dict[str, Any]:
+    outputs = run.outputs
+    values: dict[str, Any] = {}
+    for name in produced:
+        if (step.key, name) in outputs.values:
+            values[name] = outputs.values[(step.key, name)]
+        elif (step.key, name) in outputs.dynamic:
+            values[name] = dict(outputs.dynamic[(step.key, name)])
+    return values
+
+
+# --------------------------------------------------------------------------
+# Inputs
+
+
+def _load_inputs(
+    run: RunContext, step: ExecutionStep, context: OpExecutionContext
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    outputs = run.outputs
+    log = run.log
+    key = step.key
+    handle = step.spec.key
+    for step_input in step.spec.inputs:
+        if step_input.is_nothing:
+            continue
+        name = step_input.name
+        source = step_input.source
+        if type(source) is FromStep:
+            upstream = source.step_key(step.mapping_key)
+            value = outputs.values[(upstream, source.output)]
+            _loaded(log, key, handle, name, upstream, source.output)
+        elif type(source) is FromValue:
+            value = source.value
+        elif type(source) is FromDynamicValue:
+            value = outputs.dynamic[(source.spec_key, source.output)][step.mapping_key]  # type: ignore[index]
+            _loaded(log, key, handle, name, source.spec_key, source.output)
+        elif type(source) is FromCollected:
+            value = _collected(run, source)
+            _loaded(log, key, handle, name, source.spec_key, source.output)
+        elif type(source) is FromFanIn:
+            value = []
+            for item in source.items:
+                if type(item) is FromValue:
+                    value.append(item.value)
+                elif (item.spec_key, item.output) in outputs.values:
+                    value.append(outputs.values[(item.spec_key, item.output)])
+                    _loaded(log, key, handle, name, item.spec_key, item.output)
+        else:
+            continue  # nothing feeds it: the function's own default applies
+        _check_input(run, step, context, name, step_input.dagster_type, value)
+        values[name] = value
+    return values
+
+
+def _collected(run: RunContext, source: FromCollected) -> list[Any]:
+    outputs = run.outputs
+    root = source.root
+    by_key = outputs.dynamic.get((root.handle, root.output), {})
+    if not source.over_mapped:
+        return list(by_key.values())
+    values = outputs.values
+    collected = []
+    for mapping_key in by_key:
+        instance = (f"{source.spec_key}[{mapping_key}]", source.output)
+        if instance in values:
+            collected.append(values[instance])
+    return collected
+
+
+def _loaded(log: Any, key: str, handle: str, name: str, upstream: str, output: str) -> None:
+    log.event(
+        _LOADED_INPUT,
+        f'Loaded input "{name}" using input manager "io_manager", from output "{output}" of '
+        f'step "{upstream}"',
+        step_key=key,
+        handle=handle,
+        data=LoadedInputData(
+            input_name=name,
+            manager_key="io_manager",
+            upstream_step_key=upstream,
+            upstream_output_name=output,
+        ),
+    )
+
+
+def _check_input(
+    run: RunContext,
+    step: ExecutionStep,
+    context: OpExecutionContext,
+    name: str,
+    dagster_type: DataType,
+    value: Any,
+) -> None:
+    passed, data = _type_check(dagster_type, context, value, name, f"type check of input '{name}'")
+    verdict = "(Type check passed)." if passed else "Warning! Type check failed."
+    run.log.event(
+        _STEP_INPUT,
+        f'Got input "{name}" of type "{dagster_type.name}". {verdict}',
+        step_key=step.key,
+        handle=step.spec.key,
+        data=StepInputData(input_name=name, type_check=data),
+    )
+    if not passed:
+        raise _type_error(step, "input", name, dagster_type, value, data)
+
+
+def _type_check(
+    dagster_type: DataType, context: Any, value: Any, label: str, place: str
+) -> tuple[bool, TypeCheckData]:
+    if dagster_type.is_any:
+        return True, TypeCheckData(success=True, label=label, type_name="Any")
+    if dagster_type.is_user_defined:
+        result = call_user(place, dagster_type.type_check, context, value)
+    else:
+        result = dagster_type.type_check(context, value)
+    return result.success, TypeCheckData(
+        success=result.success,
+        label=label,
+        type_name=dagster_type.name,
+        description=result.description,
+        metadata=result.metadata,
+    )
+
+
+def _type_error(
+    step: ExecutionStep,
+    kind: str,
+    name: str,
+    dagster_type: DataType,
+    value: Any,
+    data: TypeCheckData,
+) -> TypeCheckError:
+    return TypeCheckError(
+        op=step.spec.node.name,
+        step_key=step.key,
+        kind=kind,
+        name=name,
+        expected=dagster_type.name,
+        got=type_name_of(value),
+        description=data.description,
+        metadata=data.metadata,
+    )
+
+
+# --------------------------------------------------------------------------
+# Compute and outputs
+
+
+def _compute(
+    run: RunContext, step: ExecutionStep, context: OpExecutionContext, inputs: dict[str, Any]
+) -> tuple[list[str], dict[str, list[str]] | None]:
+    op_def = step.spec.op_def
+    compute = op_def.compute
+    place = f"op '{step.spec.key}'"
+    try:
+        result = compute.call(context, inputs)
+        if compute.is_async or compute.is_async_generator:
+            result = _run_async(compute.is_async_generator, result)
+    except Exception as exception:
+        raise UserFailure(place, exception) from exception
+    single = op_def.single_output
+    if single is not None and not compute.is_generator and not isinstance(result, OUTPUT_TYPES):
+        # The common case, kept short: one output, returned as a plain value.
+        _handle_output(run, step, context, single, result, None, None)
+        return [single.name], None
+    tracker = OutputTracker(op_def)
+    if (
+        compute.is_generator
+        or compute.is_async_generator
+        or (compute.legacy and isinstance(result, Iterator))
+    ):
+        outputs: Any = outputs_from_yield(op_def, _user_iter(place, result))
+    else:
+        outputs = outputs_from_return(op_def, result)
+    for output in outputs:
+        tracker.check(output)
+        _handle_output(
+            run,
+            step,
+            context,
+            op_def.output_dict[output.output_name],
+            output.value,
+            output.mapping_key,
+            output.metadata,
+        )
+    tracker.raise_if_missing()
+    for name in tracker.unproduced_nothing():
+        _handle_output(run, step, context, op_def.output_dict[name], None, None, None)
+        tracker.seen.add(name)
+    dynamic: dict[str, list[str]] | None = None
+    for out_def in op_def.output_defs:
+        if out_def.is_dynamic:
+            if dynamic is None:
+                dynamic = {}
+            dynamic[out_def.name] = list(
+                run.outputs.dynamic.setdefault((step.key, out_def.name), {})
+            )
+            tracker.seen.add(out_def.name)
+    return list(tracker.seen), dynamic
+
+
+def _run_async(is_generator: bool, result: Any) -> Any:
+    import asyncio
+
+    if is_generator:
+        return iter(asyncio.run(_drain(result)))
+    return asyncio.run(result)
+
+
+async def _drain(items: AsyncIterator[Any]) -> list[Any]:
+    return [item async for item in items]
+
+
+def _user_iter(place: str, items: Iterator[Any]) -> Iterator[Any]:
+    """Iterate a generator op; exceptions raised by the user's code become UserFailure."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except Exception as exception:
+            raise UserFailure(place, exception) from exception
+        yield item
+
+
+def _handle_output(
+    run: RunContext,
+    step: ExecutionStep,
+    context: OpExecutionContext,
+    out_def: OutputDefinition,
+    value: Any,
+    mapping_key: str | None,
+    metadata: dict[str, Any] | None,
+) -> None:
+    name = out_def.name
+    dagster_type = out_def.dagster_type
+    key = step.key
+    handle = step.spec.key
+    log = run.log
+    passed, data = _type_check(dagster_type, context, value, name, f"type check of output '{name}'")
+    verdict = "(Type check passed)." if passed else "Warning! Type check failed."
+    log.event(
+        _STEP_OUTPUT,
+        f'Yielded output "{name}" of type "{dagster_type.name}". {verdict}',
+        step_key=key,
+        handle=handle,
+        data=StepOutputData(output_name=name, mapping_key=mapping_key, type_check=data)
+        if metadata is None
+        else StepOutputData(
+            output_name=name, mapping_key=mapping_key, type_check=data, metadata=dict(metadata)
+        ),
+    )
+    if not passed:
+        raise _type_error(step, "output", name, dagster_type, value, data)
+    if mapping_key is None:
+        run.outputs.values[(key, name)] = value
+    else:
+        run.outputs.dynamic.setdefault((key, name), {})[mapping_key] = value
+    log.event(
+        _HANDLED_OUTPUT,
+        f'Handled output "{name}" using IO manager "{out_def.io_manager_key}"',
+        step_key=key,
+        handle=handle,
+        data=HandledOutputData(
+            output_name=name, manager_key=out_def.io_manager_key, mapping_key=mapping_key
+        ),
+    )

@@ -1,0 +1,47 @@
+"""Records: the immutable, JSON-serializable facts of runs (events, run records, errors).
+
+Records sit below storage and execution: both import them, and they import
+no other dagwright layer.
+"""
+
+from .error_info import ErrorInfo
+from .events import (
+    EngineEventData,
+    Event,
+    EventData,
+    EventLogEntry,
+    EventType,
+    HandledOutputData,
+    LoadedInputData,
+    RunFailureData,
+    StepFailureData,
+    StepInputData,
+    StepOutputData,
+    StepSkippedData,
+    StepSuccessData,
+    TypeCheckData,
+    UserFailureData,
+)
+from .runs import FINISHED_STATUSES, Run, RunStatus
+
+__all__ = [
+    "ErrorInfo",
+    "EngineEventData",
+    "Event",
+    "EventData",
+    "EventLogEntry",
+    "EventType",
+    "HandledOutputData",
+    "LoadedInputData",
+    "RunFailureData",
+    "StepFailureData",
+    "StepInputData",
+    "StepOutputData",
+    "StepSkippedData",
+    "StepSuccessData",
+    "TypeCheckData",
+    "UserFailureData",
+    "FINISHED_STATUSES",
+    "Run",
+    "RunStatus",
+]

@@ -1,0 +1,350 @@
+"""Events: the immutable records of everything that happens in a run.
+
+An :class:`Event` is a structured happening (a step started, an output was
+yielded, a step failed); an :class:`EventLogEntry` is one line of a run's
+event log: a timestamped, levelled wrapper around an event or around a
+plain log message from ``context.log``. Both have a stable JSON form
+(``to_json`` / ``from_json``) that storage and the API rely on.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+
+from .error_info import ErrorInfo
+
+__all__ = [
+    "EventType",
+    "Event",
+    "EventLogEntry",
+    "TypeCheckData",
+    "StepInputData",
+    "StepOutputData",
+    "LoadedInputData",
+    "HandledOutputData",
+    "StepSuccessData",
+    "StepFailureData",
+    "StepSkippedData",
+    "UserFailureData",
+    "EngineEventData",
+    "RunFailureData",
+    "EventData",
+    "STEP_EVENTS",
+    "FAILURE_EVENTS",
+]
+
+
+class EventType(StrEnum):
+    """The kinds of event a run records; values are the member names."""
+
+    RUN_ENQUEUED = "RUN_ENQUEUED"
+    RUN_DEQUEUED = "RUN_DEQUEUED"
+    RUN_STARTING = "RUN_STARTING"
+    RUN_START = "RUN_START"
+    RUN_SUCCESS = "RUN_SUCCESS"
+    RUN_FAILURE = "RUN_FAILURE"
+    RUN_CANCELING = "RUN_CANCELING"
+    RUN_CANCELED = "RUN_CANCELED"
+
+    STEP_START = "STEP_START"
+    STEP_INPUT = "STEP_INPUT"
+    STEP_OUTPUT = "STEP_OUTPUT"
+    STEP_SUCCESS = "STEP_SUCCESS"
+    STEP_FAILURE = "STEP_FAILURE"
+    STEP_SKIPPED = "STEP_SKIPPED"
+    STEP_UP_FOR_RETRY = "STEP_UP_FOR_RETRY"
+    STEP_RESTARTED = "STEP_RESTARTED"
+    STEP_EXPECTATION_RESULT = "STEP_EXPECTATION_RESULT"
+    STEP_WORKER_STARTING = "STEP_WORKER_STARTING"
+    STEP_WORKER_STARTED = "STEP_WORKER_STARTED"
+
+    LOADED_INPUT = "LOADED_INPUT"
+    HANDLED_OUTPUT = "HANDLED_OUTPUT"
+
+    ASSET_MATERIALIZATION = "ASSET_MATERIALIZATION"
+    ASSET_MATERIALIZATION_PLANNED = "ASSET_MATERIALIZATION_PLANNED"
+    ASSET_OBSERVATION = "ASSET_OBSERVATION"
+    ASSET_CHECK_EVALUATION = "ASSET_CHECK_EVALUATION"
+
+    RESOURCE_INIT_STARTED = "RESOURCE_INIT_STARTED"
+    RESOURCE_INIT_SUCCESS = "RESOURCE_INIT_SUCCESS"
+    RESOURCE_INIT_FAILURE = "RESOURCE_INIT_FAILURE"
+
+    HOOK_COMPLETED = "HOOK_COMPLETED"
+    HOOK_ERRORED = "HOOK_ERRORED"
+    HOOK_SKIPPED = "HOOK_SKIPPED"
+
+    ENGINE_EVENT = "ENGINE_EVENT"
+    LOGS_CAPTURED = "LOGS_CAPTURED"
+
+
+STEP_EVENTS = frozenset(
+    {
+        EventType.STEP_START,
+        EventType.STEP_INPUT,
+        EventType.STEP_OUTPUT,
+        EventType.STEP_SUCCESS,
+        EventType.STEP_FAILURE,
+        EventType.STEP_SKIPPED,
+        EventType.STEP_UP_FOR_RETRY,
+        EventType.STEP_RESTARTED,
+        EventType.STEP_EXPECTATION_RESULT,
+        EventType.LOADED_INPUT,
+        EventType.HANDLED_OUTPUT,
+        EventType.ASSET_MATERIALIZATION,
+        EventType.ASSET_OBSERVATION,
+        EventType.ASSET_CHECK_EVALUATION,
+        EventType.HOOK_COMPLETED,
+        EventType.HOOK_ERRORED,
+        EventType.HOOK_SKIPPED,
+    }
+)
+FAILURE_EVENTS = frozenset(
+    {EventType.RUN_FAILURE, EventType.STEP_FAILURE, EventType.RESOURCE_INIT_FAILURE}
+)
+
+
+# --------------------------------------------------------------------------
+# Event-specific data: one small struct per kind of event, tagged in JSON.
+
+
+class _Data(msgspec.Struct, frozen=True, kw_only=True, tag=True, gc=False):
+    pass
+
+
+class TypeCheckData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """The outcome of checking one value against a type."""
+
+    success: bool
+    label: str
+    type_name: str
+    description: str | None = None
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class StepInputData(_Data):
+    input_name: str
+    type_check: TypeCheckData | None = None
+
+
+class StepOutputData(_Data):
+    output_name: str
+    mapping_key: str | None = None
+    type_check: TypeCheckData | None = None
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class LoadedInputData(_Data):
+    input_name: str
+    manager_key: str
+    upstream_step_key: str | None = None
+    upstream_output_name: str | None = None
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class HandledOutputData(_Data):
+    output_name: str
+    manager_key: str
+    mapping_key: str | None = None
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class StepSuccessData(_Data):
+    duration_ms: float
+
+
+class UserFailureData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """What a user said about a failure they raised on purpose (``Failure``)."""
+
+    description: str | None = None
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class StepFailureData(_Data):
+    error: ErrorInfo | None = None
+    error_source: str = "USER_CODE_ERROR"
+    user_failure_data: UserFailureData | None = None
+
+
+class StepSkippedData(_Data):
+    reason: str
+
+
+class EngineEventData(_Data):
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    error: ErrorInfo | None = None
+
+
+class RunFailureData(_Data):
+    error: ErrorInfo | None = None
+    failed_steps: list[str] = msgspec.field(default_factory=list)
+
+
+EventData = (
+    StepInputData
+    | StepOutputData
+    | LoadedInputData
+    | HandledOutputData
+    | StepSuccessData
+    | StepFailureData
+    | StepSkippedData
+    | EngineEventData
+    | RunFailureData
+)
+
+
+# --------------------------------------------------------------------------
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Something that happened in a run: its kind, where (job, step, node) and its data.
+
+    ``event_type_value`` is the kind as a string; ``event_type`` the enum.
+    ``node_handle`` is the op's path in the job (``"graph.op"``).
+    """
+
+    event_type_value: str
+    job_name: str
+    message: str = ""
+    step_key: str | None = None
+    node_handle: str | None = None
+    pid: int | None = None
+    event_specific_data: EventData | None = None
+
+    @property
+    def event_type(self) -> EventType:
+        return EventType(self.event_type_value)
+
+    @property
+    def node_name(self) -> str | None:
+        """The name of the op this event concerns (the last part of its handle)."""
+        handle = self.node_handle
+        return handle.rsplit(".", 1)[-1] if handle else None
+
+    @property
+    def is_step_event(self) -> bool:
+        return self.event_type_value in STEP_EVENTS
+
+    @property
+    def is_step_start(self) -> bool:
+        return self.event_type_value == EventType.STEP_START
+
+    @property
+    def is_step_success(self) -> bool:
+        return self.event_type_value == EventType.STEP_SUCCESS
+
+    @property
+    def is_step_failure(self) -> bool:
+        return self.event_type_value == EventType.STEP_FAILURE
+
+    @property
+    def is_step_skipped(self) -> bool:
+        return self.event_type_value == EventType.STEP_SKIPPED
+
+    @property
+    def is_successful_output(self) -> bool:
+        return self.event_type_value == EventType.STEP_OUTPUT
+
+    @property
+    def is_handled_output(self) -> bool:
+        return self.event_type_value == EventType.HANDLED_OUTPUT
+
+    @property
+    def is_loaded_input(self) -> bool:
+        return self.event_type_value == EventType.LOADED_INPUT
+
+    @property
+    def is_run_success(self) -> bool:
+        return self.event_type_value == EventType.RUN_SUCCESS
+
+    @property
+    def is_run_failure(self) -> bool:
+        return self.event_type_value == EventType.RUN_FAILURE
+
+    @property
+    def is_failure(self) -> bool:
+        return self.event_type_value in FAILURE_EVENTS
+
+    @property
+    def is_engine_event(self) -> bool:
+        return self.event_type_value == EventType.ENGINE_EVENT
+
+    @property
+    def step_failure_data(self) -> StepFailureData:
+        """The failure data of a STEP_FAILURE event."""
+        data = self.event_specific_data
+        if not isinstance(data, StepFailureData):
+            raise ValueError(f"{self.event_type_value} event has no step failure data")
+        return data
+
+    @property
+    def step_output_data(self) -> StepOutputData:
+        data = self.event_specific_data
+        if not isinstance(data, StepOutputData):
+            raise ValueError(f"{self.event_type_value} event has no step output data")
+        return data
+
+    @property
+    def step_input_data(self) -> StepInputData:
+        data = self.event_specific_data
+        if not isinstance(data, StepInputData):
+            raise ValueError(f"{self.event_type_value} event has no step input data")
+        return data
+
+
+class EventLogEntry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One line of a run's event log: an :class:`Event`, or a plain ``context.log`` message.
+
+    ``level`` is a :mod:`logging` level; ``user_message`` the text shown for
+    the line; ``event`` is ``None`` for plain log messages.
+    """
+
+    run_id: str
+    timestamp: float
+    level: int
+    user_message: str
+    job_name: str | None = None
+    step_key: str | None = None
+    event: Event | None = None
+
+    @property
+    def is_event(self) -> bool:
+        return self.event is not None
+
+    # Dagster's spelling, so code reading event logs runs unchanged.
+    @property
+    def dagster_event(self) -> Event | None:
+        return self.event
+
+    @property
+    def is_dagster_event(self) -> bool:
+        return self.event is not None
+
+    @property
+    def event_type(self) -> EventType | None:
+        return self.event.event_type if self.event is not None else None
+
+    @property
+    def message(self) -> str:
+        return self.user_message
+
+    def to_json(self) -> bytes:
+        """The stable JSON form of this entry."""
+        return _ENCODER.encode(self)
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> EventLogEntry:
+        """Rebuild an entry from :meth:`to_json` output."""
+        return _DECODER.decode(data)
+
+
+def _encode_unknown(value: object) -> str:
+    # Metadata may hold objects JSON has no form for; keep their repr rather than fail.
+    return repr(value)
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=_encode_unknown)
+_DECODER = msgspec.json.Decoder(EventLogEntry)
