@@ -1,6 +1,6 @@
 """The exception hierarchy: every error a user can cause, as data.
 
-Each error class holds the fields that describe the problem (the op, the
+Each error class declares the fields that describe the problem (the op, the
 input, the path, what was expected and what was given) and composes its
 message from them in one place, ``_compose``. Raise sites pass fields, not
 sentences, so messages stay consistent and tools can read the fields.
@@ -34,7 +34,7 @@ __all__ = [
 
 
 def did_you_mean(given: str, choices: Iterable[str]) -> str:
-    """A ``did you mean 'x'?`` suffix for ``given`` among ``choices``, or ``""``."""
+    """A ``" Did you mean 'x'?"`` suffix for ``given`` among ``choices``, or ``""``."""
     import difflib
 
     matches = difflib.get_close_matches(given, list(choices), n=1, cutoff=0.6)
@@ -69,6 +69,11 @@ class DagwrightError(Exception):
         return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
+def _problem_text(where: str | None, problem: str, fix: str | None) -> str:
+    text = f"{where}: {problem}" if where else problem
+    return f"{text}\n  Fix: {fix}" if fix else text
+
+
 # --------------------------------------------------------------------------
 # Definition time
 
@@ -80,8 +85,8 @@ class InvalidDefinitionError(DagwrightError):
     ``problem`` says what is wrong and ``fix`` what would be right.
     """
 
-    where: str | None
     problem: str
+    where: str | None
     fix: str | None
 
     def __init__(
@@ -90,19 +95,20 @@ class InvalidDefinitionError(DagwrightError):
         super().__init__(problem=problem, where=where, fix=fix, **fields)
 
     def _compose(self) -> str:
-        text = f"{self.where}: {self.problem}" if self.where else self.problem
-        if self.fix:
-            text += f"\n  Fix: {self.fix}"
-        return text
+        return _problem_text(self.where, self.problem, self.fix)
 
 
 class UnknownInputError(InvalidDefinitionError):
     """A dependency or invocation names an input the op or graph does not have."""
 
+    graph: str
+    node: str
+    input_name: str
+    known: tuple[str, ...]
+
     def __init__(self, *, graph: str, node: str, input_name: str, known: Sequence[str]) -> None:
-        suggestion = did_you_mean(input_name, known)
         super().__init__(
-            f"node '{node}' has no input named '{input_name}'.{suggestion}",
+            f"node '{node}' has no input named '{input_name}'.{did_you_mean(input_name, known)}",
             where=f"graph '{graph}'",
             fix=f"use one of the inputs of '{node}': {_names(known)}.",
             graph=graph,
@@ -114,6 +120,9 @@ class UnknownInputError(InvalidDefinitionError):
 
 class DuplicateNodeError(InvalidDefinitionError):
     """Two nodes of one graph would share a name."""
+
+    graph: str
+    name: str
 
     def __init__(self, *, graph: str, name: str) -> None:
         super().__init__(
@@ -129,6 +138,9 @@ class DuplicateNodeError(InvalidDefinitionError):
 class DependencyCycleError(InvalidDefinitionError):
     """The dependencies of a graph form a cycle."""
 
+    graph: str
+    cycle: tuple[str, ...]
+
     def __init__(self, *, graph: str, cycle: Sequence[str]) -> None:
         super().__init__(
             "its dependencies form a cycle: " + " -> ".join(cycle) + ".",
@@ -142,16 +154,21 @@ class DependencyCycleError(InvalidDefinitionError):
 class UnsatisfiedInputError(InvalidDefinitionError):
     """An input has no upstream output, no default value and no other source."""
 
-    def __init__(self, *, graph: str, node: str, input_name: str, type_name: str) -> None:
+    container: str
+    node: str
+    input_name: str
+    type_name: str
+
+    def __init__(self, *, container: str, node: str, input_name: str, type_name: str) -> None:
         super().__init__(
             f"input '{input_name}' of '{node}' (type {type_name}) has no source: no upstream "
             "output feeds it, it has no default value, and values of its type cannot be "
             "given in run config.",
-            where=f"graph '{graph}'",
+            where=container,
             fix=f"pass an upstream output to '{node}', or declare "
             f"ins={{'{input_name}': In(default_value=...)}}, or feed it from a graph input "
             "given by input_values=...",
-            graph=graph,
+            container=container,
             node=node,
             input_name=input_name,
             type_name=type_name,
@@ -160,6 +177,9 @@ class UnsatisfiedInputError(InvalidDefinitionError):
 
 class InvalidNameError(InvalidDefinitionError):
     """A name (of an op, graph, job, input or output) has characters dagwright cannot use."""
+
+    kind: str
+    name: object
 
     def __init__(self, *, kind: str, name: object, where: str | None = None) -> None:
         super().__init__(
@@ -180,6 +200,11 @@ def _sanitize(name: object) -> str:
 class InvalidSubsetError(DagwrightError):
     """An op or asset selection names something the job does not contain."""
 
+    job: str
+    query: str
+    unknown: str
+    known: tuple[str, ...]
+
     def __init__(self, *, job: str, query: str, unknown: str, known: Sequence[str]) -> None:
         super().__init__(job=job, query=query, unknown=unknown, known=tuple(known))
 
@@ -198,28 +223,35 @@ class InvalidSubsetError(DagwrightError):
 class InvalidInvocationError(DagwrightError):
     """A definition was called the wrong way (an op called with arguments it does not take)."""
 
+    problem: str
+    where: str | None
+    fix: str | None
+
     def __init__(self, problem: str, *, where: str | None = None, fix: str | None = None) -> None:
         super().__init__(problem=problem, where=where, fix=fix)
 
     def _compose(self) -> str:
-        text = f"{self.where}: {self.problem}" if self.where else self.problem
-        if self.fix:
-            text += f"\n  Fix: {self.fix}"
-        return text
+        return _problem_text(self.where, self.problem, self.fix)
 
 
 class InvariantViolationError(DagwrightError):
-    """A request that contradicts the state of the thing asked (e.g. an output that was not produced)."""
+    """A request that contradicts the state of what was asked (an output never produced)."""
+
+    problem: str
 
     def __init__(self, problem: str) -> None:
         super().__init__(problem=problem)
 
     def _compose(self) -> str:
-        return str(self.problem)
+        return self.problem
 
 
 class UnknownNodeError(InvariantViolationError, KeyError):
     """A result or definition was asked for a node (op or graph) it does not contain."""
+
+    container: str
+    name: str
+    known: tuple[str, ...]
 
     def __init__(self, *, container: str, name: str, known: Sequence[str]) -> None:
         DagwrightError.__init__(self, container=container, name=name, known=tuple(known))
@@ -239,9 +271,9 @@ class UnknownNodeError(InvariantViolationError, KeyError):
 
 
 class ConfigProblem:
-    """One problem found in run config: where (a dotted path), what was expected, what was given."""
+    """One problem in run config: where (a dotted path), what is wrong, and how to fix it."""
 
-    __slots__ = ("fix", "path", "problem")
+    __slots__ = ("path", "problem", "fix")
 
     def __init__(self, path: str, problem: str, fix: str | None = None) -> None:
         self.path = path
@@ -266,7 +298,10 @@ class ConfigProblem:
 
 
 class RunConfigError(DagwrightError):
-    """The run config given for a job does not fit its schema; ``problems`` lists every problem."""
+    """The run config given for a job does not fit it; ``problems`` lists every problem."""
+
+    job: str
+    problems: tuple[ConfigProblem, ...]
 
     def __init__(self, *, job: str, problems: Sequence[ConfigProblem]) -> None:
         super().__init__(job=job, problems=tuple(problems))
@@ -282,13 +317,16 @@ class RunConfigError(DagwrightError):
 
 
 class UserCodeError(DagwrightError):
-    """User code (an op body, a type check, a resource) raised; ``user_exception`` is the original."""
+    """User code (an op body, a type check, a resource) raised; ``user_exception`` is what."""
 
     user_exception: BaseException
 
 
 class StepExecutionError(UserCodeError):
     """An op's compute function raised while its step ran."""
+
+    step_key: str
+    op: str
 
     def __init__(self, *, step_key: str, op: str, user_exception: BaseException) -> None:
         super().__init__(step_key=step_key, op=op, user_exception=user_exception)
@@ -301,6 +339,16 @@ class StepExecutionError(UserCodeError):
 class TypeCheckError(DagwrightError):
     """A value failed the type check of the input or output it was given to."""
 
+    op: str
+    step_key: str
+    kind: str
+    name: str
+    expected: str
+    got: str
+    value: str | None
+    description: str | None
+    metadata: dict[str, Any]
+
     def __init__(
         self,
         *,
@@ -310,6 +358,7 @@ class TypeCheckError(DagwrightError):
         name: str,
         expected: str,
         got: str,
+        value: str | None = None,
         description: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
@@ -320,26 +369,32 @@ class TypeCheckError(DagwrightError):
             name=name,
             expected=expected,
             got=got,
+            value=value,
             description=description,
             metadata=metadata or {},
         )
 
     def _compose(self) -> str:
+        where = f"op '{self.op}'"
+        if self.step_key != self.op:
+            where += f" (step '{self.step_key}')"
+        shown = f" {self.value}" if self.value else ""
         text = (
-            f"op '{self.op}' (step '{self.step_key}'): {self.kind} '{self.name}' expected "
-            f"a value of type {self.expected} but got {self.got}."
+            f"{where}: {self.kind} '{self.name}' expected a value of type {self.expected} "
+            f"but got {self.got}{shown}."
         )
-        if self.description:
-            text += f" {self.description}"
-        return text
+        return f"{text} {self.description}" if self.description else text
 
 
 class InvalidOutputError(DagwrightError):
     """An op returned or yielded outputs that do not match what it declared."""
 
+    op: str
+    problem: str
+    fix: str | None
+
     def __init__(self, *, op: str, problem: str, fix: str | None = None) -> None:
         super().__init__(op=op, problem=problem, fix=fix)
 
     def _compose(self) -> str:
-        text = f"op '{self.op}': {self.problem}"
-        return f"{text}\n  Fix: {self.fix}" if self.fix else text
+        return _problem_text(f"op '{self.op}'", self.problem, self.fix)

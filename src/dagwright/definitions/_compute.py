@@ -9,6 +9,7 @@ hot path only does a positional call.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import typing
 from collections.abc import Callable, Mapping
@@ -48,10 +49,8 @@ def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
         namespace = getattr(fn, "__globals__", {})
         for key, value in raw.items():
             if isinstance(value, str):
-                try:
-                    value = eval(value, namespace)
-                except Exception:
-                    pass
+                with contextlib.suppress(Exception):
+                    value = eval(value, namespace)  # the user's own annotation
             resolved[key] = value
         return resolved
 

@@ -323,7 +323,7 @@ def check_inputs_have_sources(
                 if in_def.dagster_type.loadable_from_config:
                     continue  # may be given in run config at launch
                 raise UnsatisfiedInputError(
-                    graph=job_name,
+                    container=f"job '{job_name}'",
                     node=flat.handle,
                     input_name=input_name,
                     type_name=in_def.dagster_type.name,

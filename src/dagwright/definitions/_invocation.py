@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidInvocationError, TypeCheckError
+from ..errors import InvalidInvocationError
 from ._context import ExecutionContextBase
 from ._results import OutputTracker, outputs_from_return, outputs_from_yield
 from .events import Output
-from .types import DataType, type_name_of
+from .types import DataType, type_check_error
 
 if TYPE_CHECKING:
     from .op import OpDefinition
@@ -26,20 +26,19 @@ __all__ = ["invoke_op", "type_check_or_raise"]
 def type_check_or_raise(
     dt: DataType, context: Any, value: Any, *, op: str, step_key: str, kind: str, name: str
 ) -> None:
-    """Check ``value`` against ``dt``; raise :class:`TypeCheckError` naming the place if it fails."""
+    """Check ``value`` against ``dt``; raise a TypeCheckError naming the place if it fails."""
     if dt.is_any:
         return
     result = dt.type_check(context, value)
     if not result.success:
-        raise TypeCheckError(
+        raise type_check_error(
             op=op,
             step_key=step_key,
             kind=kind,
             name=name,
-            expected=dt.name,
-            got=type_name_of(value),
-            description=result.description,
-            metadata=result.metadata,
+            dagster_type=dt,
+            value=value,
+            result=result,
         )
 
 

@@ -109,7 +109,7 @@ class OutputTracker:
         self.mapping_keys: dict[str, set[str]] = {}
 
     def check(self, output: Output[Any] | DynamicOutput[Any]) -> None:
-        """Raise if ``output`` names no output of the op, repeats one, or mixes dynamic and static."""
+        """Raise if ``output`` is not declared, repeats one, or mixes dynamic and static."""
         op_def = self.op_def
         name = output.output_name
         out_def = op_def.output_dict.get(name)
@@ -136,7 +136,7 @@ class OutputTracker:
             )
         if is_dynamic_value:
             keys = self.mapping_keys.setdefault(name, set())
-            key = output.mapping_key
+            key = str(output.mapping_key)
             if key in keys:
                 raise InvalidOutputError(
                     op=op_def.name,

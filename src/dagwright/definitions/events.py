@@ -31,7 +31,7 @@ class Output(msgspec.Struct, Generic[T], frozen=True):
 
 
 class DynamicOutput(msgspec.Struct, Generic[T], frozen=True):
-    """One of many values of a ``DynamicOut`` output; ``mapping_key`` names it (unique per output)."""
+    """One of many values of a ``DynamicOut`` output; ``mapping_key`` (unique) names it."""
 
     value: T
     mapping_key: str

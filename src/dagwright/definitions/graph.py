@@ -344,14 +344,15 @@ def _parse_explicit(
                 f"dependencies keys must be node names or NodeInvocation, got {key!r}.",
                 where=where,
             )
-        node_def = defs_by_name.get(invocation.name)
-        if node_def is None:
+        found = defs_by_name.get(invocation.name)
+        if found is None:
             raise InvalidDefinitionError(
                 f"dependencies name '{invocation.name}', which is not in node_defs."
                 f"{did_you_mean(invocation.name, defs_by_name)}",
                 where=where,
                 fix=f"add the definition '{invocation.name}' to node_defs.",
             )
+        node_def = found
         used_defs.add(node_def.name)
         node = Node(
             invocation.node_name,

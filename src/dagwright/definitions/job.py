@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..config.mapping import ConfigMapping
 from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ..execution.result import ExecuteInProcessResult
 
 __all__ = ["JobDefinition", "job"]
+
+_T = TypeVar("_T")
 
 
 def _run_tag_value(value: Any) -> str:
@@ -92,7 +94,7 @@ class JobDefinition:
         self._op_retry_policy = _check_instance(
             op_retry_policy, RetryPolicy, "op_retry_policy", where
         )
-        self._partitions_def = _check_instance(
+        self._partitions_def: PartitionsDefinition | None = _check_instance(
             partitions_def, PartitionsDefinition, "partitions_def", where
         )
         self._input_values = frozen_dict(input_values)
@@ -222,7 +224,7 @@ class JobDefinition:
         )
 
     def with_resources(self, resource_defs: Mapping[str, Any]) -> JobDefinition:
-        """This job with some resources added or replaced (used by ``execute_in_process(resources=)``)."""
+        """This job with some resources added or replaced (``execute_in_process(resources=)``)."""
         if not resource_defs:
             return self
         return JobDefinition(
@@ -317,7 +319,7 @@ class JobDefinition:
                     )
 
 
-def _check_instance(value: Any, cls: type, label: str, where: str) -> Any:
+def _check_instance(value: object, cls: type[_T], label: str, where: str) -> _T | None:
     if value is not None and not isinstance(value, cls):
         raise InvalidDefinitionError(
             f"{label} must be a {cls.__name__}, got {type(value).__name__}.", where=where

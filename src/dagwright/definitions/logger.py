@@ -1,4 +1,4 @@
-"""Logger definitions: where a run's log lines go besides the event log (console, files, services)."""
+"""Logger definitions: where a run's log lines go besides the event log (console, files...)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def logger(
     config_schema: Any = None,
     description: str | None = None,
 ) -> LoggerDefinition | Callable[[Callable[[Any], Any]], LoggerDefinition]:
-    """Turn a function of an init context returning a ``logging.Logger`` into a logger definition."""
+    """Turn a function (init context -> ``logging.Logger``) into a logger definition."""
 
     def build(fn: Callable[[Any], Any]) -> LoggerDefinition:
         return LoggerDefinition(fn, config_schema, description if description else fn.__doc__)

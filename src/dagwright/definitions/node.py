@@ -187,7 +187,7 @@ class PendingNodeInvocation:
         self.retry_policy = retry_policy
 
     def _replace(self, **changes: Any) -> PendingNodeInvocation:
-        fields = {
+        fields: dict[str, Any] = {
             "node_def": self.node_def,
             "given_alias": self.given_alias,
             "tags": self.tags,

@@ -63,7 +63,8 @@ class OpDefinition(NodeDefinition):
             _compute = ComputeFunction(compute_fn, wants_context=True, input_params=(), legacy=True)
             _input_defs = [_input_def(n, i, where) for n, i in (ins or {}).items()]
             _output_defs = _output_defs_from(outs, NO_VALUE, where)
-        assert _input_defs is not None and _output_defs is not None
+        assert _input_defs is not None
+        assert _output_defs is not None
         super().__init__(
             name=name,
             input_defs=_input_defs,
@@ -330,7 +331,7 @@ def op(
         assert op_name is not None
         where = f"op '{op_name}'"
         compute, input_defs, output_defs = _from_function(fn, op_name, ins, out, where)
-        definition = OpDefinition(
+        return OpDefinition(
             fn,
             op_name,
             description=description if description is not None else inspect.getdoc(fn),
@@ -344,7 +345,6 @@ def op(
             _input_defs=input_defs,
             _output_defs=output_defs,
         )
-        return definition
 
     if compute_fn is not None:
         if not callable(compute_fn):

@@ -25,7 +25,8 @@ class PartitionsDefinition:
             keys = list(self.get_partition_keys())
             sample = ", ".join(repr(k) for k in keys[:5]) + (", ..." if len(keys) > 5 else "")
             raise InvalidInvocationError(
-                f"partition key {key!r} is not one of its partitions.{did_you_mean(str(key), keys)}",
+                f"partition key {key!r} is not one of its partitions."
+                f"{did_you_mean(str(key), keys)}",
                 where=where,
                 fix=f"use one of: {sample or '(no partitions)'}.",
             )

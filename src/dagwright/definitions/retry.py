@@ -25,7 +25,7 @@ class Jitter(Enum):
 
 
 class RetryPolicy:
-    """Retry a failed step up to ``max_retries`` times, waiting ``delay`` seconds (then backing off)."""
+    """Retry a failed step up to ``max_retries`` times, waiting ``delay`` seconds in between."""
 
     __slots__ = ("backoff", "delay", "jitter", "max_retries")
 
@@ -68,12 +68,12 @@ class RetryPolicy:
             wait = base * attempt_num
         else:
             wait = base
-        source = rng or random
+        source: random.Random = rng or random  # type: ignore[assignment]
         if self.jitter is Jitter.FULL:
             wait = source.random() * wait
         elif self.jitter is Jitter.PLUS_MINUS:
             wait = max(0.0, wait + source.uniform(-base, base))
-        return wait
+        return float(wait)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RetryPolicy) and (

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from ..errors import InvalidDefinitionError
+from ..errors import InvalidDefinitionError, TypeCheckError
 
 __all__ = [
     "TypeCheck",
@@ -28,6 +28,8 @@ __all__ = [
     "Bool",
     "resolve_type",
     "type_name_of",
+    "short_repr",
+    "type_check_error",
 ]
 
 
@@ -51,6 +53,7 @@ class TypeCheck:
 
 
 _PASSED = TypeCheck(True)
+_FAILED = TypeCheck(False)
 
 
 class DataType:
@@ -76,7 +79,7 @@ class DataType:
                 f"got {type(type_check_fn).__name__}.",
                 where=f"DataType {name or key or '?'}",
             )
-        self.name: str = name or key or getattr(type_check_fn, "__name__", "DataType")
+        self.name: str = name or key or str(getattr(type_check_fn, "__name__", "DataType"))
         self.description = description
         self._user_fn: Callable[[Any, Any], bool | TypeCheck] | None = type_check_fn
         self._check: Callable[[Any], bool] | None = None
@@ -134,7 +137,7 @@ class DataType:
     # -- checking values ------------------------------------------------
 
     def type_check(self, context: Any, value: Any) -> TypeCheck:
-        """Check ``value``; user-defined checks may raise, and the caller decides what that means."""
+        """Check ``value``; a user-defined check may raise, and the caller decides what it means."""
         if self._user_fn is not None:
             result = self._user_fn(context, value)
             if isinstance(result, TypeCheck):
@@ -150,9 +153,7 @@ class DataType:
         check = self._check
         if check is None or check(value):
             return _PASSED
-        return TypeCheck(
-            False, f"Value of type {type_name_of(value)} failed type check for {self.name}."
-        )
+        return _FAILED
 
     def __repr__(self) -> str:
         return f"DataType({self.name})"
@@ -163,6 +164,39 @@ def type_name_of(value: Any) -> str:
     cls = type(value)
     module = cls.__module__
     return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters (and never raising)."""
+    try:
+        text = repr(value)
+    except Exception:
+        return f"<{type_name_of(value)}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def type_check_error(
+    *,
+    op: str,
+    step_key: str,
+    kind: str,
+    name: str,
+    dagster_type: DataType,
+    value: Any,
+    result: Any,
+) -> TypeCheckError:
+    """The error for ``value`` failing ``dagster_type`` at input/output ``name`` of ``op``."""
+    return TypeCheckError(
+        op=op,
+        step_key=step_key,
+        kind=kind,
+        name=name,
+        expected=dagster_type.name,
+        got=type_name_of(value),
+        value=f"({short_repr(value)})",
+        description=result.description,
+        metadata=dict(result.metadata),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -206,7 +240,7 @@ Bool = DataType._builtin("bool", _is_bool, "scalar", python_type=bool)
 _SCALARS: dict[Any, DataType] = {int: Int, float: Float, str: String, bool: Bool}
 
 
-def _list_of(inner: DataType, container: type, label: str) -> DataType:
+def _list_of(inner: DataType, container: type[Any], label: str) -> DataType:
     if inner.is_any:
         return DataType._builtin(label, lambda v: isinstance(v, container), "list", (inner,))
     item_ok = _value_check(inner)

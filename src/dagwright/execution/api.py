@@ -160,7 +160,7 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
         if resource_failure is not None:
             raised = resource_failure
         else:
-            state, failures = execute_steps_in_process(context, stop_on_failure=stop_on_failure)
+            _, failures = execute_steps_in_process(context, stop_on_failure=stop_on_failure)
             failed_steps = [step.key for step, _ in failures]
             raised = failures[0][1] if failures else None
     except BaseException as interrupt:
@@ -237,7 +237,11 @@ def _finish(
         EventType.RUN_FAILURE,
         f'Execution of run for "{job.name}" failed.{steps}',
         data=RunFailureData(
-            error=ErrorInfo.from_exception(raised) if raised is not None else None,
+            # A step failure is described by its STEP_FAILURE event; the run's own
+            # error is kept for failures outside steps (resources, interruption).
+            error=ErrorInfo.from_exception(raised)
+            if raised is not None and not failed_steps
+            else None,
             failed_steps=failed_steps,
         ),
         level=ERROR,

@@ -8,6 +8,7 @@ the config and resources the test gives.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -272,10 +273,9 @@ class DirectOpContext(ExecutionContextBase):
         self._resource_set.close()
 
     def __del__(self) -> None:
-        try:
+        # Teardown errors at garbage collection have nowhere to go.
+        with contextlib.suppress(Exception):
             self._resource_set.close()
-        except Exception:  # teardown errors at garbage collection have nowhere to go
-            pass
 
 
 def build_op_context(

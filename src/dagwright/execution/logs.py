@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..records import ErrorInfo, Event, EventData, EventLogEntry, EventType
 
@@ -71,7 +71,9 @@ class LogSink(Protocol):
 def format_entry(entry: EventLogEntry, *, source: str = "dagwright") -> str:
     """One console line for an entry: time, level, job, run, step, event kind, message."""
     stamp = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(entry.timestamp))
-    parts = [entry.job_name or "system", entry.run_id]
+    parts = [entry.job_name or "system"]
+    if entry.run_id:
+        parts.append(entry.run_id)
     if entry.step_key:
         parts.append(entry.step_key)
     event = entry.event
@@ -91,7 +93,12 @@ class ConsoleSink:
 
     __slots__ = ("_color", "_stream", "level")
 
-    _COLORS = {DEBUG: "\033[34m", INFO: "", WARNING: "\033[33m", ERROR: "\033[31m"}
+    _COLORS: ClassVar[dict[int, str]] = {
+        DEBUG: "\033[34m",
+        INFO: "",
+        WARNING: "\033[33m",
+        ERROR: "\033[31m",
+    }
 
     def __init__(self, level: int = INFO, stream: IO[str] | None = None) -> None:
         self.level = level

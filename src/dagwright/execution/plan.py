@@ -223,7 +223,10 @@ class ExecutionPlan:
         specs: dict[str, StepSpec] = {}
         for flat in flat_ops.values():
             section = _op_section(run_config, flat.path)
-            config_inputs = section.get("inputs") if isinstance(section.get("inputs"), dict) else {}
+            given_inputs = section.get("inputs")
+            config_inputs: Mapping[str, Any] = (
+                given_inputs if isinstance(given_inputs, Mapping) else {}
+            )
             inputs = tuple(
                 StepInput(
                     in_def.name,

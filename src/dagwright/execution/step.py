@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
 from ..definitions.events import OUTPUT_TYPES
-from ..definitions.types import DataType, type_name_of
+from ..definitions.types import DataType, type_check_error
 from ..errors import DagwrightError, TypeCheckError
 from ..records import (
     EventType,
@@ -156,7 +156,7 @@ def _load_inputs(
         elif type(source) is FromFanIn:
             value = []
             for item in source.items:
-                if type(item) is FromValue:
+                if isinstance(item, FromValue):
                     value.append(item.value)
                 elif (item.spec_key, item.output) in outputs.values:
                     value.append(outputs.values[(item.spec_key, item.output)])
@@ -246,15 +246,14 @@ def _type_error(
     value: Any,
     data: TypeCheckData,
 ) -> TypeCheckError:
-    return TypeCheckError(
+    return type_check_error(
         op=step.spec.node.name,
         step_key=step.key,
         kind=kind,
         name=name,
-        expected=dagster_type.name,
-        got=type_name_of(value),
-        description=data.description,
-        metadata=data.metadata,
+        dagster_type=dagster_type,
+        value=value,
+        result=data,
     )
 
 

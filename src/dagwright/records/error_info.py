@@ -52,7 +52,12 @@ def _describe(exc: BaseException, user_frames_only: bool, depth: int) -> ErrorIn
     frames = traceback.extract_tb(exc.__traceback__)
     if user_frames_only:
         kept = [f for f in frames if not _is_framework_file(f.filename)]
-        frames = traceback.StackSummary.from_list(kept or list(frames))
+        if kept or not _raised_by_framework_check(exc):
+            frames = traceback.StackSummary.from_list(kept or list(frames))
+        else:
+            # dagwright found a problem (a failed type check, a bad output) and its
+            # message says where; its own frames would only hide that.
+            frames = traceback.StackSummary.from_list([])
     message = "".join(traceback.format_exception_only(type(exc), exc)).rstrip("\n")
     cause = context = None
     if depth < 10:
@@ -67,6 +72,10 @@ def _describe(exc: BaseException, user_frames_only: bool, depth: int) -> ErrorIn
         cause=cause,
         context=context,
     )
+
+
+def _raised_by_framework_check(exc: BaseException) -> bool:
+    return any(cls.__name__ == "DagwrightError" for cls in type(exc).__mro__)
 
 
 def _is_framework_file(filename: str) -> bool:

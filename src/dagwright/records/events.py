@@ -125,19 +125,19 @@ class TypeCheckData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-class StepInputData(_Data):
+class StepInputData(_Data, frozen=True):
     input_name: str
     type_check: TypeCheckData | None = None
 
 
-class StepOutputData(_Data):
+class StepOutputData(_Data, frozen=True):
     output_name: str
     mapping_key: str | None = None
     type_check: TypeCheckData | None = None
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-class LoadedInputData(_Data):
+class LoadedInputData(_Data, frozen=True):
     input_name: str
     manager_key: str
     upstream_step_key: str | None = None
@@ -145,14 +145,14 @@ class LoadedInputData(_Data):
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-class HandledOutputData(_Data):
+class HandledOutputData(_Data, frozen=True):
     output_name: str
     manager_key: str
     mapping_key: str | None = None
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-class StepSuccessData(_Data):
+class StepSuccessData(_Data, frozen=True):
     duration_ms: float
 
 
@@ -163,22 +163,22 @@ class UserFailureData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-class StepFailureData(_Data):
+class StepFailureData(_Data, frozen=True):
     error: ErrorInfo | None = None
     error_source: str = "USER_CODE_ERROR"
     user_failure_data: UserFailureData | None = None
 
 
-class StepSkippedData(_Data):
+class StepSkippedData(_Data, frozen=True):
     reason: str
 
 
-class EngineEventData(_Data):
+class EngineEventData(_Data, frozen=True):
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
     error: ErrorInfo | None = None
 
 
-class RunFailureData(_Data):
+class RunFailureData(_Data, frozen=True):
     error: ErrorInfo | None = None
     failed_steps: list[str] = msgspec.field(default_factory=list)
 
