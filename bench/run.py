@@ -1,0 +1,111 @@
+"""Side-by-side benchmarks: the same workloads on dagwright and on Dagster.
+
+Dagster is installed from PyPI into its own virtual environment
+(``bench/.dagster-venv``) the first time; dagwright runs from the
+interpreter running this script. Each side runs ``workloads.py`` in a fresh
+process; this script prints each figure, Dagster's beside it, the ratio and
+dagwright's budget from DESIGN.md.
+
+    python bench/run.py                 # both sides, 1,000-op workloads
+    python bench/run.py --only dagwright --ops 10   # a quick check
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DAGSTER_VENV = HERE / ".dagster-venv"
+DAGSTER_VERSION = "1.13.29"
+
+# (figure key, label, budget, unit) — budgets from DESIGN.md section 6.
+ROWS = [
+    ("import_s", "import (fresh interpreter)", 0.15, "s"),
+    ("chain_ms_per_op", "execute_in_process, {ops}-op chain, in memory", 0.1, "ms/op"),
+    ("fan_ms_per_op", "execute_in_process, {ops}-op fan-out/fan-in, in memory", 0.1, "ms/op"),
+    ("chain_first_run_s", "first run of the chain (imports included)", None, "s"),
+    ("chain_define_s", "define the {ops}-op chain job", None, "s"),
+]
+
+
+def dagster_python() -> Path:
+    """The Dagster venv's interpreter, creating the venv and installing Dagster if needed."""
+    python = DAGSTER_VENV / "bin" / "python"
+    marker = DAGSTER_VENV / f".dagster-{DAGSTER_VERSION}"
+    if not marker.exists():
+        print(f"installing dagster=={DAGSTER_VERSION} into {DAGSTER_VENV} ...", file=sys.stderr)
+        venv.create(DAGSTER_VENV, with_pip=True, clear=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", f"dagster=={DAGSTER_VERSION}"],
+            check=True,
+        )
+        marker.touch()
+    return python
+
+
+def measure(python: Path | str, lib: str, ops: int, repeat: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [
+            str(python),
+            str(HERE / "workloads.py"),
+            "--lib",
+            lib,
+            "--ops",
+            str(ops),
+            "--repeat",
+            str(repeat),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
+    ops = ours["ops"]
+    lines = [
+        f"| workload | dagwright {ours['version']} | Dagster {theirs['version'] if theirs else '-'}"
+        " | Dagster / dagwright | budget |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for key, label, budget, unit in ROWS:
+        mine = ours[key]
+        other = theirs[key] if theirs else None
+        ratio = f"{other / mine:.0f}x" if other and mine else "-"
+        verdict = (
+            "-" if budget is None else f"< {budget} {unit} {'met' if mine < budget else 'MISSED'}"
+        )
+        lines.append(
+            f"| {label.format(ops=f'{ops:,}')} | {mine:.4g} {unit} | "
+            f"{f'{other:.4g} {unit}' if other is not None else '-'} | {ratio} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ops", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", choices=["dagwright", "both"], default="both")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+
+    ours = measure(sys.executable, "dagwright", args.ops, args.repeat)
+    theirs = None
+    if args.only == "both":
+        theirs = measure(dagster_python(), "dagster", args.ops, max(1, min(args.repeat, 3)))
+    print(table(ours, theirs))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"dagwright": ours, "dagster": theirs}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

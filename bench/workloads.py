@@ -1,0 +1,128 @@
+"""The benchmark workloads, written once against the API dagwright and Dagster share.
+
+Run under one interpreter per library (``--lib dagwright`` or ``--lib dagster``);
+prints one JSON object with the measured figures. ``run.py`` drives it for both
+sides and prints the comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def import_seconds(lib: str, repeat: int) -> float:
+    """Median wall time of ``import <lib>`` in a fresh interpreter (the import alone)."""
+    code = f"import time; t = time.perf_counter(); import {lib}; print(time.perf_counter() - t)"
+    samples = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        samples.append(float(out.strip()))
+    return statistics.median(samples)
+
+
+def chain_job(lib: Any, n: int) -> Any:
+    """``first -> s0 -> s1 -> ... -> s{n-1}``: every op waits for the previous one."""
+
+    @lib.op
+    def first():
+        return 0
+
+    @lib.op
+    def step(x):
+        return x + 1
+
+    @lib.job(name=f"chain_{n}")
+    def chain():
+        value = first()
+        for i in range(n):
+            value = step.alias(f"s{i}")(value)
+
+    return chain
+
+
+def fan_job(lib: Any, n: int) -> Any:
+    """``source -> n independent ops -> one op that takes all n results as a list``."""
+
+    @lib.op
+    def source():
+        return 1
+
+    @lib.op
+    def branch(x):
+        return x * 2
+
+    @lib.op
+    def gather(values):
+        return sum(values)
+
+    @lib.job(name=f"fan_{n}")
+    def fan():
+        start = source()
+        gather([branch.alias(f"b{i}")(start) for i in range(n)])
+
+    return fan
+
+
+def time_runs(job: Any, repeat: int) -> tuple[float, float]:
+    """(first run, median of the next ``repeat`` runs) of execute_in_process, in seconds."""
+
+    def once() -> float:
+        gc.collect()
+        started = time.perf_counter()
+        result = job.execute_in_process(run_config=QUIET)
+        elapsed = time.perf_counter() - started
+        if not result.success:
+            raise SystemExit(f"{job.name} failed")
+        return elapsed
+
+    first = once()
+    return first, statistics.median(once() for _ in range(repeat))
+
+
+WORKLOADS: dict[str, Callable[[Any, int], Any]] = {"chain": chain_job, "fan": fan_job}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lib", choices=["dagwright", "dagster"], required=True)
+    parser.add_argument("--ops", type=int, default=1000, help="ops per workload")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--import-repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    figures: dict[str, Any] = {
+        "lib": args.lib,
+        "ops": args.ops,
+        "import_s": import_seconds(args.lib, args.import_repeat),
+    }
+    started = time.perf_counter()
+    lib = importlib.import_module(args.lib)
+    figures["version"] = getattr(lib, "__version__", "?")
+    figures["import_in_process_s"] = time.perf_counter() - started
+    for name, build in WORKLOADS.items():
+        t = time.perf_counter()
+        job = build(lib, args.ops)
+        figures[f"{name}_define_s"] = time.perf_counter() - t
+        first, median = time_runs(job, args.repeat)
+        total_ops = args.ops + (1 if name == "chain" else 2)
+        figures[f"{name}_first_run_s"] = first
+        figures[f"{name}_run_s"] = median
+        figures[f"{name}_ms_per_op"] = median / total_ops * 1000
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
