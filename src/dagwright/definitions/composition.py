@@ -14,6 +14,7 @@ their inputs a :class:`~.dependency.Source`.
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -87,7 +88,71 @@ class _Scope:
 # Handles
 
 
-class OutputHandle:
+class _HandleAttributeError(InvalidDefinitionError, AttributeError):
+    """A handle was asked for an attribute a value would have (``handle.strip``)."""
+
+
+class _NotAValue(ABC):
+    """Handles stand for values that do not exist yet; using one as a value is an error.
+
+    A graph body only wires ops together. When a body adds to, indexes, calls or
+    tests a handle, the user almost always forgot ``@op`` on a helper function;
+    say so instead of failing with a puzzling TypeError.
+    """
+
+    __slots__ = ()
+
+    @abstractmethod
+    def _describe(self) -> tuple[str, Composition]:
+        """What this handle stands for, and the body it was made in."""
+
+    def _misused(
+        self, what: str, error: type[InvalidDefinitionError] = InvalidDefinitionError
+    ) -> InvalidDefinitionError:
+        described, comp = self._describe()
+        return error(
+            f"{described} was used as a value ({what}). In a graph body ops are not run, so "
+            "their outputs have no value yet; a body can only pass them to other ops.",
+            where=comp.where,
+            fix="do this work inside an @op that takes the output as an input (did you "
+            "forget @op on a function called in the body?).",
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise self._misused(f"attribute '.{name}'", _HandleAttributeError)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise self._misused("called like a function")
+
+    def __getitem__(self, key: Any) -> Any:
+        raise self._misused(f"indexed with [{key!r}]")
+
+    def __bool__(self) -> bool:
+        raise self._misused("tested as true or false")
+
+    def __len__(self) -> int:
+        raise self._misused("len()")
+
+    def __contains__(self, item: Any) -> bool:
+        raise self._misused("'in'")
+
+    def __index__(self) -> int:
+        raise self._misused("used as an integer")
+
+    def __float__(self) -> float:
+        raise self._misused("converted to float")
+
+    def _arithmetic(self, *_: Any) -> Any:
+        raise self._misused("arithmetic or comparison")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _arithmetic
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = _arithmetic
+    __pow__ = __neg__ = __lt__ = __le__ = __gt__ = __ge__ = _arithmetic
+
+
+class OutputHandle(_NotAValue):
     """An output of a node recorded in a graph body; pass it to another call to wire them."""
 
     __slots__ = ("_comp", "_scope", "node_name", "output_name")
@@ -124,6 +189,9 @@ class OutputHandle:
             "directly.",
         )
 
+    def _describe(self) -> tuple[str, Composition]:
+        return f"the output '{self.output_name}' of '{self.node_name}'", self._comp
+
     def __repr__(self) -> str:
         return f"<OutputHandle {self.node_name}.{self.output_name}>"
 
@@ -151,7 +219,7 @@ class _ElementHandle(OutputHandle):
     __slots__ = ()
 
 
-class MappedHandle:
+class MappedHandle(_NotAValue):
     """The results of a ``.map``: map them again, or ``.collect()`` them into a list."""
 
     __slots__ = ("_handle",)
@@ -176,11 +244,15 @@ class MappedHandle:
         h = self._handle
         return CollectHandle(h._comp, h.node_name, h.output_name)
 
+    def _describe(self) -> tuple[str, Composition]:
+        handle = self._handle
+        return f"the mapped results of '{handle.node_name}'", handle._comp
+
     def __repr__(self) -> str:
         return f"<MappedHandle {self.node_name}.{self.output_name}>"
 
 
-class CollectHandle:
+class CollectHandle(_NotAValue):
     """All values of a dynamic or mapped output, delivered as one list."""
 
     __slots__ = ("_comp", "node_name", "output_name")
@@ -190,11 +262,14 @@ class CollectHandle:
         self.node_name = node_name
         self.output_name = output_name
 
+    def _describe(self) -> tuple[str, Composition]:
+        return f"the collected values of '{self.node_name}'", self._comp
+
     def __repr__(self) -> str:
         return f"<CollectHandle {self.node_name}.{self.output_name}>"
 
 
-class GraphInputHandle:
+class GraphInputHandle(_NotAValue):
     """An input of the graph being recorded, passed on to the nodes that use it."""
 
     __slots__ = ("_comp", "input_name")
@@ -202,6 +277,9 @@ class GraphInputHandle:
     def __init__(self, comp: Composition, input_name: str) -> None:
         self._comp = comp
         self.input_name = input_name
+
+    def _describe(self) -> tuple[str, Composition]:
+        return f"the graph input '{self.input_name}'", self._comp
 
     def __repr__(self) -> str:
         return f"<GraphInputHandle {self.input_name}>"

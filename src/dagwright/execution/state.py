@@ -2,7 +2,8 @@
 
 A step moves WAITING -> READY (all its upstream steps are done) -> RUNNING ->
 SUCCEEDED | FAILED | SKIPPED; a step whose upstream failed is ABANDONED
-without running. Executors take ready steps with :meth:`RunState.pop_ready`
+without running. A failed step with retries left goes RUNNING -> UP_FOR_RETRY
+-> READY once its delay has passed. Executors take ready steps with :meth:`RunState.pop_ready`
 and report each outcome with :meth:`RunState.finish`; nothing polls.
 
 Readiness is counted, not searched: each step holds the number of upstream
@@ -14,7 +15,8 @@ a dynamic output's step finishes, the steps mapped over it are created
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 
 from .plan import (
@@ -33,6 +35,7 @@ class StepState(Enum):
     WAITING = "WAITING"
     READY = "READY"
     RUNNING = "RUNNING"
+    UP_FOR_RETRY = "UP_FOR_RETRY"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     SKIPPED = "SKIPPED"
@@ -74,8 +77,10 @@ class ExecutionStep:
 class RunState:
     """Tracks every step of one run; see the module docstring."""
 
-    def __init__(self, plan: ExecutionPlan) -> None:
+    def __init__(self, plan: ExecutionPlan, clock: Callable[[], float] = time.monotonic) -> None:
         self._plan = plan
+        self._clock = clock
+        self._delayed: list[tuple[float, ExecutionStep]] = []
         self.steps: dict[str, ExecutionStep] = {}
         self.state: dict[str, StepState] = {}
         self._pending: dict[str, int] = {}
@@ -142,6 +147,8 @@ class RunState:
 
     def pop_ready(self) -> ExecutionStep | None:
         """The next ready step in plan order (dependency level, then key), or None."""
+        if self._delayed:
+            self._release_due_retries()
         if not self._ready:
             return None
         step = heapq.heappop(self._ready)
@@ -182,12 +189,25 @@ class RunState:
                 self.state[dependent] = StepState.READY
                 heapq.heappush(self._ready, self.steps[dependent])
 
-    def retry(self, step: ExecutionStep) -> None:
-        """Put a step that asked for a retry back in the ready queue for another attempt."""
+    def retry(self, step: ExecutionStep, delay: float = 0.0) -> None:
+        """Queue another attempt of ``step``, ready once ``delay`` seconds have passed."""
         step.attempt += 1
         self._running -= 1
-        self.state[step.key] = StepState.READY
-        heapq.heappush(self._ready, step)
+        self.state[step.key] = StepState.UP_FOR_RETRY
+        heapq.heappush(self._delayed, (self._clock() + delay, step))
+
+    def _release_due_retries(self) -> None:
+        now = self._clock()
+        while self._delayed and self._delayed[0][0] <= now:
+            _, step = heapq.heappop(self._delayed)
+            self.state[step.key] = StepState.READY
+            heapq.heappush(self._ready, step)
+
+    def seconds_until_retry(self) -> float | None:
+        """How long until the next retry is due, or None when no step waits to retry."""
+        if not self._delayed:
+            return None
+        return max(0.0, self._delayed[0][0] - self._clock())
 
     def verdict(self, step: ExecutionStep) -> tuple[str, str | None]:
         """Whether a ready step should run, be skipped (an input was not produced), or be
@@ -232,7 +252,7 @@ class RunState:
 
     @property
     def is_done(self) -> bool:
-        return not self._ready and self._running == 0
+        return not self._ready and not self._delayed and self._running == 0
 
     def unfinished(self) -> list[str]:
         """Steps that never reached a final state (waiting on something that never came)."""

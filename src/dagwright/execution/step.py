@@ -23,6 +23,7 @@ from ..records import (
     StepFailureData,
     StepInputData,
     StepOutputData,
+    StepRetryData,
     StepSuccessData,
     TypeCheckData,
 )
@@ -47,12 +48,14 @@ _LOADED_INPUT = EventType.LOADED_INPUT.value
 _HANDLED_OUTPUT = EventType.HANDLED_OUTPUT.value
 _STEP_SUCCESS = EventType.STEP_SUCCESS.value
 _STEP_FAILURE = EventType.STEP_FAILURE.value
+_STEP_RESTARTED = EventType.STEP_RESTARTED.value
+_STEP_UP_FOR_RETRY = EventType.STEP_UP_FOR_RETRY.value
 
 
 class StepOutcome:
     """How a step ended: its state, the outputs it produced, its dynamic keys, its failure."""
 
-    __slots__ = ("dynamic", "exception", "produced", "state")
+    __slots__ = ("dynamic", "exception", "produced", "retry_delay", "state")
 
     def __init__(
         self,
@@ -60,11 +63,13 @@ class StepOutcome:
         produced: list[str] | None = None,
         dynamic: dict[str, list[str]] | None = None,
         exception: BaseException | None = None,
+        retry_delay: float = 0.0,
     ) -> None:
         self.state = state
         self.produced = produced or []
         self.dynamic = dynamic
         self.exception = exception
+        self.retry_delay = retry_delay
 
 
 def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
@@ -74,12 +79,23 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
     key = step.key
     handle = spec.key
     started = time.perf_counter()
-    log.event(_STEP_START, f'Started execution of step "{key}".', step_key=key, handle=handle)
+    if step.attempt == 1:
+        log.event(_STEP_START, f'Started execution of step "{key}".', step_key=key, handle=handle)
+    else:
+        log.event(
+            _STEP_RESTARTED,
+            f'Started re-execution (attempt # {step.attempt}) of step "{key}".',
+            step_key=key,
+            handle=handle,
+        )
     context = OpExecutionContext(run, step)
     try:
         inputs = _load_inputs(run, step, context)
         produced, dynamic = _compute(run, step, context, inputs)
     except UserFailure as failure:
+        delay = _retry_delay(step)
+        if delay is not None:
+            return _up_for_retry(run, step, failure, delay)
         return _failed(run, step, failure.exception, failure.error, failure.source)
     except DagwrightError as error:
         info, source = describe(error)
@@ -95,6 +111,28 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
     if spec.hook_defs:
         run_hooks(run, step, True, None, _output_values(run, step, produced))
     return StepOutcome(StepState.SUCCEEDED, produced, dynamic)
+
+
+def _retry_delay(step: ExecutionStep) -> float | None:
+    """Seconds to wait before retrying ``step`` after a failure, or None if it may not retry."""
+    policy = step.spec.retry_policy
+    if policy is None or step.attempt > policy.max_retries:
+        return None
+    return policy.calculate_delay(step.attempt)
+
+
+def _up_for_retry(
+    run: RunContext, step: ExecutionStep, failure: UserFailure, delay: float
+) -> StepOutcome:
+    wait = f" in {delay:.2f} seconds" if delay else ""
+    run.log.event(
+        _STEP_UP_FOR_RETRY,
+        f'Execution of step "{step.key}" failed and has requested a retry{wait}.',
+        step_key=step.key,
+        handle=step.spec.key,
+        data=StepRetryData(error=failure.error, seconds_to_wait=delay),
+    )
+    return StepOutcome(StepState.UP_FOR_RETRY, exception=failure.exception, retry_delay=delay)
 
 
 def _failed(

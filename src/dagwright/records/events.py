@@ -28,6 +28,7 @@ __all__ = [
     "StepSuccessData",
     "StepFailureData",
     "StepSkippedData",
+    "StepRetryData",
     "UserFailureData",
     "EngineEventData",
     "RunFailureData",
@@ -169,6 +170,11 @@ class StepFailureData(_Data, frozen=True):
     user_failure_data: UserFailureData | None = None
 
 
+class StepRetryData(_Data, frozen=True):
+    error: ErrorInfo | None = None
+    seconds_to_wait: float = 0.0
+
+
 class StepSkippedData(_Data, frozen=True):
     reason: str
 
@@ -190,6 +196,7 @@ EventData = (
     | HandledOutputData
     | StepSuccessData
     | StepFailureData
+    | StepRetryData
     | StepSkippedData
     | EngineEventData
     | RunFailureData
