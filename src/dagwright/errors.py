@@ -20,6 +20,7 @@ __all__ = [
     "UnsatisfiedInputError",
     "InvalidNameError",
     "InvalidInvocationError",
+    "UnknownResourceError",
     "InvalidSubsetError",
     "InvariantViolationError",
     "UnknownNodeError",
@@ -106,10 +107,18 @@ class UnknownInputError(InvalidDefinitionError):
     input_name: str
     known: tuple[str, ...]
 
-    def __init__(self, *, graph: str, node: str, input_name: str, known: Sequence[str]) -> None:
+    def __init__(
+        self,
+        *,
+        graph: str,
+        node: str,
+        input_name: str,
+        known: Sequence[str],
+        kind: str = "graph",
+    ) -> None:
         super().__init__(
             f"node '{node}' has no input named '{input_name}'.{did_you_mean(input_name, known)}",
-            where=f"graph '{graph}'",
+            where=f"{kind} '{graph}'",
             fix=f"use one of the inputs of '{node}': {_names(known)}.",
             graph=graph,
             node=node,
@@ -124,10 +133,10 @@ class DuplicateNodeError(InvalidDefinitionError):
     graph: str
     name: str
 
-    def __init__(self, *, graph: str, name: str) -> None:
+    def __init__(self, *, graph: str, name: str, kind: str = "graph") -> None:
         super().__init__(
             f"two nodes are named '{name}'.",
-            where=f"graph '{graph}'",
+            where=f"{kind} '{graph}'",
             fix=f'give one of them another name with .alias("{name}_2"), '
             "or NodeInvocation(name, alias=...) in the dependencies dict.",
             graph=graph,
@@ -204,11 +213,28 @@ class InvalidSubsetError(DagwrightError):
     query: str
     unknown: str
     known: tuple[str, ...]
+    not_a_graph: str | None
 
-    def __init__(self, *, job: str, query: str, unknown: str, known: Sequence[str]) -> None:
-        super().__init__(job=job, query=query, unknown=unknown, known=tuple(known))
+    def __init__(
+        self,
+        *,
+        job: str,
+        query: str,
+        unknown: str,
+        known: Sequence[str],
+        not_a_graph: str | None = None,
+    ) -> None:
+        super().__init__(
+            job=job, query=query, unknown=unknown, known=tuple(known), not_a_graph=not_a_graph
+        )
 
     def _compose(self) -> str:
+        if self.not_a_graph:
+            return (
+                f"job '{self.job}': the selection {self.query!r} reaches into "
+                f"'{self.not_a_graph}' with '{self.unknown}', but '{self.not_a_graph}' is an op, "
+                "not a graph.\n  Fix: select the op itself, or a graph's op as 'graph.op'."
+            )
         return (
             f"job '{self.job}': the selection {self.query!r} names '{self.unknown}', which is "
             f"not a node of the job.{did_you_mean(self.unknown, self.known)}\n"
@@ -232,6 +258,10 @@ class InvalidInvocationError(DagwrightError):
 
     def _compose(self) -> str:
         return _problem_text(self.where, self.problem, self.fix)
+
+
+class UnknownResourceError(InvalidInvocationError, AttributeError):
+    """Code asked a context for a resource it does not have (``hasattr`` sees False)."""
 
 
 class InvariantViolationError(DagwrightError):

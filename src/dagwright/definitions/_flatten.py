@@ -28,6 +28,7 @@ __all__ = [
     "FanInRef",
     "TopInputRef",
     "UNCONNECTED",
+    "GraphInputConfigRef",
     "FlatOp",
     "FlatGraph",
     "flatten",
@@ -81,6 +82,20 @@ class FanInRef:
         return f"fan_in{list(self.items)}"
 
 
+class GraphInputConfigRef:
+    """An input of a nested graph that nothing feeds: run config gives it at the graph's path
+    (``ops.<graph>.inputs.<name>``), or at each op it reaches."""
+
+    __slots__ = ("name", "path")
+
+    def __init__(self, path: tuple[str, ...], name: str) -> None:
+        self.path = path
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"config:{'.'.join(self.path)}.inputs.{self.name}"
+
+
 class _Unconnected:
     __slots__ = ()
 
@@ -90,7 +105,9 @@ class _Unconnected:
 
 UNCONNECTED: Final = _Unconnected()
 
-FlatSource = StepOutputRef | CollectRef | FanInRef | TopInputRef | _Unconnected
+FlatSource = (
+    StepOutputRef | CollectRef | FanInRef | TopInputRef | GraphInputConfigRef | _Unconnected
+)
 
 
 class FlatOp:
@@ -196,7 +213,11 @@ def _visit(
         node_tags = {**tags, **node.tags}
         definition = node.definition
         if isinstance(definition, GraphDefinition):
-            inner_env = {d.name: resolved.get(d.name, UNCONNECTED) for d in definition.input_defs}
+            path = tuple(handle.split("."))
+            inner_env: dict[str, FlatSource] = {
+                d.name: resolved.get(d.name) or GraphInputConfigRef(path, d.name)
+                for d in definition.input_defs
+            }
             _visit(
                 definition,
                 handle + ".",
@@ -317,8 +338,10 @@ def check_inputs_have_sources(
             in_def = flat.op_def.input_dict[input_name]
             if in_def.is_nothing or in_def.has_default_value:
                 continue
-            if source is UNCONNECTED or (
-                isinstance(source, TopInputRef) and source.name not in input_values
+            if (
+                source is UNCONNECTED
+                or isinstance(source, GraphInputConfigRef)
+                or (isinstance(source, TopInputRef) and source.name not in input_values)
             ):
                 if in_def.dagster_type.loadable_from_config:
                     continue  # may be given in run config at launch

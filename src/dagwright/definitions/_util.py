@@ -9,7 +9,7 @@ from typing import Any, Final, final
 
 from ..errors import InvalidDefinitionError, InvalidNameError
 
-__all__ = ["NoValue", "NO_VALUE", "check_name", "frozen_dict", "check_tags"]
+__all__ = ["NoValue", "NO_VALUE", "check_name", "frozen_dict", "check_tags", "tag_value"]
 
 
 @final
@@ -48,6 +48,18 @@ def check_name(name: object, kind: str, where: str | None = None) -> str:
 def frozen_dict(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """A read-only copy of ``value`` (empty when None)."""
     return MappingProxyType(dict(value) if value else {})
+
+
+def tag_value(value: Any) -> str:
+    """A tag value as the string a run record stores (non-strings as JSON)."""
+    if isinstance(value, str):
+        return value
+    import json
+
+    try:
+        return json.dumps(value, sort_keys=True)
+    except TypeError:
+        return str(value)
 
 
 def check_tags(tags: Mapping[str, Any] | None, where: str) -> Mapping[str, Any]:

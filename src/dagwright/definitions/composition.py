@@ -52,12 +52,12 @@ def current() -> Composition | None:
 
 
 @contextmanager
-def composing(graph_name: str) -> Iterator[Composition]:
+def composing(graph_name: str, kind: str = "graph") -> Iterator[Composition]:
     """Record node invocations made on this thread into a new :class:`Composition`."""
     stack: list[Composition] | None = getattr(_local, "stack", None)
     if stack is None:
         stack = _local.stack = []
-    comp = Composition(graph_name)
+    comp = Composition(graph_name, kind)
     stack.append(comp)
     try:
         yield comp
@@ -302,15 +302,16 @@ class Recorded:
 class Composition:
     """The nodes and wiring recorded while one graph body runs."""
 
-    def __init__(self, graph_name: str) -> None:
+    def __init__(self, graph_name: str, kind: str = "graph") -> None:
         self.graph_name = graph_name
+        self.kind = kind
         self.recorded: dict[str, Recorded] = {}
         self._scopes: list[_Scope] = []
         self._next_suffix: dict[str, int] = {}
 
     @property
     def where(self) -> str:
-        return f"graph '{self.graph_name}'"
+        return f"{self.kind} '{self.graph_name}'"
 
     def input_handle(self, name: str) -> GraphInputHandle:
         return GraphInputHandle(self, name)
@@ -352,7 +353,9 @@ class Composition:
     def _node_name(self, pending: PendingNodeInvocation) -> str:
         if pending.given_alias is not None:
             if pending.given_alias in self.recorded:
-                raise DuplicateNodeError(graph=self.graph_name, name=pending.given_alias)
+                raise DuplicateNodeError(
+                    graph=self.graph_name, name=pending.given_alias, kind=self.kind
+                )
             return pending.given_alias
         base = pending.node_def.name
         if base not in self.recorded:
@@ -391,6 +394,7 @@ class Composition:
             if key not in node_def.input_dict:
                 raise UnknownInputError(
                     graph=self.graph_name,
+                    kind=self.kind,
                     node=name,
                     input_name=key,
                     known=list(node_def.input_dict),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
 
 from ..errors import (
@@ -90,6 +91,7 @@ class GraphDefinition(NodeDefinition):
             self._nodes[node.name] = node
         _check_definitions_unique(name, nodes)
         _check_sources(name, self._nodes, sources)
+        self._node_view = MappingProxyType(self._nodes)
         self._sources = sources
         self._order = _topological_order(name, self._nodes, sources)
         self._output_mappings = tuple(output_mappings or ())
@@ -128,7 +130,7 @@ class GraphDefinition(NodeDefinition):
 
     @property
     def node_dict(self) -> Mapping[str, Node]:
-        return dict(self._nodes)
+        return self._node_view
 
     def node_names(self) -> list[str]:
         return list(self._order)
@@ -259,7 +261,7 @@ class GraphDefinition(NodeDefinition):
         """Run this graph once, in this process, as a job named after it (for tests)."""
         from ..execution.api import execute_in_process
 
-        job = self.to_job(resource_defs=resources)
+        job = self.to_job(resource_defs=resources, input_values=input_values)
         return execute_in_process(
             job,
             run_config=run_config,
@@ -280,14 +282,19 @@ class GraphDefinition(NodeDefinition):
                 f"'{mapping.mapped_node_name}', which is not in the graph."
                 f"{did_you_mean(mapping.mapped_node_name, self._nodes)}",
                 where=where,
+                fix="map the output to one of the graph's nodes: "
+                f"{', '.join(self._nodes) or '(none)'}.",
             )
-        inner = node.definition.output_dict.get(mapping.mapped_node_output_name)
+        outputs = node.definition.output_dict
+        inner = outputs.get(mapping.mapped_node_output_name)
         if inner is None:
             raise InvalidDefinitionError(
                 f"output '{mapping.graph_output_name}' maps to output "
-                f"'{mapping.mapped_node_output_name}' of '{node.name}', which has no such output "
-                f"(outputs: {', '.join(node.definition.output_dict) or 'none'}).",
+                f"'{mapping.mapped_node_output_name}' of '{node.name}', which has no such "
+                f"output.{did_you_mean(mapping.mapped_node_output_name, outputs)}",
                 where=where,
+                fix=f"use one of the outputs of '{node.name}': "
+                f"{', '.join(node.definition.output_dict) or '(none)'}.",
             )
         return OutputDefinition(
             mapping.graph_output_name,
@@ -618,7 +625,7 @@ def compose(
             where=where,
             fix=f"add a parameter '{extra}' to the function or remove it from ins.",
         )
-    with composing(name) as comp:
+    with composing(name, kind) as comp:
         returned = fn(*(comp.input_handle(p.name) for p in params))
     return comp, returned, descriptions
 
@@ -666,7 +673,18 @@ def output_mappings_from_return(
                         f"its body returned output '{key}', which is not declared in out "
                         f"({', '.join(declared)}).{did_you_mean(str(key), declared)}",
                         where=where,
+                        fix=f"return only the declared outputs, or declare '{key}' with "
+                        f"out={{..., '{key}': GraphOut()}}.",
                     )
+            missing = [name for name in declared if name not in returned]
+            if missing:
+                raise InvalidDefinitionError(
+                    f"it declares output{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(repr(m) for m in missing)} but its body does not return "
+                    f"{'them' if len(missing) > 1 else 'it'}.",
+                    where=where,
+                    fix="return a handle for every declared output, or remove it from out.",
+                )
     elif isinstance(returned, tuple):
         names = declared if declared is not None else list(getattr(returned, "_fields", ()))
         if len(names) != len(returned):
@@ -683,6 +701,8 @@ def output_mappings_from_return(
             f"its body returned a value of type {type_name_of(returned)}; a graph body may "
             "return an op's output handle, a dict of them, or nothing.",
             where=where,
+            fix="return the result of an op call (e.g. return add_one(x)), or compute the "
+            "value inside an op.",
         )
     mappings = []
     for output_name, handle in pairs:

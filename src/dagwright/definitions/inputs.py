@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import InvalidDefinitionError
 from ._util import NO_VALUE, check_name, frozen_dict
 from .types import Any_, DataType, resolve_type
 
@@ -72,6 +73,17 @@ class InputDefinition:
     ) -> None:
         self.name = check_name(name, "input", where)
         self.dagster_type: DataType = resolve_type(dagster_type, where=where)
+        if (
+            default_value is not NO_VALUE
+            and not self.dagster_type.is_user_defined
+            and not self.dagster_type.type_check(None, default_value).success
+        ):
+            raise InvalidDefinitionError(
+                f"the default value {default_value!r} of input '{name}' is not of its type "
+                f"{self.dagster_type.name}.",
+                where=where,
+                fix="give a default of the input's type, or change the type.",
+            )
         self.description = description
         self.default_value = default_value
         self.metadata = frozen_dict(metadata)

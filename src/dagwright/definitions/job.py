@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from ..config.mapping import ConfigMapping
 from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
 from ._flatten import FlatGraph, check_inputs_have_sources, flatten
-from ._util import check_name, check_tags, frozen_dict
+from ._util import check_name, check_tags, frozen_dict, tag_value
 from .executor import ExecutorDefinition
 from .graph import GraphDefinition, compose
 from .hooks import HookDefinition, check_hooks
@@ -33,17 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["JobDefinition", "job"]
 
 _T = TypeVar("_T")
-
-
-def _run_tag_value(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    import json
-
-    try:
-        return json.dumps(value, sort_keys=True)
-    except TypeError:
-        return str(value)
 
 
 class JobDefinition:
@@ -77,11 +66,9 @@ class JobDefinition:
         where = f"job '{self._name}'"
         self._graph = graph_def
         self._description = description if description is not None else graph_def.description
-        self._tags = MappingProxyType(
-            {k: _run_tag_value(v) for k, v in check_tags(tags, where).items()}
-        )
+        self._tags = MappingProxyType({k: tag_value(v) for k, v in check_tags(tags, where).items()})
         self._run_tags = MappingProxyType(
-            {k: _run_tag_value(v) for k, v in check_tags(run_tags, where).items()}
+            {k: tag_value(v) for k, v in check_tags(run_tags, where).items()}
         )
         self._metadata = frozen_dict(metadata)
         self._resource_defs = MappingProxyType(resource_defs_from(resource_defs, where))

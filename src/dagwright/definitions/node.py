@@ -56,6 +56,7 @@ class NodeDefinition:
                 raise InvalidDefinitionError(
                     f"two {label}s are named '{dup}'.", where=where, fix=f"rename one {label}."
                 )
+        self._positional = tuple(d.name for d in self._input_defs)
         self._namedtuple: type | None = None
 
     # -- what it is ------------------------------------------------------
@@ -111,7 +112,7 @@ class NodeDefinition:
     @property
     def positional_inputs(self) -> tuple[str, ...]:
         """Input names in the order positional arguments bind to them."""
-        return tuple(d.name for d in self._input_defs)
+        return self._positional
 
     def outputs_namedtuple(self) -> type:
         """The namedtuple type returned when a multi-output node is invoked in a graph body."""

@@ -52,9 +52,13 @@ def select_paths(graph: GraphDefinition, clauses: Sequence[str], job_name: str) 
         container = graph
         for part in outer:
             node = container.node_dict.get(part)
-            if node is None or not isinstance(node.definition, GraphDefinition):
+            if node is None:
                 raise InvalidSubsetError(
                     job=job_name, query=query, unknown=part, known=container.node_names()
+                )
+            if not isinstance(node.definition, GraphDefinition):
+                raise InvalidSubsetError(
+                    job=job_name, query=query, unknown=clause, known=[], not_a_graph=part
                 )
             container = node.definition
         if not container.has_node_named(name):

@@ -79,6 +79,7 @@ class DataType:
                 f"got {type(type_check_fn).__name__}.",
                 where=f"DataType {name or key or '?'}",
             )
+        _check_two_arguments(type_check_fn, name or key)
         self.name: str = name or key or str(getattr(type_check_fn, "__name__", "DataType"))
         self.description = description
         self._user_fn: Callable[[Any, Any], bool | TypeCheck] | None = type_check_fn
@@ -157,6 +158,24 @@ class DataType:
 
     def __repr__(self) -> str:
         return f"DataType({self.name})"
+
+
+def _check_two_arguments(fn: Callable[..., Any], name: str | None) -> None:
+    import inspect
+
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return  # builtins without a signature: trust them
+    try:
+        signature.bind(None, None)
+    except TypeError:
+        raise InvalidDefinitionError(
+            f"its type_check_fn takes {len(signature.parameters)} argument(s); it must take two: "
+            "(context, value).",
+            where=f"DataType '{name or getattr(fn, '__name__', '?')}'",
+            fix="define it as def check(context, value) -> bool | TypeCheck.",
+        ) from None
 
 
 def type_name_of(value: Any) -> str:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..definitions._util import tag_value
 from ..definitions.logger import LoggerDefinition
 from ..errors import InvalidInvocationError
 from ..records import (
@@ -75,7 +76,7 @@ def execute_in_process(
     """
     if op_selection:
         job = job.get_subset(op_selection=op_selection)
-    run_tags = {**job.run_tags, **{k: str(v) for k, v in (tags or {}).items()}}
+    run_tags = {**job.run_tags, **{k: tag_value(v) for k, v in (tags or {}).items()}}
     if partition_key is not None:
         if job.partitions_def is None:
             raise InvalidInvocationError(

@@ -270,11 +270,23 @@ class StepLog:
 
 
 class _DirectSink(ConsoleSink):
-    """Console output for ``context.log`` in ops called directly (no run)."""
+    """Console output for ``context.log`` in ops called directly (no run).
+
+    Its level is read when a line is logged, so a test can change
+    ``DAGWRIGHT_LOG_LEVEL`` at any time.
+    """
+
+    @property
+    def level(self) -> int:
+        return console_level()
+
+    @level.setter
+    def level(self, value: int) -> None:
+        pass
 
     def handle(self, entry: EventLogEntry) -> None:
         if entry.level >= self.level:
             super().handle(entry)
 
 
-_direct_sink = _DirectSink(console_level())
+_direct_sink = _DirectSink()

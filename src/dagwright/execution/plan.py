@@ -20,6 +20,7 @@ from ..definitions._flatten import (
     FanInRef,
     FlatOp,
     FlatSource,
+    GraphInputConfigRef,
     StepOutputRef,
     TopInputRef,
 )
@@ -313,19 +314,26 @@ def _source(
             return FromValue(in_def.default_value, "default")
         found = _top_input(source, run_config, input_values, problems)
         return found if found is not None else NO_INPUT
-    assert source is UNCONNECTED
     if in_def.is_nothing:
         return NO_INPUT
+    path = ".".join(f"ops.{p}" for p in flat.path) + f".inputs.{input_name}"
+    op_path = path
+    if isinstance(source, GraphInputConfigRef):
+        graph_inputs = _op_section(run_config, source.path).get("inputs")
+        if isinstance(graph_inputs, Mapping) and source.name in graph_inputs:
+            return FromValue(_config_value(graph_inputs[source.name]), "config")
+        path = ".".join(f"ops.{p}" for p in source.path) + f".inputs.{source.name}"
+    else:
+        assert source is UNCONNECTED
     if input_name in config_inputs:
         return FromValue(_config_value(config_inputs[input_name]), "config")
     if in_def.has_default_value:
         return FromValue(in_def.default_value, "default")
-    path = ".".join(f"ops.{p}" for p in flat.path) + f".inputs.{input_name}"
     problems.append(
         ConfigProblem(
             path,
             f"input '{input_name}' of op '{flat.handle}' has no upstream output and no default, "
-            "so it must be given here.",
+            "so it must be given here" + (f" (or at {op_path})." if op_path != path else "."),
             f"Example: {path}: {{value: ...}}",
         )
     )

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from ..definitions.resources import ResourceDefinition
-from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
+from ..errors import InvalidDefinitionError, UnknownResourceError, did_you_mean
 from ._boundary import call_user, user_code
 from .logs import StepLog
 
@@ -35,7 +35,7 @@ class Resources:
         if key.startswith("__"):
             raise AttributeError(key)
         owner = object.__getattribute__(self, "_owner") or "this context"
-        raise InvalidInvocationError(
+        raise UnknownResourceError(
             f"{owner} has no resource '{key}'.{did_you_mean(key, values)}",
             fix=f"declare required_resource_keys={{'{key}'}} on the op and give the job a "
             f"resource for '{key}'.",

@@ -98,9 +98,6 @@ STEP_EVENTS = frozenset(
         EventType.ASSET_MATERIALIZATION,
         EventType.ASSET_OBSERVATION,
         EventType.ASSET_CHECK_EVALUATION,
-        EventType.HOOK_COMPLETED,
-        EventType.HOOK_ERRORED,
-        EventType.HOOK_SKIPPED,
     }
 )
 FAILURE_EVENTS = frozenset(
