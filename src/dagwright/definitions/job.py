@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..config.mapping import ConfigMapping
 from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
+from ._body import compose
 from ._flatten import FlatGraph, check_inputs_have_sources, flatten
 from ._util import check_name, check_tags, frozen_dict, tag_value
 from .executor import ExecutorDefinition
-from .graph import GraphDefinition, compose
+from .graph import GraphDefinition
 from .hooks import HookDefinition, check_hooks
 from .logger import LoggerDefinition
 from .partitions import PartitionsDefinition

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import InvalidSubsetError
+from ._wiring import upstream_nodes
 from .dependency import FromCollect, FromFanIn, FromGraphInput, FromOutput, Node, Source
 from .graph import GraphDefinition
 
@@ -76,7 +77,7 @@ def _traverse(graph: GraphDefinition, start: str, up: int, down: int) -> set[str
     downstream: dict[str, set[str]] = {n: set() for n in graph.node_names()}
     for name in graph.node_names():
         for source in graph.sources_of(name).values():
-            for parent in _source_nodes(source):
+            for parent in upstream_nodes(source):
                 upstream[name].add(parent)
                 downstream[parent].add(name)
     found = {start}
@@ -88,14 +89,6 @@ def _traverse(graph: GraphDefinition, start: str, up: int, down: int) -> set[str
             found |= frontier
             level += 1
     return found
-
-
-def _source_nodes(source: Source) -> list[str]:
-    if isinstance(source, FromOutput | FromCollect):
-        return [source.node]
-    if isinstance(source, FromFanIn):
-        return [i.node for i in source.items if isinstance(i, FromOutput)]
-    return []
 
 
 def subset_graph(graph: GraphDefinition, paths: set[str]) -> GraphDefinition:
