@@ -20,6 +20,7 @@ __all__ = [
     "UnsatisfiedInputError",
     "InvalidNameError",
     "InvalidInvocationError",
+    "RunAlreadyExistsError",
     "UnknownResourceError",
     "InvalidSubsetError",
     "InvariantViolationError",
@@ -207,13 +208,21 @@ def _sanitize(name: object) -> str:
 
 
 class InvalidSubsetError(DagwrightError):
-    """An op or asset selection names something the job does not contain."""
+    """An op or asset selection names something the job does not contain.
+
+    ``unknown`` is the name (or clause) that matched nothing, ``known`` the
+    names that would have; ``container`` is the nested graph searched (None
+    for the job itself). ``not_a_graph`` is set when a dotted clause reaches
+    into an op; ``bad_clause`` when the clause is not of the selection syntax.
+    """
 
     job: str
     query: str
     unknown: str
     known: tuple[str, ...]
+    container: str | None
     not_a_graph: str | None
+    bad_clause: bool
 
     def __init__(
         self,
@@ -222,28 +231,58 @@ class InvalidSubsetError(DagwrightError):
         query: str,
         unknown: str,
         known: Sequence[str],
+        container: str | None = None,
         not_a_graph: str | None = None,
+        bad_clause: bool = False,
     ) -> None:
         super().__init__(
-            job=job, query=query, unknown=unknown, known=tuple(known), not_a_graph=not_a_graph
+            job=job,
+            query=query,
+            unknown=unknown,
+            known=tuple(known),
+            container=container,
+            not_a_graph=not_a_graph,
+            bad_clause=bad_clause,
         )
 
     def _compose(self) -> str:
+        head = f"job '{self.job}': the selection {self.query!r}"
+        if self.bad_clause:
+            return (
+                f"{head} has the clause {self.unknown!r}, which is not a selection.\n"
+                "  Fix: write clauses like 'op', '*op' (with its upstream), 'op+' (and one "
+                "level downstream), 'graph.op', or '*' for everything."
+            )
         if self.not_a_graph:
             return (
-                f"job '{self.job}': the selection {self.query!r} reaches into "
-                f"'{self.not_a_graph}' with '{self.unknown}', but '{self.not_a_graph}' is an op, "
-                "not a graph.\n  Fix: select the op itself, or a graph's op as 'graph.op'."
+                f"{head} reaches into '{self.not_a_graph}' with {self.unknown!r}, but "
+                f"'{self.not_a_graph}' is an op, not a graph.\n"
+                "  Fix: select the op itself, or a nested graph's op as 'graph.op'."
             )
+        where = self.container or "the job"
         return (
-            f"job '{self.job}': the selection {self.query!r} names '{self.unknown}', which is "
-            f"not a node of the job.{did_you_mean(self.unknown, self.known)}\n"
-            f"  Nodes: {_names(self.known)}."
+            f"{head} names '{self.unknown}', which is not a node of {where}."
+            f"{did_you_mean(self.unknown, self.known)}\n  Nodes: {_names(self.known)}."
         )
 
 
 # --------------------------------------------------------------------------
 # Calling definitions and reading results
+
+
+class RunAlreadyExistsError(DagwrightError):
+    """A run was launched with the id of a run the instance already has."""
+
+    run_id: str
+
+    def __init__(self, *, run_id: str) -> None:
+        super().__init__(run_id=run_id)
+
+    def _compose(self) -> str:
+        return (
+            f"the instance already has a run with id '{self.run_id}'.\n"
+            "  Fix: leave run_id out (a new id is made), or use a new one."
+        )
 
 
 class InvalidInvocationError(DagwrightError):
@@ -347,23 +386,39 @@ class RunConfigError(DagwrightError):
 
 
 class UserCodeError(DagwrightError):
-    """User code (an op body, a type check, a resource) raised; ``user_exception`` is what."""
+    """User code outside an op's body (a logger, a config mapping...) raised.
 
+    ``place`` names the code, ``user_exception`` is what it raised (also the
+    ``__cause__``). A failing op does not raise this: the run records the
+    failure, and ``execute_in_process`` re-raises the op's own exception.
+    """
+
+    place: str
     user_exception: BaseException
+
+    def __init__(self, *, place: str, user_exception: BaseException) -> None:
+        super().__init__(place=place, user_exception=user_exception)
+
+    def _compose(self) -> str:
+        exc = self.user_exception
+        return f"{self.place} raised {type(exc).__name__}: {exc}"
 
 
 class StepExecutionError(UserCodeError):
-    """An op's compute function raised while its step ran."""
+    """An op's compute function raised while its step ran (kept for Dagster's spelling,
+    ``DagsterExecutionStepExecutionError``; dagwright re-raises the op's own exception)."""
 
     step_key: str
     op: str
 
     def __init__(self, *, step_key: str, op: str, user_exception: BaseException) -> None:
-        super().__init__(step_key=step_key, op=op, user_exception=user_exception)
-
-    def _compose(self) -> str:
-        exc = self.user_exception
-        return f"op '{self.op}' (step '{self.step_key}') raised {type(exc).__name__}: {exc}"
+        DagwrightError.__init__(
+            self,
+            place=f"op '{op}' (step '{step_key}')",
+            step_key=step_key,
+            op=op,
+            user_exception=user_exception,
+        )
 
 
 class TypeCheckError(DagwrightError):

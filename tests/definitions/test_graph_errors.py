@@ -890,3 +890,23 @@ def test_definition_errors_leave_no_recording_behind() -> None:
         inc(one())
 
     assert fine.node_names() == ["one", "inc"]
+
+
+def test_a_fan_in_list_holding_a_graph_input_that_is_itself_a_list_is_rejected() -> None:
+    @op
+    def one():
+        return 1
+
+    @op
+    def show(values):
+        return values
+
+    @graph
+    def pair(a, b):
+        return show([a, b])
+
+    with pytest.raises(InvalidDefinitionError, match="lists cannot be nested"):
+
+        @job
+        def nested_lists():
+            pair([one(), one.alias("one_again")()], one.alias("three")())

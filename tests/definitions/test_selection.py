@@ -449,3 +449,43 @@ def test_an_unknown_name_in_to_job_op_selection_is_rejected() -> None:
 
     with pytest.raises(InvalidSubsetError, match="Did you mean 'b'"):
         g.to_job(op_selection=["bb"])
+
+
+# --------------------------------------------------------------------------
+# Nested graphs kept in part, messages, subsets of subsets
+
+
+@job
+def nested_then_after():
+    """a -> inner(c -> d) -> after (b, renamed): the graph's output comes from inner.d."""
+    b.alias("after")(inner(a()))
+
+
+def test_keeping_a_nested_graph_without_the_op_of_its_output_unwires_the_consumer() -> None:
+    run_config = {"ops": {"after": {"inputs": {"x": 41}}, "inner": {"inputs": {"x": 1}}}}
+
+    result = nested_then_after.execute_in_process(
+        op_selection=["inner.c", "after"], run_config=run_config
+    )
+
+    assert ran(result) == ["after", "inner.c"]
+    assert result.output_for_node("after") == 42
+
+
+def test_an_unknown_op_inside_a_nested_graph_is_named_with_its_graph() -> None:
+    with pytest.raises(InvalidSubsetError, match=r"'nope', which is not a node of graph 'inner'"):
+        nested.get_subset(op_selection=["inner.nope"])
+
+
+def test_a_clause_that_is_not_selection_syntax_says_how_clauses_look() -> None:
+    with pytest.raises(InvalidSubsetError, match=r"'inner\.', which is not a selection"):
+        nested.get_subset(op_selection=["inner."])
+
+
+def test_a_subset_of_a_subset_selects_from_the_whole_job() -> None:
+    first = chain.get_subset(op_selection=["a"])
+
+    second = first.get_subset(op_selection=["*c"])
+
+    assert sorted(n.name for n in second.graph.nodes) == ["a", "b", "c"]
+    assert second.op_selection == ["*c"]

@@ -584,3 +584,30 @@ def test_a_nothing_output_returning_a_value_fails_its_type_check() -> None:
         side_effect()
 
     assert "Nothing" in str(caught.value)
+
+
+def test_a_check_of_a_list_of_a_custom_type_that_raises_fails_the_step_not_the_run() -> None:
+    from dagwright import DataType, RunStatus, job, op
+
+    def explode(_context, value):
+        raise KeyError("no such field")
+
+    Exploding = DataType(explode, name="Exploding")
+
+    @op
+    def make() -> list:
+        return [1]
+
+    @op
+    def take(values: list[Exploding]):  # type: ignore[valid-type]
+        return values
+
+    @job
+    def checked():
+        take(make())
+
+    result = checked.execute_in_process(raise_on_error=False)
+
+    assert result.dagster_run.status == RunStatus.FAILURE
+    error = result.failure_data_for_node("take").error
+    assert error.cls_name == "KeyError"

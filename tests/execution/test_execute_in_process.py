@@ -1014,3 +1014,140 @@ def test_input_with_a_default_value_needs_no_config() -> None:
         with_default()
 
     assert defaulted.execute_in_process().output_for_node("with_default") == 3
+
+
+# --------------------------------------------------------------------------
+# Launch checks and how a run ends
+
+
+def test_a_run_id_already_on_the_instance_is_refused() -> None:
+    from dagwright.errors import RunAlreadyExistsError
+
+    @job
+    def once():
+        return_five()
+
+    instance = Instance.ephemeral()
+    once.execute_in_process(instance=instance, run_id="same-id")
+
+    with pytest.raises(RunAlreadyExistsError, match="same-id"):
+        once.execute_in_process(instance=instance, run_id="same-id")
+    assert len(instance.all_logs("same-id")) == len(
+        [e for e in instance.all_logs("same-id") if e.run_id == "same-id"]
+    )
+    assert [r.run_id for r in instance.get_runs()] == ["same-id"]
+
+
+def test_an_unknown_input_value_at_launch_is_refused_with_the_known_inputs() -> None:
+    from dagwright import InvalidInvocationError
+
+    @graph
+    def adds(x):
+        return add_one(x)
+
+    with pytest.raises(InvalidInvocationError, match=r"'nope'.*\n.*x"):
+        adds.to_job().execute_in_process(input_values={"x": 1, "nope": 2})
+
+
+def test_a_logger_that_fails_to_start_raises_before_any_run_is_recorded() -> None:
+    from dagwright import UserCodeError, logger
+
+    @logger
+    def broken_logger(init_context):
+        raise ConnectionError("log server down")
+
+    @job(logger_defs={"remote": broken_logger})
+    def logged():
+        return_five()
+
+    instance = Instance.ephemeral()
+    with pytest.raises(UserCodeError, match="logger 'remote' raised ConnectionError") as info:
+        logged.execute_in_process(instance=instance)
+    assert isinstance(info.value.__cause__, ConnectionError)
+    assert instance.get_runs() == []
+
+
+def test_a_logger_that_raises_on_a_line_does_not_fail_the_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+
+    from dagwright import logger
+
+    class RaisingLogger:
+        def getEffectiveLevel(self) -> int:  # the logging.Logger API
+            return logging.DEBUG
+
+        def log(self, level: int, message: str) -> None:
+            raise RuntimeError("handler broke")
+
+    @logger
+    def raising_logger(init_context):
+        return RaisingLogger()
+
+    @job(logger_defs={"raising": raising_logger})
+    def logged():
+        return_five()
+
+    result = logged.execute_in_process()
+
+    assert result.success
+    assert "logger 'raising' raised RuntimeError" in capsys.readouterr().err
+
+
+def test_a_run_failed_by_a_step_says_so_in_its_failure_reason() -> None:
+    @op
+    def bad():
+        raise ValueError("boom")
+
+    @job
+    def failing():
+        bad()
+
+    result = failing.execute_in_process(raise_on_error=False)
+    data = result.get_run_failure_event().event_specific_data
+
+    assert data.reason == "STEP_FAILURE"
+    assert data.failed_steps == ["bad"]
+    assert data.error is None
+
+
+def test_a_run_failed_by_a_resource_says_so_in_its_failure_reason() -> None:
+    @resource
+    def broken(init_context):
+        raise ConnectionError("database down")
+
+    @op(required_resource_keys={"db"})
+    def query(context):
+        return 1
+
+    @job(resource_defs={"db": broken})
+    def needs_db():
+        query()
+
+    result = needs_db.execute_in_process(raise_on_error=False)
+    data = result.get_run_failure_event().event_specific_data
+
+    assert data.reason == "RESOURCE_INIT_FAILURE"
+    assert data.failed_steps == []
+    assert data.error.cls_name == "ConnectionError"
+
+
+def test_a_missing_resource_error_names_the_op_that_asked() -> None:
+    @op(required_resource_keys={"r1"})
+    def uses_r1(context):
+        return context.resources.r1
+
+    @op(required_resource_keys={"r2"})
+    def asks_for_r1(context):
+        return context.resources.r1
+
+    @job(resource_defs={"r1": 1, "r2": 2})
+    def two_ops():
+        uses_r1()
+        asks_for_r1()
+
+    result = two_ops.execute_in_process(raise_on_error=False)
+    error = result.failure_data_for_node("asks_for_r1").error
+
+    assert "op 'asks_for_r1' has no resource 'r1'" in error.message

@@ -413,3 +413,25 @@ def test_user_logger_is_built_once_per_run() -> None:
     logged.execute_in_process()
 
     assert len(built) == 1
+
+
+def test_log_exception_formats_its_arguments_before_adding_the_traceback() -> None:
+    from dagwright import job, op
+
+    @op
+    def logs_an_exception(context):
+        try:
+            raise ValueError("100% broken")
+        except ValueError:
+            context.log.exception("failed with %s", "details")
+        return 1
+
+    @job
+    def logging_job():
+        logs_an_exception()
+
+    result = logging_job.execute_in_process()
+    lines = [e.user_message for e in result.entries if e.event is None]
+
+    assert lines[0].startswith("failed with details\nTraceback")
+    assert "ValueError: 100% broken" in lines[0]

@@ -5,35 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final, final
+from typing import Any
 
+from .._sentinel import NO_VALUE, NoValue
 from ..errors import InvalidDefinitionError, InvalidNameError
 
 __all__ = ["NoValue", "NO_VALUE", "check_name", "frozen_dict", "check_tags", "tag_value"]
 
-
-@final
-class NoValue:
-    """The type of :data:`NO_VALUE`, the marker for "not given" where ``None`` is a value."""
-
-    _instance: NoValue | None = None
-
-    def __new__(cls) -> NoValue:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NO_VALUE"
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __reduce__(self) -> str:
-        return "NO_VALUE"
-
-
-NO_VALUE: Final = NoValue()
 
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
 

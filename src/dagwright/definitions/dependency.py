@@ -107,11 +107,6 @@ class DynamicCollectDependencyDefinition:
         return f"DynamicCollectDependencyDefinition({self.node_name!r}, {self.output_name!r})"
 
 
-AnyDependency = (
-    DependencyDefinition | MultiDependencyDefinition | DynamicCollectDependencyDefinition
-)
-
-
 class NodeInvocation:
     """A key of the explicit dependencies dict: use definition ``name`` as node ``alias``."""
 

@@ -75,7 +75,7 @@ class InputDefinition:
         self.dagster_type: DataType = resolve_type(dagster_type, where=where)
         if (
             default_value is not NO_VALUE
-            and not self.dagster_type.is_user_defined
+            and not self.dagster_type.runs_user_code
             and not self.dagster_type.type_check(None, default_value).success
         ):
             raise InvalidDefinitionError(

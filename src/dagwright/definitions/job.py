@@ -88,9 +88,11 @@ class JobDefinition:
         self._input_values = frozen_dict(input_values)
         self._op_selection = list(_op_selection) if _op_selection else None
         self._check_input_values(where)
-        self._flat = flatten(graph_def, self._name)
+        self._flat = flatten(graph_def, self._name, self._hook_defs, self._op_retry_policy)
         check_inputs_have_sources(self._name, self._flat, self._input_values)
         self._check_resources(where)
+        # The whole job a subset was cut from (itself when it is not a subset).
+        self._whole: JobDefinition = self
 
     # -- what it is ------------------------------------------------------
 
@@ -168,12 +170,8 @@ class JobDefinition:
 
     @property
     def required_resource_keys(self) -> frozenset[str]:
-        keys: set[str] = set()
-        for flat in self._flat.ops.values():
-            keys |= flat.op_def.required_resource_keys
-            for hook in flat.hook_defs | self._hook_defs:
-                keys |= hook.required_resource_keys
-        return frozenset(keys)
+        """Every resource key an op or hook of this job requires."""
+        return frozenset(k for flat in self._flat.ops.values() for k in flat.resource_keys)
 
     def has_node_named(self, name: str) -> bool:
         try:
@@ -185,53 +183,54 @@ class JobDefinition:
     # -- using it --------------------------------------------------------
 
     def get_subset(self, *, op_selection: Sequence[str] | str | None = None) -> JobDefinition:
-        """This job cut down to the selected ops (``"op"``, ``"*op"``, ``"op+"``, ``"g.op"``)."""
-        if not op_selection:
-            return self
-        clauses = parse_op_selection(op_selection)
+        """This job cut down to the selected ops (``"op"``, ``"*op"``, ``"op+"``, ``"g.op"``).
+
+        A subset of a subset selects from the whole job it was cut from.
+        """
+        clauses = parse_op_selection(op_selection) if op_selection else []
+        whole = self._whole
         if not clauses:
-            return self
-        paths = select_paths(self._graph, clauses, self._name)
-        subset = subset_graph(self._graph, paths)
-        return JobDefinition(
+            return whole
+        subset = subset_graph(whole.graph, select_paths(whole.graph, clauses, self._name))
+        job = whole._replace(
             graph_def=subset,
-            name=self._name,
-            description=self._description,
-            resource_defs=self._resource_defs,
-            config=self._config,
-            tags=self._tags,
-            run_tags=self._run_tags,
-            metadata=self._metadata,
-            logger_defs=self._logger_defs,
-            executor_def=self._executor_def,
-            hooks=self._hook_defs,
-            op_retry_policy=self._op_retry_policy,
-            partitions_def=self._partitions_def,
-            input_values={k: v for k, v in self._input_values.items() if k in subset.input_dict},
+            input_values={k: v for k, v in whole.input_values.items() if k in subset.input_dict},
             _op_selection=clauses,
         )
+        job._whole = whole
+        return job
 
     def with_resources(self, resource_defs: Mapping[str, Any]) -> JobDefinition:
         """This job with some resources added or replaced (``execute_in_process(resources=)``)."""
         if not resource_defs:
             return self
-        return JobDefinition(
-            graph_def=self._graph,
-            name=self._name,
-            description=self._description,
-            resource_defs={**self._resource_defs, **resource_defs_from(resource_defs, self._name)},
-            config=self._config,
-            tags=self._tags,
-            run_tags=self._run_tags,
-            metadata=self._metadata,
-            logger_defs=self._logger_defs,
-            executor_def=self._executor_def,
-            hooks=self._hook_defs,
-            op_retry_policy=self._op_retry_policy,
-            partitions_def=self._partitions_def,
-            input_values=self._input_values,
-            _op_selection=self._op_selection,
-        )
+        given = resource_defs_from(resource_defs, f"job '{self._name}'")
+        job = self._replace(resource_defs={**self._resource_defs, **given})
+        if self._whole is not self:
+            job._whole = self._whole.with_resources(resource_defs)
+        return job
+
+    def _replace(self, **changes: Any) -> JobDefinition:
+        """A new job with the same settings as this one except ``changes``."""
+        settings: dict[str, Any] = {
+            "graph_def": self._graph,
+            "name": self._name,
+            "description": self._description,
+            "resource_defs": self._resource_defs,
+            "config": self._config,
+            "tags": self._tags,
+            "run_tags": self._run_tags,
+            "metadata": self._metadata,
+            "logger_defs": self._logger_defs,
+            "executor_def": self._executor_def,
+            "hooks": self._hook_defs,
+            "op_retry_policy": self._op_retry_policy,
+            "partitions_def": self._partitions_def,
+            "input_values": self._input_values,
+            "_op_selection": self._op_selection,
+        }
+        settings.update(changes)
+        return JobDefinition(**settings)
 
     def execute_in_process(
         self,
@@ -286,7 +285,7 @@ class JobDefinition:
         provided = self._resource_defs
         for flat in self._flat.ops.values():
             needs = [(k, f"op '{flat.handle}'") for k in sorted(flat.op_def.required_resource_keys)]
-            for hook in sorted(flat.hook_defs | self._hook_defs, key=lambda h: h.name):
+            for hook in flat.hook_defs:
                 needs += [(k, f"hook '{hook.name}'") for k in sorted(hook.required_resource_keys)]
             for key, user in needs:
                 if key not in provided:

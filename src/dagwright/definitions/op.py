@@ -227,7 +227,6 @@ def _output_defs_from(
 
 def _from_function(
     fn: Callable[..., Any],
-    name: str,
     ins: Mapping[str, In] | None,
     out: Out | Mapping[str, Out] | None,
     where: str,
@@ -330,7 +329,7 @@ def op(
         check_name(op_name, "op")
         assert op_name is not None
         where = f"op '{op_name}'"
-        compute, input_defs, output_defs = _from_function(fn, op_name, ins, out, where)
+        compute, input_defs, output_defs = _from_function(fn, ins, out, where)
         return OpDefinition(
             fn,
             op_name,

@@ -63,7 +63,8 @@ class RetryPolicy:
             return 0.0
         base = float(self.delay)
         if self.backoff is Backoff.EXPONENTIAL:
-            wait = base * (2 ** (attempt_num - 1))
+            # 1, 3, 7, 15... times the base delay (as Dagster waits).
+            wait = base * (2**attempt_num - 1)
         elif self.backoff is Backoff.LINEAR:
             wait = base * attempt_num
         else:

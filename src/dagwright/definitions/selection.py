@@ -40,6 +40,7 @@ def select_paths(graph: GraphDefinition, clauses: Sequence[str], job_name: str) 
     """The node paths (``"a"``, ``"g.b"``) selected by ``clauses``; raise if one matches nothing."""
     query = ",".join(clauses)
     selected: set[str] = set()
+    edges: dict[int, _Edges] = {}
     for clause in clauses:
         if clause == "*":
             selected.update(graph.node_names())
@@ -47,15 +48,19 @@ def select_paths(graph: GraphDefinition, clauses: Sequence[str], job_name: str) 
         match = _CLAUSE.match(clause)
         if match is None:
             raise InvalidSubsetError(
-                job=job_name, query=query, unknown=clause, known=graph.node_names()
+                job=job_name, query=query, unknown=clause, known=[], bad_clause=True
             )
         *outer, name = match["name"].split(".")
         container = graph
-        for part in outer:
+        for depth, part in enumerate(outer):
             node = container.node_dict.get(part)
             if node is None:
                 raise InvalidSubsetError(
-                    job=job_name, query=query, unknown=part, known=container.node_names()
+                    job=job_name,
+                    query=query,
+                    unknown=part,
+                    known=container.node_names(),
+                    container=_container(outer[:depth]),
                 )
             if not isinstance(node.definition, GraphDefinition):
                 raise InvalidSubsetError(
@@ -64,31 +69,48 @@ def select_paths(graph: GraphDefinition, clauses: Sequence[str], job_name: str) 
             container = node.definition
         if not container.has_node_named(name):
             raise InvalidSubsetError(
-                job=job_name, query=query, unknown=name, known=container.node_names()
+                job=job_name,
+                query=query,
+                unknown=name,
+                known=container.node_names(),
+                container=_container(outer),
             )
+        graph_edges = edges.setdefault(id(container), _Edges(container))
         prefix = "".join(f"{p}." for p in outer)
-        for found in _traverse(container, name, _depth(match["up"]), _depth(match["down"])):
+        for found in graph_edges.around(name, _depth(match["up"]), _depth(match["down"])):
             selected.add(prefix + found)
     return selected
 
 
-def _traverse(graph: GraphDefinition, start: str, up: int, down: int) -> set[str]:
-    upstream: dict[str, set[str]] = {n: set() for n in graph.node_names()}
-    downstream: dict[str, set[str]] = {n: set() for n in graph.node_names()}
-    for name in graph.node_names():
-        for source in graph.sources_of(name).values():
-            for parent in upstream_nodes(source):
-                upstream[name].add(parent)
-                downstream[parent].add(name)
-    found = {start}
-    for edges, depth in ((upstream, up), (downstream, down)):
-        frontier = {start}
-        level = 0
-        while frontier and (depth == _ALL or level < depth):
-            frontier = {n for f in frontier for n in edges[f]} - found
-            found |= frontier
-            level += 1
-    return found
+def _container(path: Sequence[str]) -> str | None:
+    return f"graph '{'.'.join(path)}'" if path else None
+
+
+class _Edges:
+    """Who feeds whom among the nodes of one graph, for walking up and down from a node."""
+
+    __slots__ = ("downstream", "upstream")
+
+    def __init__(self, graph: GraphDefinition) -> None:
+        self.upstream: dict[str, set[str]] = {n: set() for n in graph.node_names()}
+        self.downstream: dict[str, set[str]] = {n: set() for n in graph.node_names()}
+        for name in graph.node_names():
+            for source in graph.sources_of(name).values():
+                for parent in upstream_nodes(source):
+                    self.upstream[name].add(parent)
+                    self.downstream[parent].add(name)
+
+    def around(self, start: str, up: int, down: int) -> set[str]:
+        """``start``, ``up`` levels of its upstream and ``down`` of its downstream (-1: all)."""
+        found = {start}
+        for edges, depth in ((self.upstream, up), (self.downstream, down)):
+            frontier = {start}
+            level = 0
+            while frontier and (depth == _ALL or level < depth):
+                frontier = {n for f in frontier for n in edges[f]} - found
+                found |= frontier
+                level += 1
+        return found
 
 
 def subset_graph(graph: GraphDefinition, paths: set[str]) -> GraphDefinition:
@@ -116,18 +138,22 @@ def subset_graph(graph: GraphDefinition, paths: set[str]) -> GraphDefinition:
                     given_alias=node.given_alias,
                 )
             )
-    names = {n.name for n in kept}
+    by_name = {n.name: n for n in kept}
     sources: dict[str, dict[str, Source]] = {}
     for node in kept:
         kept_sources: dict[str, Source] = {}
         for input_name, source in graph.sources_of(node.name).items():
-            trimmed = _trim(source, names)
+            trimmed = _trim(source, by_name)
             if trimmed is not None and (
                 not node.is_graph or input_name in node.definition.input_dict
             ):
                 kept_sources[input_name] = trimmed
         sources[node.name] = kept_sources
-    mappings = [m for m in graph.output_mappings if m.mapped_node_name in names]
+    mappings = [
+        m
+        for m in graph.output_mappings
+        if _still_produces(by_name, m.mapped_node_name, m.mapped_node_output_name)
+    ]
     subset = GraphDefinition(
         graph.name,
         description=graph.description,
@@ -141,10 +167,21 @@ def subset_graph(graph: GraphDefinition, paths: set[str]) -> GraphDefinition:
     return subset
 
 
-def _trim(source: Source, kept: set[str]) -> Source | None:
+def _still_produces(kept: dict[str, Node], node: str, output: str) -> bool:
+    """Whether ``node`` was kept and still has ``output`` (a partly kept graph may not)."""
+    found = kept.get(node)
+    return found is not None and output in found.definition.output_dict
+
+
+def _trim(source: Source, kept: dict[str, Node]) -> Source | None:
+    """``source`` without what the subset left out (None when nothing of it is left)."""
     if isinstance(source, FromOutput | FromCollect):
-        return source if source.node in kept else None
+        return source if _still_produces(kept, source.node, source.output) else None
     if isinstance(source, FromFanIn):
-        items = [i for i in source.items if isinstance(i, FromGraphInput) or i.node in kept]
+        items = [
+            i
+            for i in source.items
+            if isinstance(i, FromGraphInput) or _still_produces(kept, i.node, i.output)
+        ]
         return FromFanIn(items) if items else None
     return source

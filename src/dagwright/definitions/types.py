@@ -63,7 +63,16 @@ class DataType:
     it runs for every input and output of this type.
     """
 
-    __slots__ = ("_check", "_user_fn", "description", "inner", "kind", "name", "python_type")
+    __slots__ = (
+        "_check",
+        "_user_fn",
+        "description",
+        "inner",
+        "kind",
+        "name",
+        "python_type",
+        "runs_user_code",
+    )
 
     def __init__(
         self,
@@ -87,6 +96,8 @@ class DataType:
         self.kind = "user"
         self.inner: tuple[DataType, ...] = ()
         self.python_type: Any = None
+        # Whether checking a value calls user code (this type's check, or an inner type's).
+        self.runs_user_code = True
 
     @classmethod
     def _builtin(
@@ -106,6 +117,7 @@ class DataType:
         dt.kind = kind
         dt.inner = inner
         dt.python_type = python_type
+        dt.runs_user_code = any(i.runs_user_code for i in inner)
         return dt
 
     # -- what the type is -----------------------------------------------

@@ -10,25 +10,27 @@ as user failures: they propagate as themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from ..errors import DagwrightError
 from ..records import ErrorInfo
 
-__all__ = ["UserFailure", "user_code", "call_user", "describe"]
+__all__ = ["UserFailure", "call_user", "user_iter", "describe", "Place"]
 
 T = TypeVar("T")
+
+Place = str | Callable[[], str]
+"""Where user code runs (``"op 'add_one'"``); a function when naming it costs a string build."""
 
 
 class UserFailure(Exception):
     """User code failed at ``place``; ``exception`` is what it raised, ``error`` its description."""
 
-    def __init__(self, place: str, exception: BaseException) -> None:
-        self.place = place
+    def __init__(self, place: Place, exception: BaseException) -> None:
+        self.place = place() if callable(place) else place
         self.exception = exception
         self.error, self.source = describe(exception)
-        super().__init__(f"{place}: {type(exception).__name__}: {exception}")
+        super().__init__(f"{self.place}: {type(exception).__name__}: {exception}")
 
 
 def describe(exception: BaseException) -> tuple[ErrorInfo, str]:
@@ -37,22 +39,25 @@ def describe(exception: BaseException) -> tuple[ErrorInfo, str]:
     return ErrorInfo.from_exception(exception), source
 
 
-@contextmanager
-def user_code(place: str) -> Iterator[None]:
-    """Run the body as user code: whatever it raises comes out as a :class:`UserFailure`."""
+def call_user(place: Place, fn: Callable[..., T], *args: Any) -> T:
+    """Call ``fn(*args)`` as user code: whatever it raises comes out as a :class:`UserFailure`."""
     try:
-        yield
+        return fn(*args)
     except UserFailure:
         raise
     except Exception as exception:
         raise UserFailure(place, exception) from exception
 
 
-def call_user(place: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call ``fn`` as user code (see :func:`user_code`)."""
-    try:
-        return fn(*args, **kwargs)
-    except UserFailure:
-        raise
-    except Exception as exception:
-        raise UserFailure(place, exception) from exception
+def user_iter(place: Place, items: Iterator[T]) -> Iterator[T]:
+    """Iterate a user's generator; what its code raises comes out as a :class:`UserFailure`."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except UserFailure:
+            raise
+        except Exception as exception:
+            raise UserFailure(place, exception) from exception
+        yield item

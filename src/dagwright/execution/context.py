@@ -73,7 +73,7 @@ class OpExecutionContext(ExecutionContextBase):
     @property
     def resources(self) -> Resources:
         spec = self._step.spec
-        return self._run.resources.scoped(spec.resource_keys, f"op '{spec.key}'")
+        return self._run.resources.scoped(f"op '{spec.key}'", spec.resource_keys)
 
     @property
     def log(self) -> StepLog:

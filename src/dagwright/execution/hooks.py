@@ -97,7 +97,7 @@ def run_hooks(
     spec = step.spec
     log = run.log
     trigger = "success" if succeeded else "failure"
-    for hook in sorted(spec.hook_defs, key=lambda h: h.name):
+    for hook in spec.hook_defs:
         if hook.trigger != trigger:
             log.event(
                 EventType.HOOK_SKIPPED,
@@ -110,7 +110,7 @@ def run_hooks(
             hook,
             spec.node,
             step.key,
-            run.resources.scoped(hook.required_resource_keys, f"hook '{hook.name}'"),
+            run.resources.scoped(f"hook '{hook.name}'", hook.required_resource_keys),
             exception,
             output_values,
             StepLog(log, step.key),

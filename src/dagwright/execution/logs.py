@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..records import ErrorInfo, Event, EventData, EventLogEntry, EventType
+from ._boundary import call_user
 
 if TYPE_CHECKING:
+    from ..definitions.job import JobDefinition
     from ..storage.instance import Instance
 
 __all__ = [
@@ -24,6 +27,8 @@ __all__ = [
     "LogSink",
     "ConsoleSink",
     "PythonLoggerSink",
+    "InitLoggerContext",
+    "build_sinks",
     "console_level",
     "DEBUG",
     "INFO",
@@ -63,7 +68,8 @@ def console_level(value: Any = None) -> int:
 class LogSink(Protocol):
     """Somewhere log lines go; ``level`` is the lowest level it wants."""
 
-    level: int
+    @property
+    def level(self) -> int: ...
 
     def handle(self, entry: EventLogEntry) -> None: ...
 
@@ -89,9 +95,13 @@ def format_entry(entry: EventLogEntry, *, source: str = "dagwright") -> str:
 
 
 class ConsoleSink:
-    """Writes lines to stderr (colored on a terminal); the default logger of every run."""
+    """Writes lines to stderr (colored on a terminal); the default logger of every run.
 
-    __slots__ = ("_color", "_stream", "level")
+    ``level=None`` reads ``DAGWRIGHT_LOG_LEVEL`` at every line (for ops called
+    directly in tests, where there is no run to configure).
+    """
+
+    __slots__ = ("_color", "_level", "_stream")
 
     _COLORS: ClassVar[dict[int, str]] = {
         DEBUG: "\033[34m",
@@ -100,12 +110,18 @@ class ConsoleSink:
         ERROR: "\033[31m",
     }
 
-    def __init__(self, level: int = INFO, stream: IO[str] | None = None) -> None:
-        self.level = level
+    def __init__(self, level: int | None = INFO, stream: IO[str] | None = None) -> None:
+        self._level = level
         self._stream = stream
         self._color: bool | None = None
 
+    @property
+    def level(self) -> int:
+        return self._level if self._level is not None else console_level()
+
     def handle(self, entry: EventLogEntry) -> None:
+        if entry.level < self.level:
+            return
         stream = self._stream or sys.stderr
         if self._color is None:
             self._color = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get(
@@ -117,15 +133,23 @@ class ConsoleSink:
 
 
 class PythonLoggerSink:
-    """Hands lines to a :class:`logging.Logger` (what user-defined loggers return)."""
+    """Hands lines to a :class:`logging.Logger` (what user-defined loggers return).
 
-    __slots__ = ("_logger", "level")
+    The logger's handlers are user code: one that raises is reported once on
+    stderr and then left out, so a broken logger never fails a run.
+    """
 
-    def __init__(self, logger: Any) -> None:
+    __slots__ = ("_broken", "_logger", "_name", "level")
+
+    def __init__(self, logger: Any, name: str) -> None:
         self._logger = logger
+        self._name = name
+        self._broken = False
         self.level = logger.getEffectiveLevel()
 
     def handle(self, entry: EventLogEntry) -> None:
+        if self._broken:
+            return
         event = entry.event
         text = entry.user_message
         if event is not None:
@@ -133,7 +157,58 @@ class PythonLoggerSink:
         prefix = f"{entry.job_name or 'system'} - {entry.run_id}"
         if entry.step_key:
             prefix += f" - {entry.step_key}"
-        self._logger.log(entry.level, f"{prefix} - {text}")
+        try:
+            self._logger.log(entry.level, f"{prefix} - {text}")
+        except Exception as error:
+            self._broken = True
+            sys.stderr.write(
+                f"dagwright: logger '{self._name}' raised {type(error).__name__}: {error}; "
+                "it gets no more lines from this run.\n"
+            )
+
+
+class InitLoggerContext:
+    """What a logger function receives: its config and the run it logs for."""
+
+    __slots__ = ("job_name", "logger_config", "logger_def", "run_id")
+
+    def __init__(self, logger_config: Any, logger_def: Any, run_id: str, job_name: str) -> None:
+        self.logger_config = logger_config
+        self.logger_def = logger_def
+        self.run_id = run_id
+        self.job_name = job_name
+
+
+def build_sinks(job: JobDefinition, run_config: Mapping[str, Any], run_id: str) -> list[LogSink]:
+    """The console (unless the job replaces it) and every logger the job defines, started.
+
+    A logger function that raises becomes a :class:`UserFailure`.
+    """
+    section = run_config.get("loggers")
+    loggers_config: Mapping[str, Any] = section if isinstance(section, Mapping) else {}
+    sinks: list[LogSink] = []
+    if "console" not in job.logger_defs:
+        sinks.append(
+            ConsoleSink(console_level(_logger_config(loggers_config, "console").get("log_level")))
+        )
+    for name, definition in job.logger_defs.items():
+        init = InitLoggerContext(
+            loggers_config.get(name, {}).get("config")
+            if isinstance(loggers_config.get(name), Mapping)
+            else None,
+            definition,
+            run_id,
+            job.name,
+        )
+        logger = call_user(f"logger '{name}'", definition.logger_fn, init)
+        sinks.append(PythonLoggerSink(logger, name))
+    return sinks
+
+
+def _logger_config(loggers_config: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    section = loggers_config.get(name)
+    config = section.get("config") if isinstance(section, Mapping) else None
+    return config if isinstance(config, Mapping) else {}
 
 
 class RunLog:
@@ -186,14 +261,7 @@ class RunLog:
             step_key=step_key,
             event=event,
         )
-        # The body of _record, inlined: this is the hottest call of a run.
-        self.entries.append(entry)
-        if self._instance is not None:
-            self._buffer.append(entry)
-        if level >= self._level:
-            for sink in self._sinks:
-                if level >= sink.level:
-                    sink.handle(entry)
+        self._record(entry)
         return event
 
     def message(self, level: int, text: str, step_key: str | None = None) -> None:
@@ -217,6 +285,11 @@ class RunLog:
             for sink in self._sinks:
                 if entry.level >= sink.level:
                     sink.handle(entry)
+
+    @property
+    def level(self) -> int:
+        """The lowest level any logger of the run wants."""
+        return self._level
 
     def flush(self) -> None:
         """Write buffered entries to the instance in one batch."""
@@ -263,30 +336,12 @@ class StepLog:
     def exception(self, msg: object, *args: Any, **kwargs: Any) -> None:
         import traceback
 
-        self.log(ERROR, f"{msg}\n{traceback.format_exc()}", *args, **kwargs)
+        text = str(msg) % args if args else str(msg)
+        self.log(ERROR, f"{text}\n{traceback.format_exc()}")
 
     def isEnabledFor(self, level: int) -> bool:
-        return level >= (self._log._level if self._log is not None else _direct_sink.level)
+        return level >= (self._log.level if self._log is not None else _direct_sink.level)
 
 
-class _DirectSink(ConsoleSink):
-    """Console output for ``context.log`` in ops called directly (no run).
-
-    Its level is read when a line is logged, so a test can change
-    ``DAGWRIGHT_LOG_LEVEL`` at any time.
-    """
-
-    @property
-    def level(self) -> int:
-        return console_level()
-
-    @level.setter
-    def level(self, value: int) -> None:
-        pass
-
-    def handle(self, entry: EventLogEntry) -> None:
-        if entry.level >= self.level:
-            super().handle(entry)
-
-
-_direct_sink = _DirectSink()
+# Where context.log lines go when an op is called directly, outside any run.
+_direct_sink = ConsoleSink(level=None)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..definitions.resources import ResourceDefinition
 from ..errors import InvalidDefinitionError, UnknownResourceError, did_you_mean
-from ._boundary import call_user, user_code
+from ._boundary import UserFailure, call_user, user_iter
 from .logs import StepLog
 
 __all__ = ["Resources", "InitResourceContext", "ResourceSet", "resolve_resource_keys"]
@@ -126,7 +126,7 @@ class ResourceSet:
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
         self._stack = ExitStack()
-        self._scoped: dict[frozenset[str], Resources] = {}
+        self._scoped: dict[str, Resources] = {}
 
     def start(
         self,
@@ -157,24 +157,23 @@ class ResourceSet:
         value = call_user(place, next, generator)
 
         def teardown() -> None:
-            with user_code(f"{place} teardown"):
-                try:
-                    next(generator)
-                except StopIteration:
-                    return
-                raise RuntimeError(f"{place} yielded more than once")
+            for _ in user_iter(f"{place} teardown", generator):
+                raise UserFailure(
+                    f"{place} teardown",
+                    RuntimeError(f"{place} yielded more than once; a resource yields one value"),
+                )
 
         self._stack.callback(teardown)
         return value
 
-    def scoped(self, keys: frozenset[str], owner: str) -> Resources:
-        """The resources one op may see (the keys it requires), shared by its steps."""
-        cached = self._scoped.get(keys)
+    def scoped(self, owner: str, keys: frozenset[str]) -> Resources:
+        """The resources ``owner`` (an op, a hook) may see: the keys it requires."""
+        if not keys:
+            return EMPTY_RESOURCES
+        cached = self._scoped.get(owner)
         if cached is None:
-            if not keys:
-                return EMPTY_RESOURCES
             cached = Resources({k: self.values[k] for k in keys if k in self.values}, owner)
-            self._scoped[keys] = cached
+            self._scoped[owner] = cached
         return cached
 
     def close(self) -> None:

@@ -102,8 +102,7 @@ class ExecuteInProcessResult:
         return {
             e.step_key
             for e in self._events
-            if e.event_type_value in (EventType.STEP_FAILURE, EventType.RESOURCE_INIT_FAILURE)
-            and e.step_key is not None
+            if e.event_type_value == EventType.STEP_FAILURE and e.step_key is not None
         }
 
     def _single(self, event_type: EventType) -> Event:
@@ -184,7 +183,7 @@ class ExecuteInProcessResult:
         outputs = self._outputs
         flat = self._job.flat_graph.ops[handle]
         if flat.scope is not None:
-            root = outputs.dynamic.get((flat.scope.handle, flat.scope.output), {})
+            root = outputs.dynamic.get(flat.scope, {})
             return {
                 key: outputs.values[(f"{handle}[{key}]", output)]
                 for key in root

@@ -1,14 +1,22 @@
 """The state machine of a run's steps: which are waiting, ready, running or done.
 
-A step moves WAITING -> READY (all its upstream steps are done) -> RUNNING ->
-SUCCEEDED | FAILED | SKIPPED; a step whose upstream failed is ABANDONED
-without running. A failed step with retries left goes RUNNING -> UP_FOR_RETRY
--> READY once its delay has passed. Executors take ready steps with :meth:`RunState.pop_ready`
-and report each outcome with :meth:`RunState.finish`; nothing polls.
+A step moves only along these arrows::
 
-Readiness is counted, not searched: each step holds the number of upstream
-steps still unfinished, and finishing a step decrements its dependents. When
-a dynamic output's step finishes, the steps mapped over it are created
+    WAITING -> READY -> RUNNING -> SUCCEEDED | FAILED | UP_FOR_RETRY
+    UP_FOR_RETRY -> READY                   (once its retry delay has passed)
+    WAITING -> SKIPPED                      (an input it needs was not produced)
+    WAITING -> ABANDONED                    (a step it depends on failed)
+
+When the last step a step waits for finishes, the state machine decides
+whether it can run (READY) or must be skipped or abandoned; a skipped or
+abandoned step never runs, releases the steps waiting on it in turn, and is
+reported by :meth:`RunState.take_skips` for the executor to record.
+Executors only ever see runnable steps (:meth:`RunState.next_step`) and
+report how each ended (:meth:`RunState.finish`); nothing polls.
+
+Readiness is counted, not searched: each step holds the number of steps
+it still waits for, and finishing a step decrements its dependents. When a
+dynamic output's step finishes, the steps mapped over it are made
 (``op[key]``) and the steps that collect them start waiting on them too.
 """
 
@@ -16,19 +24,14 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 
-from .plan import (
-    ExecutionPlan,
-    FromCollected,
-    FromDynamicValue,
-    FromFanIn,
-    FromStep,
-    StepSpec,
-)
+from ..definitions._flatten import CollectRef, DynamicElementRef, FanInRef, StepOutputRef
+from .plan import ExecutionPlan, StepSpec
 
-__all__ = ["StepState", "ExecutionStep", "RunState", "RUN", "SKIP", "ABANDON"]
+__all__ = ["StepState", "ExecutionStep", "Skip", "RunState"]
 
 
 class StepState(Enum):
@@ -42,13 +45,20 @@ class StepState(Enum):
     ABANDONED = "ABANDONED"
 
 
-_TERMINAL = frozenset(
-    {StepState.SUCCEEDED, StepState.FAILED, StepState.SKIPPED, StepState.ABANDONED}
+_W, _RD, _RN, _UP = StepState.WAITING, StepState.READY, StepState.RUNNING, StepState.UP_FOR_RETRY
+_OK, _FAIL, _SKIP, _ABAN = (
+    StepState.SUCCEEDED,
+    StepState.FAILED,
+    StepState.SKIPPED,
+    StepState.ABANDONED,
 )
-
-RUN = "run"
-SKIP = "skip"
-ABANDON = "abandon"
+_MOVES: dict[StepState, frozenset[StepState]] = {
+    _W: frozenset({_RD, _SKIP, _ABAN}),
+    _RD: frozenset({_RN}),
+    _RN: frozenset({_OK, _FAIL, _UP}),
+    _UP: frozenset({_RD}),
+}
+_TERMINAL = frozenset({_OK, _FAIL, _SKIP, _ABAN})
 
 
 class ExecutionStep:
@@ -63,10 +73,6 @@ class ExecutionStep:
         self.order = (spec.level, spec.key, index)
         self.attempt = 1
 
-    @property
-    def handle(self) -> str:
-        return self.spec.key
-
     def __lt__(self, other: ExecutionStep) -> bool:
         return self.order < other.order
 
@@ -74,95 +80,73 @@ class ExecutionStep:
         return f"ExecutionStep({self.key})"
 
 
+class Skip:
+    """A step that will not run, and why; ``abandoned`` when a step before it failed."""
+
+    __slots__ = ("abandoned", "reason", "step")
+
+    def __init__(self, step: ExecutionStep, reason: str, abandoned: bool) -> None:
+        self.step = step
+        self.reason = reason
+        self.abandoned = abandoned
+
+
 class RunState:
     """Tracks every step of one run; see the module docstring."""
 
     def __init__(self, plan: ExecutionPlan, clock: Callable[[], float] = time.monotonic) -> None:
-        self._plan = plan
+        self._specs = plan.specs
+        self._flat = plan.flat_graph
         self._clock = clock
-        self._delayed: list[tuple[float, ExecutionStep]] = []
-        self.steps: dict[str, ExecutionStep] = {}
-        self.state: dict[str, StepState] = {}
+        self._steps: dict[str, ExecutionStep] = {}
+        self._state: dict[str, StepState] = {}
         self._pending: dict[str, int] = {}
         self._dependents: dict[str, list[str]] = {}
         self._ready: list[ExecutionStep] = []
-        self.produced: set[tuple[str, str]] = set()
-        self.failed: set[str] = set()
-        self.dynamic_keys: dict[tuple[str, str], list[str]] = {}
+        self._delayed: list[tuple[float, ExecutionStep]] = []
+        self._produced: set[tuple[str, str]] = set()
+        # failed or abandoned step -> the step whose failure caused it
+        self._failed: dict[str, str] = {}
+        self._skips: list[Skip] = []
+        self._instances: dict[str, list[str]] = {}
+        self._dynamic_keys: dict[tuple[str, str], list[str]] = {}
         self._running = 0
-        for spec in plan.specs.values():
+        for spec in self._specs.values():
             if spec.scope is None:
                 self._add(spec, None, 0)
 
-    # -- building ----------------------------------------------------------
+    # -- reading ---------------------------------------------------------
 
-    def _add(self, spec: StepSpec, mapping_key: str | None, index: int) -> None:
-        step = ExecutionStep(spec, mapping_key, index)
-        key = step.key
-        self.steps[key] = step
-        state = self.state
-        pending = 0
-        for up in _upstream_keys(spec, mapping_key):
-            if state.get(up) not in _TERMINAL:
-                pending += 1
-                dependents = self._dependents.get(up)
-                if dependents is None:
-                    self._dependents[up] = [key]
-                else:
-                    dependents.append(key)
-        self._pending[key] = pending
-        if pending:
-            state[key] = StepState.WAITING
-        else:
-            state[key] = StepState.READY
-            heapq.heappush(self._ready, step)
+    def state_of(self, key: str) -> StepState:
+        return self._state[key]
 
-    def _expand(self, step: ExecutionStep, dynamic: Mapping[str, list[str]]) -> None:
-        plan = self._plan
-        for output, keys in dynamic.items():
-            root = (step.spec.key, output)
-            self.dynamic_keys[root] = keys
-            for spec in plan.mapped_by_root.get(root, ()):
-                for index, mapping_key in enumerate(keys):
-                    self._add(spec, mapping_key, index)
-            for collector in plan.collectors_by_root.get(root, ()):
-                self._wait_for_mapped(collector.key, collector, root, keys)
+    def was_produced(self, step_key: str, output: str) -> bool:
+        return (step_key, output) in self._produced
 
-    def _wait_for_mapped(
-        self, collector: str, spec: StepSpec, root: tuple[str, str], keys: list[str]
-    ) -> None:
-        for step_input in spec.inputs:
-            source = step_input.source
-            if not (isinstance(source, FromCollected) and source.over_mapped):
-                continue
-            if (source.root.handle, source.root.output) != root:
-                continue
-            for mapping_key in keys:
-                instance = f"{source.spec_key}[{mapping_key}]"
-                if self.state.get(instance) not in _TERMINAL:
-                    self._pending[collector] += 1
-                    self._dependents.setdefault(instance, []).append(collector)
+    def dynamic_keys(self, root: tuple[str, str]) -> list[str]:
+        """The mapping keys a dynamic output produced, in yield order (empty if it did not run)."""
+        return self._dynamic_keys.get(root, [])
 
-    # -- driving -------------------------------------------------------------
+    @property
+    def running(self) -> int:
+        return self._running
 
-    def pop_ready(self) -> ExecutionStep | None:
-        """The next ready step in plan order (dependency level, then key), or None."""
+    def unfinished(self) -> list[str]:
+        """Steps that never reached a final state; empty after a complete run."""
+        return [k for k, s in self._state.items() if s not in _TERMINAL]
+
+    # -- driving ---------------------------------------------------------
+
+    def next_step(self) -> ExecutionStep | None:
+        """The next runnable step in plan order (dependency level, then key), or None."""
         if self._delayed:
             self._release_due_retries()
         if not self._ready:
             return None
         step = heapq.heappop(self._ready)
-        self.state[step.key] = StepState.RUNNING
+        self._move(step.key, _RN)
         self._running += 1
         return step
-
-    @property
-    def has_ready(self) -> bool:
-        return bool(self._ready)
-
-    @property
-    def running(self) -> int:
-        return self._running
 
     def finish(
         self,
@@ -171,37 +155,25 @@ class RunState:
         produced: Iterable[str] = (),
         dynamic: Mapping[str, list[str]] | None = None,
     ) -> None:
-        """Record how ``step`` ended and release the steps waiting on it."""
+        """Record how ``step`` ended (SUCCEEDED or FAILED) and release the steps waiting on it."""
         key = step.key
-        self.state[key] = outcome
+        self._move(key, outcome)
         self._running -= 1
-        if outcome is StepState.SUCCEEDED:
+        if outcome is _OK:
             for output in produced:
-                self.produced.add((key, output))
+                self._produced.add((key, output))
             if dynamic:
                 self._expand(step, dynamic)
-        elif outcome is StepState.FAILED or outcome is StepState.ABANDONED:
-            self.failed.add(key)
-        for dependent in self._dependents.pop(key, ()):
-            remaining = self._pending[dependent] - 1
-            self._pending[dependent] = remaining
-            if remaining == 0:
-                self.state[dependent] = StepState.READY
-                heapq.heappush(self._ready, self.steps[dependent])
+        else:
+            self._failed[key] = key
+        self._release(key)
 
     def retry(self, step: ExecutionStep, delay: float = 0.0) -> None:
-        """Queue another attempt of ``step``, ready once ``delay`` seconds have passed."""
+        """Queue another attempt of a running step, ready once ``delay`` seconds have passed."""
+        self._move(step.key, _UP)
         step.attempt += 1
         self._running -= 1
-        self.state[step.key] = StepState.UP_FOR_RETRY
         heapq.heappush(self._delayed, (self._clock() + delay, step))
-
-    def _release_due_retries(self) -> None:
-        now = self._clock()
-        while self._delayed and self._delayed[0][0] <= now:
-            _, step = heapq.heappop(self._delayed)
-            self.state[step.key] = StepState.READY
-            heapq.heappush(self._ready, step)
 
     def seconds_until_retry(self) -> float | None:
         """How long until the next retry is due, or None when no step waits to retry."""
@@ -209,68 +181,153 @@ class RunState:
             return None
         return max(0.0, self._delayed[0][0] - self._clock())
 
-    def verdict(self, step: ExecutionStep) -> tuple[str, str | None]:
-        """Whether a ready step should run, be skipped (an input was not produced), or be
-        abandoned (an upstream step failed), with the reason."""
+    def take_skips(self) -> list[Skip]:
+        """The steps skipped or abandoned since the last call, in the order it happened."""
+        skips, self._skips = self._skips, []
+        return skips
+
+    # -- internals -------------------------------------------------------
+
+    def _move(self, key: str, to: StepState) -> None:
+        current = self._state[key]
+        if to not in _MOVES.get(current, ()):
+            raise RuntimeError(f"step '{key}' cannot move from {current.name} to {to.name}")
+        self._state[key] = to
+
+    def _add(self, spec: StepSpec, mapping_key: str | None, index: int) -> None:
+        step = ExecutionStep(spec, mapping_key, index)
+        key = step.key
+        self._steps[key] = step
+        self._state[key] = _W
+        if mapping_key is not None:
+            self._instances.setdefault(spec.key, []).append(key)
+        pending = 0
+        for handle, mapped in spec.flat.upstream:
+            up = f"{handle}[{mapping_key}]" if mapped else handle
+            pending += self._wait(key, up)
+        for flat_input in spec.inputs:
+            source = flat_input.source
+            if isinstance(source, CollectRef) and source.over_mapped:
+                for up in self._collected_steps(source):
+                    pending += self._wait(key, up)
+        self._pending[key] = pending
+        if not pending:
+            self._settle([key])
+
+    def _wait(self, key: str, up: str) -> int:
+        """Make ``key`` wait for ``up`` unless ``up`` is already done; 1 if it now waits."""
+        if self._state.get(up) in _TERMINAL:
+            return 0
+        self._dependents.setdefault(up, []).append(key)
+        return 1
+
+    def _collected_steps(self, source: CollectRef) -> list[str]:
+        return [f"{source.handle}[{k}]" for k in self._dynamic_keys.get(source.root, ())]
+
+    def _expand(self, step: ExecutionStep, dynamic: Mapping[str, list[str]]) -> None:
+        for output, keys in dynamic.items():
+            root = (step.key, output)
+            self._dynamic_keys[root] = keys
+            for flat in self._flat.mapped_by_root.get(root, ()):
+                spec = self._specs[flat.handle]
+                for index, mapping_key in enumerate(keys):
+                    self._add(spec, mapping_key, index)
+            for flat in self._flat.collectors_by_root.get(root, ()):
+                keys_of_spec = self._instances.get(flat.handle, [flat.handle])
+                for collector in keys_of_spec:
+                    if self._state.get(collector) is not _W:
+                        continue
+                    for flat_input in self._specs[flat.handle].inputs:
+                        source = flat_input.source
+                        if (
+                            isinstance(source, CollectRef)
+                            and source.over_mapped
+                            and source.root == root
+                        ):
+                            for up in self._collected_steps(source):
+                                self._pending[collector] += self._wait(collector, up)
+
+    def _release(self, key: str) -> None:
+        ready: list[str] = []
+        for dependent in self._dependents.pop(key, ()):
+            remaining = self._pending[dependent] - 1
+            self._pending[dependent] = remaining
+            if remaining == 0:
+                ready.append(dependent)
+        if ready:
+            self._settle(ready)
+
+    def _settle(self, keys: list[str]) -> None:
+        """Decide, for steps that wait for nothing more, whether they run; cascade skips."""
+        work = deque(keys)
+        while work:
+            key = work.popleft()
+            step = self._steps[key]
+            verdict = self._verdict(step)
+            if verdict is None:
+                self._move(key, _RD)
+                heapq.heappush(self._ready, step)
+                continue
+            reason, cause = verdict
+            if cause is None:
+                self._move(key, _SKIP)
+            else:
+                self._move(key, _ABAN)
+                self._failed[key] = cause
+            self._skips.append(Skip(step, reason, abandoned=cause is not None))
+            for dependent in self._dependents.pop(key, ()):
+                remaining = self._pending[dependent] - 1
+                self._pending[dependent] = remaining
+                if remaining == 0:
+                    work.append(dependent)
+
+    def _verdict(self, step: ExecutionStep) -> tuple[str, str | None] | None:
+        """None if ``step`` can run; else (why not, the failed step that caused it or None)."""
         mapping_key = step.mapping_key
-        failed = self.failed
-        produced = self.produced
-        for step_input in step.spec.inputs:
-            source = step_input.source
-            if isinstance(source, FromStep):
+        for flat_input in step.spec.inputs:
+            source = flat_input.source
+            if isinstance(source, StepOutputRef):
                 up = source.step_key(mapping_key)
-                if up in failed:
-                    return ABANDON, f"upstream step '{up}' failed"
-                if (up, source.output) not in produced:
-                    return SKIP, f"output '{source.output}' of step '{up}' was not produced"
-            elif isinstance(source, FromDynamicValue):
-                if source.spec_key in failed:
-                    return ABANDON, f"upstream step '{source.spec_key}' failed"
-            elif isinstance(source, FromCollected):
-                root = source.root
-                if root.handle in failed:
-                    return ABANDON, f"upstream step '{root.handle}' failed"
-                if (root.handle, root.output) not in produced:
-                    return SKIP, f"output '{root.output}' of step '{root.handle}' was not produced"
-                if source.over_mapped:
-                    for key in self.dynamic_keys.get((root.handle, root.output), ()):
-                        instance = f"{source.spec_key}[{key}]"
-                        if instance in failed:
-                            return ABANDON, f"upstream step '{instance}' failed"
-            elif isinstance(source, FromFanIn):
-                steps = [i for i in source.items if isinstance(i, FromStep)]
+                if up in self._failed:
+                    return self._abandoned(up)
+                if (up, source.output) not in self._produced:
+                    return self._not_produced(up, source.output), None
+            elif isinstance(source, DynamicElementRef):
+                if source.handle in self._failed:
+                    return self._abandoned(source.handle)
+            elif isinstance(source, CollectRef):
+                if source.root_handle in self._failed:
+                    return self._abandoned(source.root_handle)
+                if source.root not in self._produced:
+                    return self._not_produced(*source.root), None
+                for up in self._collected_steps(source) if source.over_mapped else ():
+                    if up in self._failed:
+                        return self._abandoned(up)
+            elif isinstance(source, FanInRef):
+                steps = [i for i in source.items if isinstance(i, StepOutputRef)]
                 for item in steps:
-                    if item.spec_key in failed:
-                        return ABANDON, f"upstream step '{item.spec_key}' failed"
+                    if item.handle in self._failed:
+                        return self._abandoned(item.handle)
                 if (
                     steps
                     and len(steps) == len(source.items)
-                    and not any((i.spec_key, i.output) in produced for i in steps)
+                    and not any((i.handle, i.output) in self._produced for i in steps)
                 ):
-                    return SKIP, "none of the outputs it fans in were produced"
-        return RUN, None
+                    return "none of the outputs it fans in were produced", None
+        return None
 
-    @property
-    def is_done(self) -> bool:
-        return not self._ready and not self._delayed and self._running == 0
+    def _abandoned(self, up: str) -> tuple[str, str]:
+        cause = self._failed[up]
+        return f"upstream step '{cause}' failed", cause
 
-    def unfinished(self) -> list[str]:
-        """Steps that never reached a final state (waiting on something that never came)."""
-        return [k for k, s in self.state.items() if s not in _TERMINAL]
+    def _not_produced(self, step_key: str, output: str) -> str:
+        if self._state.get(step_key) is _SKIP:
+            return f"upstream step '{step_key}' was skipped"
+        return f"output '{output}' of step '{step_key}' was not produced"
 
-
-def _upstream_keys(spec: StepSpec, mapping_key: str | None) -> set[str]:
-    keys: set[str] = set()
-    for step_input in spec.inputs:
-        source = step_input.source
-        if isinstance(source, FromStep):
-            keys.add(source.step_key(mapping_key))
-        elif isinstance(source, FromDynamicValue):
-            keys.add(source.spec_key)
-        elif isinstance(source, FromCollected):
-            keys.add(source.root.handle)
-        elif isinstance(source, FromFanIn):
-            for item in source.items:
-                if isinstance(item, FromStep):
-                    keys.add(item.step_key(mapping_key))
-    return keys
+    def _release_due_retries(self) -> None:
+        now = self._clock()
+        while self._delayed and self._delayed[0][0] <= now:
+            _, step = heapq.heappop(self._delayed)
+            self._move(step.key, _RD)
+            heapq.heappush(self._ready, step)

@@ -1,9 +1,11 @@
-"""The step runner: run one step of a plan, from loading its inputs to storing its outputs.
+"""The step runner: run one attempt of one step, from loading its inputs to storing its outputs.
 
-For one step it records STEP_START, loads each input (LOADED_INPUT) and
-checks its type (STEP_INPUT), calls the op's function as user code, checks
-and stores each output (STEP_OUTPUT, HANDLED_OUTPUT), then STEP_SUCCESS, or
-STEP_FAILURE with the user's traceback. Hooks run last.
+For one attempt it records STEP_START (STEP_RESTARTED on a retry), loads
+each input (LOADED_INPUT) and checks its type (STEP_INPUT), calls the op's
+function as user code, checks each output (STEP_OUTPUT, HANDLED_OUTPUT),
+then STEP_SUCCESS, or STEP_UP_FOR_RETRY when its retry policy allows
+another attempt, or STEP_FAILURE with the user's traceback. An attempt's
+outputs are kept only if it succeeds. Hooks run last.
 """
 
 from __future__ import annotations
@@ -12,6 +14,13 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..definitions._flatten import (
+    CollectRef,
+    DynamicElementRef,
+    FanInRef,
+    StepOutputRef,
+    ValueRef,
+)
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
 from ..definitions.events import OUTPUT_TYPES
 from ..definitions.types import DataType, type_check_error
@@ -27,33 +36,35 @@ from ..records import (
     StepSuccessData,
     TypeCheckData,
 )
-from ._boundary import UserFailure, call_user, describe
+from ._boundary import UserFailure, call_user, describe, user_iter
 from .context import OpExecutionContext
 from .hooks import run_hooks
 from .logs import ERROR
-from .plan import FromCollected, FromDynamicValue, FromFanIn, FromStep, FromValue
 from .state import StepState
 
 if TYPE_CHECKING:
     from ..definitions.outputs import OutputDefinition
-    from ._run import RunContext
+    from ._run import MemoryOutputs, RunContext
     from .state import ExecutionStep
 
 __all__ = ["StepOutcome", "run_step"]
 
 _STEP_START = EventType.STEP_START.value
+_STEP_RESTARTED = EventType.STEP_RESTARTED.value
 _STEP_INPUT = EventType.STEP_INPUT.value
 _STEP_OUTPUT = EventType.STEP_OUTPUT.value
 _LOADED_INPUT = EventType.LOADED_INPUT.value
 _HANDLED_OUTPUT = EventType.HANDLED_OUTPUT.value
 _STEP_SUCCESS = EventType.STEP_SUCCESS.value
 _STEP_FAILURE = EventType.STEP_FAILURE.value
-_STEP_RESTARTED = EventType.STEP_RESTARTED.value
 _STEP_UP_FOR_RETRY = EventType.STEP_UP_FOR_RETRY.value
+
+_PASSED = "(Type check passed)."
+_FAILED = "Warning! Type check failed."
 
 
 class StepOutcome:
-    """How a step ended: its state, the outputs it produced, its dynamic keys, its failure."""
+    """How an attempt ended: its state, the outputs it produced, its dynamic keys, its failure."""
 
     __slots__ = ("dynamic", "exception", "produced", "retry_delay", "state")
 
@@ -72,26 +83,45 @@ class StepOutcome:
         self.retry_delay = retry_delay
 
 
+class _Attempt:
+    """The outputs one attempt has produced so far; they reach the run only on success."""
+
+    __slots__ = ("dynamic", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.dynamic: dict[str, dict[str, Any]] = {}
+
+    def commit(self, key: str, outputs: MemoryOutputs) -> None:
+        for name, value in self.values.items():
+            outputs.values[(key, name)] = value
+        for name, by_key in self.dynamic.items():
+            outputs.dynamic[(key, name)] = by_key
+
+    def output_values(self) -> dict[str, Any]:
+        return {**self.values, **{n: dict(v) for n, v in self.dynamic.items()}}
+
+
 def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
-    """Run ``step`` and record its events; never raises for a failure of the step itself."""
+    """Run one attempt of ``step`` and record its events; a failure of the step is returned."""
     spec = step.spec
     log = run.log
     key = step.key
-    handle = spec.key
     started = time.perf_counter()
     if step.attempt == 1:
-        log.event(_STEP_START, f'Started execution of step "{key}".', step_key=key, handle=handle)
+        log.event(_STEP_START, f'Started execution of step "{key}".', step_key=key, handle=spec.key)
     else:
         log.event(
             _STEP_RESTARTED,
             f'Started re-execution (attempt # {step.attempt}) of step "{key}".',
             step_key=key,
-            handle=handle,
+            handle=spec.key,
         )
     context = OpExecutionContext(run, step)
+    attempt = _Attempt()
     try:
         inputs = _load_inputs(run, step, context)
-        produced, dynamic = _compute(run, step, context, inputs)
+        produced, dynamic = _compute(run, step, context, inputs, attempt)
     except UserFailure as failure:
         delay = _retry_delay(step)
         if delay is not None:
@@ -100,16 +130,17 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
     except DagwrightError as error:
         info, source = describe(error)
         return _failed(run, step, error, info, source)
+    attempt.commit(key, run.outputs)
     elapsed = (time.perf_counter() - started) * 1000
     log.event(
         _STEP_SUCCESS,
         f'Finished execution of step "{key}" in {elapsed:.2f}ms.',
         step_key=key,
-        handle=handle,
+        handle=spec.key,
         data=StepSuccessData(duration_ms=elapsed),
     )
     if spec.hook_defs:
-        run_hooks(run, step, True, None, _output_values(run, step, produced))
+        run_hooks(run, step, True, None, attempt.output_values())
     return StepOutcome(StepState.SUCCEEDED, produced, dynamic)
 
 
@@ -151,17 +182,6 @@ def _failed(
     return StepOutcome(StepState.FAILED, exception=exception)
 
 
-def _output_values(run: RunContext, step: ExecutionStep, produced: list[str]) -> dict[str, Any]:
-    outputs = run.outputs
-    values: dict[str, Any] = {}
-    for name in produced:
-        if (step.key, name) in outputs.values:
-            values[name] = outputs.values[(step.key, name)]
-        elif (step.key, name) in outputs.dynamic:
-            values[name] = dict(outputs.dynamic[(step.key, name)])
-    return values
-
-
 # --------------------------------------------------------------------------
 # Inputs
 
@@ -171,63 +191,65 @@ def _load_inputs(
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     outputs = run.outputs
-    log = run.log
-    key = step.key
-    handle = step.spec.key
-    for step_input in step.spec.inputs:
-        if step_input.is_nothing:
+    mapping_key = step.mapping_key
+    for flat_input in step.spec.inputs:
+        if flat_input.is_nothing:
             continue
-        name = step_input.name
-        source = step_input.source
-        if type(source) is FromStep:
-            upstream = source.step_key(step.mapping_key)
+        name = flat_input.name
+        source = flat_input.source
+        if type(source) is StepOutputRef:
+            upstream = source.step_key(mapping_key)
             value = outputs.values[(upstream, source.output)]
-            _loaded(log, key, handle, name, upstream, source.output)
-        elif type(source) is FromValue:
+            _loaded(run, step, name, upstream, source.output)
+        elif type(source) is ValueRef:
             value = source.value
-        elif type(source) is FromDynamicValue:
-            value = outputs.dynamic[(source.spec_key, source.output)][step.mapping_key]  # type: ignore[index]
-            _loaded(log, key, handle, name, source.spec_key, source.output)
-        elif type(source) is FromCollected:
-            value = _collected(run, source)
-            _loaded(log, key, handle, name, source.spec_key, source.output)
-        elif type(source) is FromFanIn:
-            value = []
-            for item in source.items:
-                if isinstance(item, FromValue):
-                    value.append(item.value)
-                elif (item.spec_key, item.output) in outputs.values:
-                    value.append(outputs.values[(item.spec_key, item.output)])
-                    _loaded(log, key, handle, name, item.spec_key, item.output)
+        elif type(source) is DynamicElementRef:
+            value = outputs.dynamic[(source.handle, source.output)][mapping_key]  # type: ignore[index]
+            _loaded(run, step, name, source.handle, source.output)
+        elif type(source) is CollectRef:
+            value = _collected(outputs, source)
+            _loaded(run, step, name, source.handle, source.output)
+        elif type(source) is FanInRef:
+            value = _fanned_in(run, step, name, source)
         else:
             continue  # nothing feeds it: the function's own default applies
-        _check_input(run, step, context, name, step_input.dagster_type, value)
+        _check_input(run, step, context, name, flat_input.dagster_type, value)
         values[name] = value
     return values
 
 
-def _collected(run: RunContext, source: FromCollected) -> list[Any]:
-    outputs = run.outputs
-    root = source.root
-    by_key = outputs.dynamic.get((root.handle, root.output), {})
+def _collected(outputs: MemoryOutputs, source: CollectRef) -> list[Any]:
+    by_key = outputs.dynamic.get(source.root, {})
     if not source.over_mapped:
         return list(by_key.values())
     values = outputs.values
     collected = []
     for mapping_key in by_key:
-        instance = (f"{source.spec_key}[{mapping_key}]", source.output)
+        instance = (f"{source.handle}[{mapping_key}]", source.output)
         if instance in values:
             collected.append(values[instance])
     return collected
 
 
-def _loaded(log: Any, key: str, handle: str, name: str, upstream: str, output: str) -> None:
-    log.event(
+def _fanned_in(run: RunContext, step: ExecutionStep, name: str, source: FanInRef) -> list[Any]:
+    values = run.outputs.values
+    fanned: list[Any] = []
+    for item in source.items:
+        if isinstance(item, ValueRef):
+            fanned.append(item.value)
+        elif isinstance(item, StepOutputRef) and (item.handle, item.output) in values:
+            fanned.append(values[(item.handle, item.output)])
+            _loaded(run, step, name, item.handle, item.output)
+    return fanned
+
+
+def _loaded(run: RunContext, step: ExecutionStep, name: str, upstream: str, output: str) -> None:
+    run.log.event(
         _LOADED_INPUT,
         f'Loaded input "{name}" using input manager "io_manager", from output "{output}" of '
         f'step "{upstream}"',
-        step_key=key,
-        handle=handle,
+        step_key=step.key,
+        handle=step.spec.key,
         data=LoadedInputData(
             input_name=name,
             manager_key="io_manager",
@@ -245,11 +267,10 @@ def _check_input(
     dagster_type: DataType,
     value: Any,
 ) -> None:
-    passed, data = _type_check(dagster_type, context, value, name, f"type check of input '{name}'")
-    verdict = "(Type check passed)." if passed else "Warning! Type check failed."
+    passed, data = _type_check(step, dagster_type, context, value, "input", name)
     run.log.event(
         _STEP_INPUT,
-        f'Got input "{name}" of type "{dagster_type.name}". {verdict}',
+        f'Got input "{name}" of type "{dagster_type.name}". {_PASSED if passed else _FAILED}',
         step_key=step.key,
         handle=step.spec.key,
         data=StepInputData(input_name=name, type_check=data),
@@ -259,17 +280,22 @@ def _check_input(
 
 
 def _type_check(
-    dagster_type: DataType, context: Any, value: Any, label: str, place: str
+    step: ExecutionStep, dagster_type: DataType, context: Any, value: Any, kind: str, name: str
 ) -> tuple[bool, TypeCheckData]:
     if dagster_type.is_any:
-        return True, TypeCheckData(success=True, label=label, type_name="Any")
-    if dagster_type.is_user_defined:
-        result = call_user(place, dagster_type.type_check, context, value)
+        return True, TypeCheckData(success=True, label=name, type_name="Any")
+    if dagster_type.runs_user_code:
+        result = call_user(
+            lambda: f"type check of {kind} '{name}' of op '{step.spec.key}'",
+            dagster_type.type_check,
+            context,
+            value,
+        )
     else:
         result = dagster_type.type_check(context, value)
     return result.success, TypeCheckData(
         success=result.success,
-        label=label,
+        label=name,
         type_name=dagster_type.name,
         description=result.description,
         metadata=result.metadata,
@@ -300,21 +326,25 @@ def _type_error(
 
 
 def _compute(
-    run: RunContext, step: ExecutionStep, context: OpExecutionContext, inputs: dict[str, Any]
+    run: RunContext,
+    step: ExecutionStep,
+    context: OpExecutionContext,
+    inputs: dict[str, Any],
+    attempt: _Attempt,
 ) -> tuple[list[str], dict[str, list[str]] | None]:
     op_def = step.spec.op_def
     compute = op_def.compute
-    place = f"op '{step.spec.key}'"
-    try:
-        result = compute.call(context, inputs)
-        if compute.is_async or compute.is_async_generator:
-            result = _run_async(compute.is_async_generator, result)
-    except Exception as exception:
-        raise UserFailure(place, exception) from exception
+
+    def place() -> str:
+        return f"op '{step.spec.key}'"
+
+    result = call_user(place, compute.call, context, inputs)
+    if compute.is_async or compute.is_async_generator:
+        result = call_user(place, _run_async, compute.is_async_generator, result)
     single = op_def.single_output
     if single is not None and not compute.is_generator and not isinstance(result, OUTPUT_TYPES):
         # The common case, kept short: one output, returned as a plain value.
-        _handle_output(run, step, context, single, result, None, None)
+        _handle_output(run, step, context, attempt, single, result, None, None)
         return [single.name], None
     tracker = OutputTracker(op_def)
     if (
@@ -322,7 +352,7 @@ def _compute(
         or compute.is_async_generator
         or (compute.legacy and isinstance(result, Iterator))
     ):
-        outputs: Any = outputs_from_yield(op_def, _user_iter(place, result))
+        outputs: Any = outputs_from_yield(op_def, user_iter(place, result))
     else:
         outputs = outputs_from_return(op_def, result)
     for output in outputs:
@@ -331,6 +361,7 @@ def _compute(
             run,
             step,
             context,
+            attempt,
             op_def.output_dict[output.output_name],
             output.value,
             output.mapping_key,
@@ -338,16 +369,14 @@ def _compute(
         )
     tracker.raise_if_missing()
     for name in tracker.unproduced_nothing():
-        _handle_output(run, step, context, op_def.output_dict[name], None, None, None)
+        _handle_output(run, step, context, attempt, op_def.output_dict[name], None, None, None)
         tracker.seen.add(name)
     dynamic: dict[str, list[str]] | None = None
     for out_def in op_def.output_defs:
         if out_def.is_dynamic:
             if dynamic is None:
                 dynamic = {}
-            dynamic[out_def.name] = list(
-                run.outputs.dynamic.setdefault((step.key, out_def.name), {})
-            )
+            dynamic[out_def.name] = list(attempt.dynamic.setdefault(out_def.name, {}))
             tracker.seen.add(out_def.name)
     return list(tracker.seen), dynamic
 
@@ -364,22 +393,11 @@ async def _drain(items: AsyncIterator[Any]) -> list[Any]:
     return [item async for item in items]
 
 
-def _user_iter(place: str, items: Iterator[Any]) -> Iterator[Any]:
-    """Iterate a generator op; exceptions raised by the user's code become UserFailure."""
-    while True:
-        try:
-            item = next(items)
-        except StopIteration:
-            return
-        except Exception as exception:
-            raise UserFailure(place, exception) from exception
-        yield item
-
-
 def _handle_output(
     run: RunContext,
     step: ExecutionStep,
     context: OpExecutionContext,
+    attempt: _Attempt,
     out_def: OutputDefinition,
     value: Any,
     mapping_key: str | None,
@@ -387,16 +405,13 @@ def _handle_output(
 ) -> None:
     name = out_def.name
     dagster_type = out_def.dagster_type
-    key = step.key
-    handle = step.spec.key
     log = run.log
-    passed, data = _type_check(dagster_type, context, value, name, f"type check of output '{name}'")
-    verdict = "(Type check passed)." if passed else "Warning! Type check failed."
+    passed, data = _type_check(step, dagster_type, context, value, "output", name)
     log.event(
         _STEP_OUTPUT,
-        f'Yielded output "{name}" of type "{dagster_type.name}". {verdict}',
-        step_key=key,
-        handle=handle,
+        f'Yielded output "{name}" of type "{dagster_type.name}". {_PASSED if passed else _FAILED}',
+        step_key=step.key,
+        handle=step.spec.key,
         data=StepOutputData(output_name=name, mapping_key=mapping_key, type_check=data)
         if metadata is None
         else StepOutputData(
@@ -406,14 +421,14 @@ def _handle_output(
     if not passed:
         raise _type_error(step, "output", name, dagster_type, value, data)
     if mapping_key is None:
-        run.outputs.values[(key, name)] = value
+        attempt.values[name] = value
     else:
-        run.outputs.dynamic.setdefault((key, name), {})[mapping_key] = value
+        attempt.dynamic.setdefault(name, {})[mapping_key] = value
     log.event(
         _HANDLED_OUTPUT,
         f'Handled output "{name}" using IO manager "{out_def.io_manager_key}"',
-        step_key=key,
-        handle=handle,
+        step_key=step.key,
+        handle=step.spec.key,
         data=HandledOutputData(
             output_name=name, manager_key=out_def.io_manager_key, mapping_key=mapping_key
         ),

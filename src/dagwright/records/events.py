@@ -182,6 +182,10 @@ class EngineEventData(_Data, frozen=True):
 
 
 class RunFailureData(_Data, frozen=True):
+    """Why a run failed: ``reason`` is STEP_FAILURE, RESOURCE_INIT_FAILURE, INTERRUPTED or
+    FRAMEWORK_ERROR; ``failed_steps`` lists failed steps; ``error`` describes any other cause."""
+
+    reason: str = "STEP_FAILURE"
     error: ErrorInfo | None = None
     failed_steps: list[str] = msgspec.field(default_factory=list)
 

@@ -6,17 +6,31 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ...errors import InvariantViolationError
 from ...records import EventType, StepSkippedData
-from ..state import ABANDON, RUN, RunState, StepState
+from ..state import RunState, StepState
 from ..step import run_step
 
 if TYPE_CHECKING:
     from .._run import RunContext
     from ..state import ExecutionStep
 
-__all__ = ["execute_steps_in_process"]
+__all__ = ["execute_steps_in_process", "record_skips"]
 
 _STEP_SKIPPED = EventType.STEP_SKIPPED.value
+
+
+def record_skips(run: RunContext, state: RunState) -> None:
+    """Record a STEP_SKIPPED event for every step the state machine decided not to run."""
+    for skip in state.take_skips():
+        step = skip.step
+        run.log.event(
+            _STEP_SKIPPED,
+            f'Skipped execution of step "{step.key}": {skip.reason}.',
+            step_key=step.key,
+            handle=step.spec.key,
+            data=StepSkippedData(reason=skip.reason),
+        )
 
 
 def execute_steps_in_process(
@@ -25,8 +39,8 @@ def execute_steps_in_process(
     stop_on_failure: bool,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-) -> tuple[RunState, list[tuple[ExecutionStep, BaseException]]]:
-    """Run every step of ``run`` in plan order; return the final state and the failures.
+) -> list[tuple[ExecutionStep, BaseException]]:
+    """Run every step of ``run`` in plan order; return the failed steps and their exceptions.
 
     With ``stop_on_failure`` the loop ends at the first failed step (what a
     test wants when it asks for errors to be raised). A step waiting to be
@@ -36,36 +50,31 @@ def execute_steps_in_process(
     state = RunState(run.plan, clock)
     failures: list[tuple[ExecutionStep, BaseException]] = []
     log = run.log
+    record_skips(run, state)
     while True:
-        step = state.pop_ready()
+        step = state.next_step()
         if step is None:
             wait = state.seconds_until_retry()
             if wait is None:
                 break
             sleep(wait)
             continue
-        verdict, reason = state.verdict(step)
-        if verdict == RUN:
-            outcome = run_step(run, step)
-            if outcome.state is StepState.UP_FOR_RETRY:
-                state.retry(step, outcome.retry_delay)
-                log.flush()
-                continue
-            state.finish(step, outcome.state, outcome.produced, outcome.dynamic)
-            if outcome.state is StepState.FAILED:
-                assert outcome.exception is not None
-                failures.append((step, outcome.exception))
-                if stop_on_failure:
-                    log.flush()
-                    break
+        outcome = run_step(run, step)
+        if outcome.state is StepState.UP_FOR_RETRY:
+            state.retry(step, outcome.retry_delay)
         else:
-            log.event(
-                _STEP_SKIPPED,
-                f'Skipped execution of step "{step.key}": {reason}.',
-                step_key=step.key,
-                handle=step.spec.key,
-                data=StepSkippedData(reason=reason or ""),
-            )
-            state.finish(step, StepState.ABANDONED if verdict == ABANDON else StepState.SKIPPED)
+            state.finish(step, outcome.state, outcome.produced, outcome.dynamic)
+            record_skips(run, state)
         log.flush()
-    return state, failures
+        if outcome.state is StepState.FAILED:
+            assert outcome.exception is not None
+            failures.append((step, outcome.exception))
+            if stop_on_failure:
+                return failures
+    stuck = state.unfinished()
+    if stuck:
+        # Every step must end; one that did not is a bug in dagwright, not in the job.
+        raise InvariantViolationError(
+            f"the run ended with steps that never finished: {', '.join(sorted(stuck))}."
+        )
+    return failures

@@ -1,0 +1,346 @@
+"""Config types: what a piece of config may look like, checked when a run is launched.
+
+Users write schemas with Python types and dicts (``{"path": str, "retries":
+Field(int, default_value=3)}``) or with the classes here (``Shape``,
+``Permissive``, ``Selector``, ``Array``, ``Map``, ``Noneable``, ``Enum``,
+``ScalarUnion`` and the ``*Source`` types that read environment variables).
+:func:`~.schema.as_config_type` turns any of them into a tree of
+:class:`ConfigType`; :mod:`.validate` checks values against the tree.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .._sentinel import NO_VALUE
+from ..errors import InvalidDefinitionError
+
+__all__ = [
+    "ConfigType",
+    "Field",
+    "AnyType",
+    "Scalar",
+    "Int",
+    "Float",
+    "String",
+    "Bool",
+    "Noneable",
+    "Array",
+    "Map",
+    "Shape",
+    "Permissive",
+    "Selector",
+    "Enum",
+    "EnumValue",
+    "ScalarUnion",
+    "StringSource",
+    "IntSource",
+    "BoolSource",
+]
+
+
+class ConfigType:
+    """A node of a config schema; ``kind`` names what it accepts."""
+
+    kind = "any"
+
+    def describe(self) -> str:
+        """A short, human name for the type (``int``, ``list[str]``, ``{path: str}``)."""
+        return self.kind
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.describe()})"
+
+
+class AnyType(ConfigType):
+    """Any value at all."""
+
+    kind = "any"
+
+    def describe(self) -> str:
+        return "Any"
+
+
+class Scalar(ConfigType):
+    """One of the four scalar types: ``int``, ``float``, ``str``, ``bool``."""
+
+    kind = "scalar"
+
+    def __init__(self, name: str, python_types: tuple[type, ...]) -> None:
+        self.name = name
+        self.python_types = python_types
+
+    def accepts(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return bool in self.python_types
+        return isinstance(value, self.python_types)
+
+    def describe(self) -> str:
+        return self.name
+
+
+Int = Scalar("int", (int,))
+Float = Scalar("float", (float, int))
+String = Scalar("str", (str,))
+Bool = Scalar("bool", (bool,))
+
+
+class Field:
+    """A field of a shape: its type, default value, whether it is required, a description.
+
+    A field with a default is optional; so is a ``Noneable`` one (it
+    defaults to ``None``). ``is_required=False`` without a default makes the
+    key simply absent when not given.
+    """
+
+    __slots__ = ("config_type", "default_value", "description", "is_required")
+
+    def __init__(
+        self,
+        config: Any,
+        default_value: Any = NO_VALUE,
+        is_required: bool | None = None,
+        description: str | None = None,
+    ) -> None:
+        from .schema import as_config_type
+
+        self.config_type: ConfigType = as_config_type(config)
+        self.description = description
+        if is_required and default_value is not NO_VALUE:
+            raise InvalidDefinitionError(
+                "a field cannot be required and have a default value.",
+                where="Field",
+                fix="drop is_required=True (a field with a default is optional).",
+            )
+        if default_value is not NO_VALUE:
+            from .validate import check_default
+
+            check_default(self.config_type, default_value)
+        self.default_value = default_value
+        if is_required is None:
+            is_required = default_value is NO_VALUE and not isinstance(self.config_type, Noneable)
+        self.is_required = is_required
+
+    @property
+    def has_default(self) -> bool:
+        return self.default_value is not NO_VALUE
+
+    def __repr__(self) -> str:
+        default = f", default={self.default_value!r}" if self.has_default else ""
+        required = "" if self.is_required else ", optional"
+        return f"Field({self.config_type.describe()}{default}{required})"
+
+
+def _fields(fields: Mapping[str, Any], where: str) -> dict[str, Field]:
+    if not isinstance(fields, Mapping):
+        raise InvalidDefinitionError(
+            f"{where} needs a dict of field names to types, got {type(fields).__name__}.",
+            where=where,
+        )
+    result: dict[str, Field] = {}
+    for name, value in fields.items():
+        if not isinstance(name, str):
+            raise InvalidDefinitionError(
+                f"field names must be strings, got {name!r}.",
+                where=where,
+            )
+        result[name] = value if isinstance(value, Field) else Field(value)
+    return result
+
+
+class Shape(ConfigType):
+    """A dict with known keys; unknown keys are errors. ``fields`` maps names to types."""
+
+    kind = "shape"
+
+    def __init__(self, fields: Mapping[str, Any], description: str | None = None) -> None:
+        self.fields = _fields(fields, type(self).__name__)
+        self.description = description
+        self.required = frozenset(n for n, f in self.fields.items() if f.is_required)
+
+    @property
+    def is_required(self) -> bool:
+        """Whether a value must be given at all (it has a required field somewhere)."""
+        return bool(self.required)
+
+    def describe(self) -> str:
+        inner = ", ".join(f"{n}: {f.config_type.describe()}" for n, f in self.fields.items())
+        return "{" + inner + "}"
+
+
+class Permissive(Shape):
+    """A dict whose known keys are checked; other keys pass through unchecked."""
+
+    kind = "permissive"
+
+    def __init__(
+        self, fields: Mapping[str, Any] | None = None, description: str | None = None
+    ) -> None:
+        super().__init__(fields or {}, description)
+
+    def describe(self) -> str:
+        known = super().describe()[1:-1]
+        return "{" + (known + ", " if known else "") + "...}"
+
+
+class Selector(Shape):
+    """A dict with exactly one of its keys: a choice between named alternatives."""
+
+    kind = "selector"
+
+    def __init__(self, fields: Mapping[str, Any], description: str | None = None) -> None:
+        super().__init__(fields, description)
+        # A choice is never required field by field; exactly one key is.
+        self.required = frozenset()
+
+    @property
+    def is_required(self) -> bool:
+        defaults = [n for n, f in self.fields.items() if f.has_default]
+        return not (len(self.fields) == 1 and defaults)
+
+    def describe(self) -> str:
+        return "one of {" + " | ".join(self.fields) + "}"
+
+
+class Noneable(ConfigType):
+    """``None`` or a value of ``inner``; an optional field defaulting to ``None``."""
+
+    kind = "noneable"
+
+    def __init__(self, inner: Any) -> None:
+        from .schema import as_config_type
+
+        self.inner = as_config_type(inner)
+
+    def describe(self) -> str:
+        return f"Optional[{self.inner.describe()}]"
+
+
+class Array(ConfigType):
+    """A list whose items are all of ``inner``."""
+
+    kind = "array"
+
+    def __init__(self, inner: Any, description: str | None = None) -> None:
+        from .schema import as_config_type
+
+        self.inner = as_config_type(inner)
+        self.description = description
+
+    def describe(self) -> str:
+        return f"list[{self.inner.describe()}]"
+
+
+class Map(ConfigType):
+    """A dict of arbitrary keys (of a scalar type) to values of ``inner``."""
+
+    kind = "map"
+
+    def __init__(self, key_type: Any, inner_type: Any, key_label_name: str | None = None) -> None:
+        from .schema import as_config_type
+
+        key = as_config_type(key_type)
+        if not isinstance(key, Scalar):
+            raise InvalidDefinitionError(
+                f"Map keys must be a scalar type (str, int, float, bool), got {key.describe()}.",
+                where="Map",
+            )
+        self.key_type = key
+        self.inner = as_config_type(inner_type)
+        self.key_label_name = key_label_name
+
+    def describe(self) -> str:
+        return f"dict[{self.key_type.describe()}, {self.inner.describe()}]"
+
+
+class EnumValue:
+    """One value of an :class:`Enum`: ``config_value`` in config, ``python_value`` in code."""
+
+    __slots__ = ("config_value", "description", "python_value")
+
+    def __init__(
+        self, config_value: str, python_value: Any = NO_VALUE, description: str | None = None
+    ) -> None:
+        if not isinstance(config_value, str):
+            raise InvalidDefinitionError(
+                f"enum values are written as strings in config, got {config_value!r}.",
+                where="EnumValue",
+            )
+        self.config_value = config_value
+        self.python_value = config_value if python_value is NO_VALUE else python_value
+        self.description = description
+
+
+class Enum(ConfigType):
+    """One of a fixed set of names, each standing for a Python value."""
+
+    kind = "enum"
+
+    def __init__(self, name: str, enum_values: Sequence[EnumValue]) -> None:
+        self.name = name
+        self.values = {v.config_value: v for v in enum_values}
+        if len(self.values) != len(enum_values):
+            raise InvalidDefinitionError("two values have the same name.", where=f"Enum '{name}'")
+
+    @classmethod
+    def from_python_enum(cls, enum_type: type[enum.Enum]) -> Enum:
+        """An enum config type whose names are ``enum_type``'s member names."""
+        return cls(enum_type.__name__, [EnumValue(m.name, m) for m in enum_type])
+
+    def to_python(self, config_value: str) -> Any:
+        return self.values[config_value].python_value
+
+    def to_config(self, python_value: Any) -> str | None:
+        for value in self.values.values():
+            if value.python_value == python_value or value.config_value == python_value:
+                return value.config_value
+        return None
+
+    def describe(self) -> str:
+        return f"{self.name}({' | '.join(self.values)})"
+
+
+class ScalarUnion(ConfigType):
+    """Either a scalar, or a richer form: ``ScalarUnion(str, {"path": str, "mode": str})``."""
+
+    kind = "scalar_union"
+
+    def __init__(self, scalar_type: Any, non_scalar_schema: Any) -> None:
+        from .schema import as_config_type
+
+        scalar = as_config_type(scalar_type)
+        if not isinstance(scalar, Scalar):
+            raise InvalidDefinitionError(
+                f"the first type of a ScalarUnion must be a scalar, got {scalar.describe()}.",
+                where="ScalarUnion",
+            )
+        self.scalar_type = scalar
+        self.non_scalar_type = as_config_type(non_scalar_schema)
+
+    def describe(self) -> str:
+        return f"{self.scalar_type.describe()} | {self.non_scalar_type.describe()}"
+
+
+class Source(ScalarUnion):
+    """A scalar given directly or read from an environment variable: ``{"env": "NAME"}``."""
+
+    kind = "source"
+
+    def __init__(self, scalar: Scalar, name: str) -> None:
+        super().__init__(scalar, Selector({"env": str}))
+        self.name = name
+
+    def describe(self) -> str:
+        return self.name
+
+
+StringSource = Source(String, "StringSource")
+IntSource = Source(Int, "IntSource")
+BoolSource = Source(Bool, "BoolSource")
+
+
+def field_names(fields: Iterable[str]) -> str:
+    """``'a', 'b'`` for error messages."""
+    return ", ".join(f"'{f}'" for f in fields) or "(none)"
