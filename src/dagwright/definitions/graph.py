@@ -9,6 +9,7 @@ output named exists; no cycles) when it is built.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
@@ -326,8 +327,6 @@ def graph(
     """Turn a function whose body calls ops into a graph; its parameters are graph inputs."""
 
     def build(fn: Callable[..., Any]) -> GraphDefinition:
-        import inspect
-
         graph_name = check_name(name or getattr(fn, "__name__", None), "graph")
         where = f"graph '{graph_name}'"
         comp, returned, descriptions = compose(fn, graph_name, "graph", ins)

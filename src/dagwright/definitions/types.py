@@ -9,6 +9,7 @@ outputs that carry no value, only an ordering.
 
 from __future__ import annotations
 
+import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -173,8 +174,6 @@ class DataType:
 
 
 def _check_two_arguments(fn: Callable[..., Any], name: str | None) -> None:
-    import inspect
-
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):

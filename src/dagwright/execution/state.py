@@ -26,7 +26,7 @@ import heapq
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from enum import Enum
+from enum import StrEnum
 
 from ..definitions._flatten import CollectRef, DynamicElementRef, FanInRef, StepOutputRef
 from .plan import ExecutionPlan, StepSpec
@@ -34,7 +34,7 @@ from .plan import ExecutionPlan, StepSpec
 __all__ = ["StepState", "ExecutionStep", "Skip", "RunState"]
 
 
-class StepState(Enum):
+class StepState(StrEnum):
     WAITING = "WAITING"
     READY = "READY"
     RUNNING = "RUNNING"
