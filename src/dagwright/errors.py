@@ -340,17 +340,34 @@ class UnknownNodeError(InvariantViolationError, KeyError):
 
 
 class ConfigProblem:
-    """One problem in run config: where (a dotted path), what is wrong, and how to fix it."""
+    """One problem in run config: where (a dotted path), what is wrong, and how to fix it.
 
-    __slots__ = ("path", "problem", "fix")
+    ``reason`` classifies it (Dagster's names): ``MISSING_REQUIRED_FIELD``,
+    ``FIELD_NOT_DEFINED``, ``RUNTIME_TYPE_MISMATCH``, ``SELECTOR_FIELD_ERROR``,
+    ``FAILED_POST_PROCESSING`` (an unset environment variable) or
+    ``CONFIG_MAPPING_ERROR``.
+    """
 
-    def __init__(self, path: str, problem: str, fix: str | None = None) -> None:
+    __slots__ = ("fix", "path", "problem", "reason")
+
+    def __init__(
+        self,
+        path: str,
+        problem: str,
+        fix: str | None = None,
+        reason: str = "RUNTIME_TYPE_MISMATCH",
+    ) -> None:
         self.path = path
         self.problem = problem
         self.fix = fix
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
     def __repr__(self) -> str:
-        return f"ConfigProblem({self.path!r}, {self.problem!r})"
+        return f"ConfigProblem({self.path!r}, {self.problem!r}, reason={self.reason!r})"
 
     def __str__(self) -> str:
         text = f"{self.path or '(root)'}: {self.problem}"
@@ -367,17 +384,31 @@ class ConfigProblem:
 
 
 class RunConfigError(DagwrightError):
-    """The run config given for a job does not fit it; ``problems`` lists every problem."""
+    """The run config given for a job does not fit it; ``problems`` lists every problem.
+
+    ``errors`` is the same list, under the name Dagster's error uses.
+    """
 
     job: str
     problems: tuple[ConfigProblem, ...]
+    source: str | None
 
-    def __init__(self, *, job: str, problems: Sequence[ConfigProblem]) -> None:
-        super().__init__(job=job, problems=tuple(problems))
+    def __init__(
+        self, *, job: str, problems: Sequence[ConfigProblem], source: str | None = None
+    ) -> None:
+        super().__init__(job=job, problems=tuple(problems), source=source)
+
+    @property
+    def errors(self) -> tuple[ConfigProblem, ...]:
+        return self.problems
 
     def _compose(self) -> str:
         count = len(self.problems)
-        head = f"Run config for job '{self.job}' has {count} problem{'s' if count != 1 else ''}:"
+        where = f" ({self.source})" if self.source else ""
+        head = (
+            f"Run config for job '{self.job}'{where} has {count} "
+            f"problem{'s' if count != 1 else ''}:"
+        )
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 

@@ -7,7 +7,6 @@ import types
 import typing
 from typing import Any
 
-from .._sentinel import NO_VALUE
 from ..errors import InvalidDefinitionError
 from .types import (
     AnyType,
@@ -18,6 +17,7 @@ from .types import (
     Field,
     Float,
     Int,
+    Map,
     Noneable,
     Permissive,
     Shape,
@@ -40,12 +40,20 @@ def as_config_type(schema: Any, where: str | None = None) -> ConfigType:
             where=where,
             fix="use Field(...) only as the value of a dict key, or as the whole config_schema.",
         )
-    scalar = _SCALARS.get(schema)
+    scalar = _SCALARS.get(schema) if isinstance(schema, type) else None
     if scalar is not None:
         return scalar
     if schema is Any or schema is object or schema is None:
         return _ANY
+    if isinstance(schema, type) and getattr(schema, "__dagwright_config__", False):
+        pythonic: Any = schema  # a pythonic Config class describes its own schema
+        found: ConfigType = pythonic.config_type()
+        return found
     if isinstance(schema, dict):
+        if len(schema) == 1:
+            ((key, value),) = schema.items()
+            if key in _SCALARS:  # {str: int}: any keys of one type
+                return Map(key, value)
         return Shape(schema)
     if isinstance(schema, list):
         if len(schema) != 1:
@@ -71,7 +79,13 @@ def as_config_type(schema: Any, where: str | None = None) -> ConfigType:
     if origin is list and args:
         return Array(as_config_type(args[0], where))
     if origin is dict:
-        return Permissive()
+        return Map(args[0], args[1]) if len(args) == 2 and args[0] in _SCALARS else Permissive()
+    if isinstance(schema, type) and issubclass(schema, ConfigType):
+        raise InvalidDefinitionError(
+            f"the class {schema.__name__} was given where a config type is expected.",
+            where=where,
+            fix=f"use an instance, e.g. {schema.__name__}(...).",
+        )
     raise InvalidDefinitionError(
         f"{schema!r} is not a config type.",
         where=where,
@@ -91,7 +105,4 @@ def as_field(schema: Any, where: str | None = None) -> Field:
         return ANY_OPTIONAL
     if isinstance(schema, Field):
         return schema
-    config_type = as_config_type(schema, where)
-    if isinstance(config_type, AnyType):
-        return Field(config_type, is_required=False)
-    return Field(config_type, default_value=NO_VALUE)
+    return Field(as_config_type(schema, where))

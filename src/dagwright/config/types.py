@@ -6,12 +6,16 @@ Field(int, default_value=3)}``) or with the classes here (``Shape``,
 ``ScalarUnion`` and the ``*Source`` types that read environment variables).
 :func:`~.schema.as_config_type` turns any of them into a tree of
 :class:`ConfigType`; :mod:`.validate` checks values against the tree.
+
+A field is required unless it has a default or its type has an implicit
+one: ``Noneable`` (None), a shape whose fields are all optional (its
+fields' defaults), a selector with a single optional choice.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._sentinel import NO_VALUE
@@ -35,9 +39,12 @@ __all__ = [
     "Enum",
     "EnumValue",
     "ScalarUnion",
+    "Source",
     "StringSource",
     "IntSource",
     "BoolSource",
+    "InputValue",
+    "field_names",
 ]
 
 
@@ -45,6 +52,11 @@ class ConfigType:
     """A node of a config schema; ``kind`` names what it accepts."""
 
     kind = "any"
+
+    @property
+    def has_implicit_default(self) -> bool:
+        """Whether a value may be left out entirely (the type supplies one)."""
+        return False
 
     def describe(self) -> str:
         """A short, human name for the type (``int``, ``list[str]``, ``{path: str}``)."""
@@ -90,9 +102,9 @@ Bool = Scalar("bool", (bool,))
 class Field:
     """A field of a shape: its type, default value, whether it is required, a description.
 
-    A field with a default is optional; so is a ``Noneable`` one (it
-    defaults to ``None``). ``is_required=False`` without a default makes the
-    key simply absent when not given.
+    A field with a default is optional, and so is one whose type has an
+    implicit default. ``is_required=False`` without a default makes the key
+    simply absent when not given.
     """
 
     __slots__ = ("config_type", "default_value", "description", "is_required")
@@ -106,7 +118,13 @@ class Field:
     ) -> None:
         from .schema import as_config_type
 
-        self.config_type: ConfigType = as_config_type(config)
+        if isinstance(config, Field):
+            raise InvalidDefinitionError(
+                "a Field was given as the type of a Field.",
+                where="Field",
+                fix="pass the type itself: Field(int, ...).",
+            )
+        self.config_type: ConfigType = as_config_type(config, "Field")
         self.description = description
         if is_required and default_value is not NO_VALUE:
             raise InvalidDefinitionError(
@@ -114,18 +132,28 @@ class Field:
                 where="Field",
                 fix="drop is_required=True (a field with a default is optional).",
             )
+        if callable(default_value) and not isinstance(default_value, type):
+            raise InvalidDefinitionError(
+                "a default value cannot be a function.",
+                where="Field",
+                fix="give the value itself.",
+            )
         if default_value is not NO_VALUE:
             from .validate import check_default
 
             check_default(self.config_type, default_value)
         self.default_value = default_value
         if is_required is None:
-            is_required = default_value is NO_VALUE and not isinstance(self.config_type, Noneable)
+            is_required = default_value is NO_VALUE and not self.config_type.has_implicit_default
         self.is_required = is_required
 
     @property
     def has_default(self) -> bool:
         return self.default_value is not NO_VALUE
+
+    @property
+    def is_optional(self) -> bool:
+        return not self.is_required
 
     def __repr__(self) -> str:
         default = f", default={self.default_value!r}" if self.has_default else ""
@@ -145,6 +173,7 @@ def _fields(fields: Mapping[str, Any], where: str) -> dict[str, Field]:
             raise InvalidDefinitionError(
                 f"field names must be strings, got {name!r}.",
                 where=where,
+                fix="to allow any keys of a type, use Map(str, ...) instead of a dict.",
             )
         result[name] = value if isinstance(value, Field) else Field(value)
     return result
@@ -161,12 +190,14 @@ class Shape(ConfigType):
         self.required = frozenset(n for n, f in self.fields.items() if f.is_required)
 
     @property
-    def is_required(self) -> bool:
-        """Whether a value must be given at all (it has a required field somewhere)."""
-        return bool(self.required)
+    def has_implicit_default(self) -> bool:
+        return not self.required
 
     def describe(self) -> str:
-        inner = ", ".join(f"{n}: {f.config_type.describe()}" for n, f in self.fields.items())
+        inner = ", ".join(
+            f"{n}{'' if f.is_required else '?'}: {f.config_type.describe()}"
+            for n, f in self.fields.items()
+        )
         return "{" + inner + "}"
 
 
@@ -196,9 +227,11 @@ class Selector(Shape):
         self.required = frozenset()
 
     @property
-    def is_required(self) -> bool:
-        defaults = [n for n, f in self.fields.items() if f.has_default]
-        return not (len(self.fields) == 1 and defaults)
+    def has_implicit_default(self) -> bool:
+        if len(self.fields) != 1:
+            return False
+        (only,) = self.fields.values()
+        return not only.is_required
 
     def describe(self) -> str:
         return "one of {" + " | ".join(self.fields) + "}"
@@ -212,7 +245,11 @@ class Noneable(ConfigType):
     def __init__(self, inner: Any) -> None:
         from .schema import as_config_type
 
-        self.inner = as_config_type(inner)
+        self.inner = as_config_type(inner, "Noneable")
+
+    @property
+    def has_implicit_default(self) -> bool:
+        return True
 
     def describe(self) -> str:
         return f"Optional[{self.inner.describe()}]"
@@ -226,7 +263,7 @@ class Array(ConfigType):
     def __init__(self, inner: Any, description: str | None = None) -> None:
         from .schema import as_config_type
 
-        self.inner = as_config_type(inner)
+        self.inner = as_config_type(inner, "Array")
         self.description = description
 
     def describe(self) -> str:
@@ -241,18 +278,19 @@ class Map(ConfigType):
     def __init__(self, key_type: Any, inner_type: Any, key_label_name: str | None = None) -> None:
         from .schema import as_config_type
 
-        key = as_config_type(key_type)
+        key = as_config_type(key_type, "Map")
         if not isinstance(key, Scalar):
             raise InvalidDefinitionError(
                 f"Map keys must be a scalar type (str, int, float, bool), got {key.describe()}.",
                 where="Map",
             )
         self.key_type = key
-        self.inner = as_config_type(inner_type)
+        self.inner = as_config_type(inner_type, "Map")
         self.key_label_name = key_label_name
 
     def describe(self) -> str:
-        return f"dict[{self.key_type.describe()}, {self.inner.describe()}]"
+        label = f"{self.key_label_name}: " if self.key_label_name else ""
+        return f"dict[{label}{self.key_type.describe()}, {self.inner.describe()}]"
 
 
 class EnumValue:
@@ -293,6 +331,7 @@ class Enum(ConfigType):
         return self.values[config_value].python_value
 
     def to_config(self, python_value: Any) -> str | None:
+        """The name a Python value is written as in config, if it is one of the values."""
         for value in self.values.values():
             if value.python_value == python_value or value.config_value == python_value:
                 return value.config_value
@@ -310,14 +349,14 @@ class ScalarUnion(ConfigType):
     def __init__(self, scalar_type: Any, non_scalar_schema: Any) -> None:
         from .schema import as_config_type
 
-        scalar = as_config_type(scalar_type)
+        scalar = as_config_type(scalar_type, "ScalarUnion")
         if not isinstance(scalar, Scalar):
             raise InvalidDefinitionError(
                 f"the first type of a ScalarUnion must be a scalar, got {scalar.describe()}.",
                 where="ScalarUnion",
             )
         self.scalar_type = scalar
-        self.non_scalar_type = as_config_type(non_scalar_schema)
+        self.non_scalar_type = as_config_type(non_scalar_schema, "ScalarUnion")
 
     def describe(self) -> str:
         return f"{self.scalar_type.describe()} | {self.non_scalar_type.describe()}"
@@ -341,6 +380,22 @@ IntSource = Source(Int, "IntSource")
 BoolSource = Source(Bool, "BoolSource")
 
 
-def field_names(fields: Iterable[str]) -> str:
+class InputValue(ConfigType):
+    """The value of an op input given in run config: bare, or as ``{"value": ...}``."""
+
+    kind = "input"
+
+    def __init__(self, inner: ConfigType) -> None:
+        self.inner = inner
+
+    @property
+    def has_implicit_default(self) -> bool:
+        return self.inner.has_implicit_default
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+
+def field_names(fields: Mapping[str, Any] | Sequence[str]) -> str:
     """``'a', 'b'`` for error messages."""
     return ", ".join(f"'{f}'" for f in fields) or "(none)"

@@ -3,8 +3,8 @@
 :func:`validate` walks a value and its type together and collects *every*
 problem (missing fields, unknown fields with a did-you-mean, wrong types,
 selectors with zero or two choices, unset environment variables), each with
-its dotted path. It never raises for bad input; it returns what it resolved
-and the list of problems.
+its dotted path. It never raises for bad input: it appends to the problem
+list and returns what it resolved.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .types import (
     ConfigType,
     Enum,
     Field,
+    InputValue,
     Map,
     Noneable,
     Permissive,
@@ -33,9 +34,13 @@ from .types import (
     field_names,
 )
 
-__all__ = ["validate", "validate_field", "check_default", "is_optional", "resolved_default"]
+__all__ = ["validate", "validate_field", "check_default", "absent_value"]
 
-_MISSING: Any = NO_VALUE
+MISSING = "MISSING_REQUIRED_FIELD"
+UNKNOWN = "FIELD_NOT_DEFINED"
+MISMATCH = "RUNTIME_TYPE_MISMATCH"
+SELECTOR = "SELECTOR_FIELD_ERROR"
+ENV = "FAILED_POST_PROCESSING"
 
 
 def _join(path: str, key: object) -> str:
@@ -43,55 +48,55 @@ def _join(path: str, key: object) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _type_name(value: Any) -> str:
-    return type(value).__name__
-
-
-def is_optional(config_type: ConfigType) -> bool:
-    """Whether a value of this type may be left out entirely (everything in it is optional)."""
-    if isinstance(config_type, Noneable):
-        return True
-    if isinstance(config_type, Selector):
-        return not config_type.is_required
-    if isinstance(config_type, Shape):
-        return all(
-            not f.is_required or is_optional(f.config_type) for f in config_type.fields.values()
-        )
-    return False
-
-
-def resolved_default(field: Field, path: str, problems: list[ConfigProblem]) -> Any:
-    """The value an absent field takes: its default (with nested defaults filled) or NO_VALUE."""
+def absent_value(field: Field, path: str, problems: list[ConfigProblem]) -> Any:
+    """The value an absent field takes: its default (with nested defaults filled), the implicit
+    default of its type, or NO_VALUE (required: a problem is added; optional: left out)."""
     if field.has_default:
         return validate(field.config_type, copy.deepcopy(field.default_value), path, problems)
-    if isinstance(field.config_type, Noneable):
-        return None
-    if isinstance(field.config_type, Shape) and is_optional(field.config_type):
-        return validate(field.config_type, {}, path, problems)
+    config_type = field.config_type
+    if config_type.has_implicit_default:
+        return _implicit_default(config_type, path, problems)
+    if (
+        field.is_required
+        and isinstance(config_type, Shape)
+        and not isinstance(config_type, Selector)
+    ):
+        # Name what is missing inside, not just the outermost absent key.
+        return validate(config_type, {}, path, problems)
+    if field.is_required:
+        problems.append(_missing(path, field))
     return NO_VALUE
+
+
+def _implicit_default(config_type: ConfigType, path: str, problems: list[ConfigProblem]) -> Any:
+    if isinstance(config_type, Noneable):
+        return None
+    if isinstance(config_type, InputValue):
+        return _implicit_default(config_type.inner, path, problems)
+    return validate(config_type, {}, path, problems)
 
 
 def validate_field(field: Field, value: Any, path: str = "") -> tuple[Any, list[ConfigProblem]]:
     """Check ``value`` (NO_VALUE when absent) against a field; return (resolved, problems)."""
     problems: list[ConfigProblem] = []
     if value is NO_VALUE:
-        resolved = resolved_default(field, path, problems)
-        if resolved is NO_VALUE and field.is_required and not is_optional(field.config_type):
-            problems.append(_missing(path, field))
-        return resolved, problems
+        return absent_value(field, path, problems), problems
     return validate(field.config_type, value, path, problems), problems
 
 
 def _missing(path: str, field: Field) -> ConfigProblem:
-    what = field.config_type.describe()
     description = f" ({field.description})" if field.description else ""
     return ConfigProblem(
         path,
-        f"is required but was not given. Expected {what}{description}.",
+        f"is required but was not given. Expected {field.config_type.describe()}{description}.",
+        reason=MISSING,
     )
 
 
@@ -106,6 +111,10 @@ def validate(config_type: ConfigType, value: Any, path: str, problems: list[Conf
         return value
     if isinstance(config_type, Noneable):
         return None if value is None else validate(config_type.inner, value, path, problems)
+    if isinstance(config_type, InputValue):
+        if isinstance(value, Mapping) and len(value) == 1 and "value" in value:
+            value = value["value"]
+        return validate(config_type.inner, value, path, problems)
     if isinstance(config_type, Source):
         return _source(config_type, value, path, problems)
     if isinstance(config_type, ScalarUnion):
@@ -135,12 +144,16 @@ def validate(config_type: ConfigType, value: Any, path: str, problems: list[Conf
 
 
 def _wrong(path: str, expected: str, value: Any) -> ConfigProblem:
-    return ConfigProblem(path, f"expected {expected} but got {_type_name(value)} ({_show(value)}).")
+    return ConfigProblem(
+        path,
+        f"expected {expected} but got {type(value).__name__} ({_show(value)}).",
+        reason=MISMATCH,
+    )
 
 
 def _shape(shape: Shape, value: Any, path: str, problems: list[ConfigProblem]) -> Any:
-    if value is None and is_optional(shape):
-        value = {}
+    if value is None and shape.has_implicit_default:
+        value = {}  # an empty YAML mapping ("my_op:") means "nothing to say"
     if not isinstance(value, Mapping):
         problems.append(_wrong(path, shape.describe(), value))
         return value
@@ -156,20 +169,19 @@ def _shape(shape: Shape, value: Any, path: str, problems: list[ConfigProblem]) -
             continue
         resolved[key] = validate(field.config_type, item, _join(path, key), problems)
     for key, field in fields.items():
-        if key in value:
-            continue
-        filled = resolved_default(field, _join(path, key), problems)
-        if filled is not NO_VALUE:
-            resolved[key] = filled
-        elif field.is_required:
-            problems.append(_missing(_join(path, key), field))
+        if key not in value:
+            filled = absent_value(field, _join(path, key), problems)
+            if filled is not NO_VALUE:
+                resolved[key] = filled
     return resolved
 
 
 def _unknown(path: str, key: object, fields: Mapping[str, Field]) -> ConfigProblem:
-    hint = did_you_mean(str(key), fields)
-    known = field_names(fields)
-    return ConfigProblem(path, f"is not a field here.{hint} Fields: {known}.")
+    return ConfigProblem(
+        path,
+        f"is not a field here.{did_you_mean(str(key), fields)} Fields: {field_names(fields)}.",
+        reason=UNKNOWN,
+    )
 
 
 def _selector(selector: Selector, value: Any, path: str, problems: list[ConfigProblem]) -> Any:
@@ -180,24 +192,29 @@ def _selector(selector: Selector, value: Any, path: str, problems: list[ConfigPr
         return value
     choices = field_names(selector.fields)
     if not value:
-        if not selector.is_required:
+        if selector.has_implicit_default:
             ((name, field),) = selector.fields.items()
-            return {name: resolved_default(field, _join(path, name), problems)}
-        problems.append(ConfigProblem(path, f"must choose exactly one of {choices}; got none."))
+            return {name: absent_value(field, _join(path, name), problems)}
+        problems.append(
+            ConfigProblem(path, f"must choose exactly one of {choices}; got none.", reason=SELECTOR)
+        )
         return value
     if len(value) > 1:
         given = " and ".join(f"'{k}'" for k in value)
-        problems.append(ConfigProblem(path, f"must choose exactly one of {choices}; got {given}."))
+        problems.append(
+            ConfigProblem(
+                path, f"must choose exactly one of {choices}; got {given}.", reason=SELECTOR
+            )
+        )
         return value
     ((key, item),) = value.items()
     chosen = selector.fields.get(key)
     if chosen is None:
         problems.append(_unknown(_join(path, key), key, selector.fields))
         return value
-    field = chosen
-    if item is None and is_optional(field.config_type):
+    if item is None and chosen.config_type.has_implicit_default:
         item = {}
-    return {key: validate(field.config_type, item, _join(path, key), problems)}
+    return {key: validate(chosen.config_type, item, _join(path, key), problems)}
 
 
 def _map(config_type: Map, value: Any, path: str, problems: list[ConfigProblem]) -> Any:
@@ -212,6 +229,7 @@ def _map(config_type: Map, value: Any, path: str, problems: list[ConfigProblem])
                 ConfigProblem(
                     _join(path, key),
                     f"the {label} {key!r} is not a {config_type.key_type.describe()}.",
+                    reason=MISMATCH,
                 )
             )
             continue
@@ -222,12 +240,13 @@ def _map(config_type: Map, value: Any, path: str, problems: list[ConfigProblem])
 def _enum(config_type: Enum, value: Any, path: str, problems: list[ConfigProblem]) -> Any:
     if isinstance(value, str) and value in config_type.values:
         return config_type.to_python(value)
-    names = field_names(config_type.values)
-    hint = did_you_mean(str(value), config_type.values) if isinstance(value, str) else ""
+    hint = did_you_mean(value, config_type.values) if isinstance(value, str) else ""
     problems.append(
         ConfigProblem(
             path,
-            f"{_show(value)} is not one of {config_type.name}'s values.{hint} Values: {names}.",
+            f"{_show(value)} is not one of {config_type.name}'s values.{hint} "
+            f"Values: {field_names(config_type.values)}.",
+            reason=MISMATCH,
         )
     )
     return value
@@ -236,16 +255,17 @@ def _enum(config_type: Enum, value: Any, path: str, problems: list[ConfigProblem
 def _source(source: Source, value: Any, path: str, problems: list[ConfigProblem]) -> Any:
     scalar = source.scalar_type
     if scalar.accepts(value):
-        return value
+        return float(value) if scalar.name == "float" else value
     if isinstance(value, Mapping) and set(value) == {"env"} and isinstance(value["env"], str):
         name = value["env"]
         raw = os.environ.get(name)
         if raw is None:
             problems.append(
                 ConfigProblem(
-                    f"{path}.env" if path else "env",
+                    path,
                     f"environment variable '{name}' is not set.",
                     f"Set {name}, or give the value directly instead of {{env: {name}}}.",
+                    reason=ENV,
                 )
             )
             return value
@@ -254,10 +274,15 @@ def _source(source: Source, value: Any, path: str, problems: list[ConfigProblem]
         ConfigProblem(
             path,
             f"expected {scalar.describe()} or {{env: VARIABLE_NAME}} but got "
-            f"{_type_name(value)} ({_show(value)}).",
+            f"{type(value).__name__} ({_show(value)}).",
+            reason=MISMATCH,
         )
     )
     return value
+
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off", ""})
 
 
 def _from_env(scalar: Scalar, name: str, raw: str, path: str, problems: list[ConfigProblem]) -> Any:
@@ -265,28 +290,34 @@ def _from_env(scalar: Scalar, name: str, raw: str, path: str, problems: list[Con
         return raw
     if scalar.name == "int":
         try:
-            return int(raw)
+            return int(raw.strip())
         except ValueError:
             pass
     elif scalar.name == "bool":
         lowered = raw.strip().lower()
-        if lowered in ("true", "1", "yes"):
+        if lowered in _TRUE:
             return True
-        if lowered in ("false", "0", "no"):
+        if lowered in _FALSE:
             return False
     problems.append(
         ConfigProblem(
             path,
             f"environment variable '{name}' is {raw!r}, which is not a {scalar.describe()}.",
+            reason=ENV,
         )
     )
     return raw
 
 
 def check_default(config_type: ConfigType, default: Any) -> None:
-    """Raise InvalidDefinitionError if ``default`` is not a valid value of ``config_type``."""
+    """Raise InvalidDefinitionError if ``default`` is not a valid value of ``config_type``.
+
+    A default may leave out fields that have defaults of their own, and may
+    name environment variables that are only set where runs happen.
+    """
     problems: list[ConfigProblem] = []
     validate(config_type, copy.deepcopy(default), "", problems)
+    problems = [p for p in problems if p.reason != ENV]
     if problems:
         details = "; ".join(str(p) for p in problems)
         raise InvalidDefinitionError(

@@ -93,6 +93,8 @@ class JobDefinition:
         self._check_resources(where)
         # The whole job a subset was cut from (itself when it is not a subset).
         self._whole: JobDefinition = self
+        # The run config schema, built on first use (see run_config.py).
+        self._run_config_schema: Any = None
 
     # -- what it is ------------------------------------------------------
 

@@ -36,9 +36,10 @@ from ._boundary import UserFailure
 from ._run import RunContext
 from .executors import execute_steps_in_process
 from .logs import ERROR, RunLog, StepLog, build_sinks
-from .plan import ExecutionPlan, effective_run_config
+from .plan import ExecutionPlan
 from .resources import ResourceSet
 from .result import ExecuteInProcessResult
+from .run_config import resolve_run_config, stored_run_config
 
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
@@ -73,7 +74,7 @@ def execute_in_process(
     if partition_key is not None:
         run_tags[PARTITION_TAG] = _check_partition_key(job, partition_key)
     _check_input_values(job, input_values or {})
-    config = effective_run_config(job, run_config)
+    config = resolve_run_config(job, run_config, partition_key)
     plan = ExecutionPlan.build(job, config, {**job.input_values, **(input_values or {})})
     try:
         sinks = build_sinks(job, config, run_id)
@@ -86,7 +87,7 @@ def execute_in_process(
             run_id=run_id,
             job_name=job.name,
             status=RunStatus.NOT_STARTED,
-            run_config=dict(run_config or {}),
+            run_config=stored_run_config(run_config),
             tags=run_tags,
             op_selection=job.op_selection,
             partition_key=partition_key,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..config.mapping import ConfigMapping
 from ..definitions._flatten import (
     NO_INPUT,
     FanInRef,
@@ -29,12 +28,11 @@ from ..definitions._flatten import (
     ValueRef,
 )
 from ..errors import ConfigProblem, RunConfigError
-from ._boundary import UserFailure, call_user
 
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
 
-__all__ = ["ExecutionPlan", "StepSpec", "effective_run_config"]
+__all__ = ["ExecutionPlan", "StepSpec"]
 
 
 class StepSpec:
@@ -91,7 +89,7 @@ class ExecutionPlan:
         run_config: Mapping[str, Any],
         input_values: Mapping[str, Any],
     ) -> ExecutionPlan:
-        """Plan ``job`` for ``run_config`` (already the job's effective config)."""
+        """Plan ``job`` for ``run_config``, already resolved (see run_config.py)."""
         problems: list[ConfigProblem] = []
         specs: dict[str, StepSpec] = {}
         for flat in job.flat_graph.ops.values():
@@ -122,13 +120,6 @@ def _op_section(run_config: Mapping[str, Any], path: tuple[str, ...]) -> Mapping
             return {}
     found: Mapping[str, Any] = section
     return found
-
-
-def _config_value(raw: Any) -> Any:
-    # An input in run config is given bare (5) or as {"value": 5}.
-    if isinstance(raw, Mapping) and len(raw) == 1 and "value" in raw:
-        return raw["value"]
-    return raw
 
 
 def _launch_value(
@@ -172,10 +163,10 @@ def _launch_value(
     if isinstance(source, GraphInputConfigRef):
         graph_inputs = _op_section(run_config, source.path).get("inputs")
         if isinstance(graph_inputs, Mapping) and source.name in graph_inputs:
-            return ValueRef(_config_value(graph_inputs[source.name]), "config")
+            return ValueRef(graph_inputs[source.name], "config")
         path = "".join(f"ops.{p}." for p in source.path) + f"inputs.{source.name}"
     if flat_input.name in config_inputs:
-        return ValueRef(_config_value(config_inputs[flat_input.name]), "config")
+        return ValueRef(config_inputs[flat_input.name], "config")
     if in_def.has_default_value:
         return ValueRef(in_def.default_value, "default")
     also = f" (or at {op_path})" if op_path != path else ""
@@ -198,7 +189,7 @@ def _top_input(
         return ValueRef(input_values[ref.name], "input_values")
     config_inputs = run_config.get("inputs")
     if isinstance(config_inputs, Mapping) and ref.name in config_inputs:
-        return ValueRef(_config_value(config_inputs[ref.name]), "config")
+        return ValueRef(config_inputs[ref.name], "config")
     return None
 
 
@@ -208,29 +199,3 @@ def _missing_top_input(ref: TopInputRef) -> ConfigProblem:
         f"the job's input '{ref.name}' was not given.",
         "Pass input_values={...} or give it under inputs: in run config.",
     )
-
-
-def effective_run_config(
-    job: JobDefinition, run_config: Mapping[str, Any] | None
-) -> dict[str, Any]:
-    """The run config a run uses: the job's default, or what its config mapping produces."""
-    config = job.config
-    given = dict(run_config) if run_config else {}
-    if isinstance(config, ConfigMapping):
-        try:
-            mapped = call_user(f"config mapping of job '{job.name}'", config.resolve, given)
-        except UserFailure as failure:
-            raise RunConfigError(
-                job=job.name,
-                problems=[
-                    ConfigProblem(
-                        "",
-                        f"the job's config mapping raised {failure.error.cls_name}: "
-                        f"{failure.exception}",
-                    )
-                ],
-            ) from failure.exception
-        return dict(mapped or {})
-    if isinstance(config, Mapping) and not given:
-        return dict(config)
-    return given

@@ -1,0 +1,171 @@
+"""Config schemas as data and as an editable starting point.
+
+:func:`describe` gives a JSON-ready description of a config type (what the
+API and the launchpad use to validate and to build forms); :func:`scaffold`
+writes the YAML a user would start editing: every required field with a
+placeholder, every field with a default at its default, each commented
+with its type.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+from .types import (
+    Array,
+    ConfigType,
+    Enum,
+    Field,
+    InputValue,
+    Map,
+    Noneable,
+    Permissive,
+    Scalar,
+    ScalarUnion,
+    Selector,
+    Shape,
+    Source,
+)
+
+__all__ = ["describe", "scaffold", "placeholder"]
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return repr(value)
+
+
+def describe(config_type: ConfigType) -> dict[str, Any]:
+    """A JSON-ready description of ``config_type`` (kinds, fields, defaults, descriptions)."""
+    if isinstance(config_type, Scalar):
+        return {"kind": "scalar", "type": config_type.name}
+    if isinstance(config_type, Source):
+        return {"kind": "source", "type": config_type.name, "scalar": config_type.scalar_type.name}
+    if isinstance(config_type, ScalarUnion):
+        return {
+            "kind": "scalar_union",
+            "scalar": describe(config_type.scalar_type),
+            "non_scalar": describe(config_type.non_scalar_type),
+        }
+    if isinstance(config_type, Noneable | Array | InputValue):
+        return {"kind": config_type.kind, "inner": describe(config_type.inner)}
+    if isinstance(config_type, Map):
+        return {
+            "kind": "map",
+            "key": config_type.key_type.name,
+            "key_label": config_type.key_label_name,
+            "inner": describe(config_type.inner),
+        }
+    if isinstance(config_type, Enum):
+        return {
+            "kind": "enum",
+            "name": config_type.name,
+            "values": [
+                {"value": v.config_value, "description": v.description}
+                for v in config_type.values.values()
+            ],
+        }
+    if isinstance(config_type, Shape):
+        return {
+            "kind": config_type.kind,
+            "description": config_type.description,
+            "fields": [_field(name, field) for name, field in config_type.fields.items()],
+        }
+    return {"kind": "any"}
+
+
+def _field(name: str, field: Field) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": name,
+        "required": field.is_required,
+        "description": field.description,
+        "type": describe(field.config_type),
+    }
+    if field.has_default:
+        data["default"] = _jsonable(field.default_value)
+    return data
+
+
+# --------------------------------------------------------------------------
+# Scaffolding
+
+
+def placeholder(config_type: ConfigType) -> Any:
+    """A value of the right kind for a required field that has no default."""
+    if isinstance(config_type, Scalar | Source):
+        scalar = config_type if isinstance(config_type, Scalar) else config_type.scalar_type
+        return {"int": 0, "float": 0.0, "str": "", "bool": False}[scalar.name]
+    if isinstance(config_type, Array):
+        return []
+    if isinstance(config_type, Map | Permissive):
+        return {}
+    if isinstance(config_type, Enum):
+        return next(iter(config_type.values))
+    if isinstance(config_type, ScalarUnion):
+        return placeholder(config_type.scalar_type)
+    if isinstance(config_type, InputValue):
+        return placeholder(config_type.inner)
+    return None
+
+
+def _yaml_scalar(value: Any) -> str:
+    # JSON's scalars, lists and dicts are valid YAML flow style.
+    return json.dumps(_jsonable(value))
+
+
+def scaffold(config_type: ConfigType) -> str:
+    """The YAML a user would start from: required fields and defaults, each with a comment."""
+    lines = _emit(config_type, 0)
+    return "\n".join(lines) + "\n" if lines else "{}\n"
+
+
+def _emit(config_type: ConfigType, indent: int) -> list[str]:
+    if not isinstance(config_type, Shape) or isinstance(config_type, Selector):
+        return []
+    pad = " " * indent
+    lines: list[str] = []
+    for name, field in config_type.fields.items():
+        inner = field.config_type
+        comment = _comment(field)
+        if isinstance(inner, Selector):
+            choice = next(iter(inner.fields), None)
+            if choice is None or not (field.is_required or field.has_default):
+                continue
+            lines.append(f"{pad}{name}:  # {comment}; choose one of: {', '.join(inner.fields)}")
+            nested = _emit(inner.fields[choice].config_type, indent + 4)
+            lines.append(f"{pad}  {choice}:" + ("" if nested else " {}"))
+            lines.extend(nested)
+            continue
+        if isinstance(inner, Shape) and not isinstance(inner, Permissive) and not field.has_default:
+            nested = _emit(inner, indent + 2)
+            if nested:
+                lines.append(f"{pad}{name}:  # {comment}")
+                lines.extend(nested)
+            continue
+        if field.has_default:
+            lines.append(f"{pad}{name}: {_yaml_scalar(field.default_value)}  # {comment}")
+        elif field.is_required:
+            lines.append(f"{pad}{name}: {_yaml_scalar(placeholder(inner))}  # {comment}")
+    return lines
+
+
+def _comment(field: Field) -> str:
+    parts = [field.config_type.describe()]
+    if field.is_required:
+        parts.append("required")
+    elif field.has_default:
+        parts.append("default")
+    if isinstance(field.config_type, Source):
+        parts.append("or {env: NAME}")
+    if field.description:
+        parts.append(field.description)
+    return ", ".join(parts)

@@ -1,0 +1,284 @@
+"""The run config of a job: its schema, and turning what a launch gives into resolved config.
+
+A job's run config has the documented shape::
+
+    ops:        {<op>: {config: ..., inputs: {<input>: ...}}}   # nested graphs nest under ops
+    resources:  {<key>: {config: ...}}
+    execution:  {config: ...}                                   # the executor's config
+    loggers:    {<name>: {config: ...}}
+    inputs:     {<graph input>: ...}                            # top-level graph inputs
+
+:func:`run_config_schema` builds it once per job from the ops', resources',
+executor's and loggers' schemas. Resolving a launch's config applies the job's
+own config (a hardcoded default, a config mapping, partitioned config),
+validates everything in one pass and returns the resolved config with
+defaults filled in, or raises :class:`~dagwright.errors.RunConfigError`
+listing every problem with its path (that part runs user code, config
+mapping functions, so it lives in ``execution/run_config.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..config.mapping import ConfigMapping
+from ..config.schema import as_field
+from ..config.types import (
+    AnyType,
+    Array,
+    Bool,
+    ConfigType,
+    Enum,
+    EnumValue,
+    Field,
+    Float,
+    InputValue,
+    Int,
+    Map,
+    Noneable,
+    Permissive,
+    Shape,
+    String,
+)
+from ..config.validate import validate
+from ..errors import ConfigProblem, InvalidDefinitionError
+from ._flatten import UNCONNECTED, FlatOp, GraphInputConfigRef, TopInputRef
+from .graph import GraphDefinition
+from .types import DataType
+
+if TYPE_CHECKING:
+    from .job import JobDefinition
+
+__all__ = [
+    "RunConfigSchema",
+    "run_config_schema",
+    "merge_defaults",
+    "check_hardcoded_config",
+    "op_config_shape",
+    "input_config_type",
+    "CONSOLE_LOGGER_FIELD",
+]
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL")
+
+CONSOLE_LOGGER_FIELD = Field(
+    {
+        "config": Field(
+            {
+                "log_level": Field(
+                    Enum("LogLevel", [EnumValue(name) for name in _LOG_LEVELS]),
+                    is_required=False,
+                    description="The lowest level printed (default: $DAGWRIGHT_LOG_LEVEL or INFO).",
+                ),
+                "name": Field(str, default_value="dagwright"),
+            },
+            is_required=False,
+        )
+    },
+    is_required=False,
+    description="The console logger every run has (stderr).",
+)
+
+
+def input_config_type(dagster_type: DataType) -> ConfigType | None:
+    """How a value of ``dagster_type`` is written in run config, or None if it cannot be."""
+    kind = dagster_type.kind
+    if kind == "any":
+        return AnyType()
+    if kind == "scalar":
+        return {int: Int, float: Float, str: String, bool: Bool}[dagster_type.python_type]
+    if kind == "list":
+        inner = input_config_type(dagster_type.inner[0])
+        return Array(inner) if inner is not None else None
+    if kind == "dict":
+        key, value = dagster_type.inner
+        inner = input_config_type(value)
+        if inner is None:
+            return None
+        return Map(str, inner) if key.kind in ("any", "scalar") else Permissive()
+    if kind == "optional":
+        inner = input_config_type(dagster_type.inner[0])
+        return Noneable(inner) if inner is not None else None
+    return None
+
+
+class RunConfigSchema:
+    """The schema of a job's run config; ``config_type`` is what a launch is checked against.
+
+    For a job with a config mapping, ``config_type`` is the mapping's (outer)
+    schema and ``inner_type`` the full schema its function must produce.
+    """
+
+    __slots__ = ("config_type", "inner_type")
+
+    def __init__(self, inner_type: Shape, outer: ConfigType | None) -> None:
+        self.inner_type = inner_type
+        self.config_type: ConfigType = outer if outer is not None else inner_type
+
+    def describe(self) -> dict[str, Any]:
+        """The schema as JSON-ready data (types, defaults, descriptions, required-ness)."""
+        from ..config.describe import describe
+
+        return describe(self.config_type)
+
+
+def run_config_schema(job: JobDefinition) -> RunConfigSchema:
+    """The run config schema of ``job`` (built once, then cached on the job)."""
+    cached: RunConfigSchema | None = job._run_config_schema
+    if cached is None:
+        cached = _build(job)
+        job._run_config_schema = cached
+    return cached
+
+
+def _build(job: JobDefinition) -> RunConfigSchema:
+    flat_ops = job.flat_graph.ops
+    needed = {k for flat in flat_ops.values() for k in flat.resource_keys}
+    resources = {
+        key: _resource_field(definition.config_schema, key in needed)
+        for key, definition in job.resource_defs.items()
+    }
+    executor_schema = job.executor_def.config_schema if job.executor_def is not None else None
+    fields: dict[str, Field] = {
+        "ops": Field(_ops_shape(job.graph, "", flat_ops)),
+        "resources": Field(Shape(resources)),
+        "execution": Field(Shape({"config": as_field(executor_schema)})),
+        "loggers": Field(Shape(_logger_fields(job))),
+    }
+    if job.graph.input_defs:
+        fields["inputs"] = Field(Shape({d.name: _optional_input(d) for d in job.graph.input_defs}))
+    outer = None
+    if isinstance(job.config, ConfigMapping):
+        where = f"config mapping of job '{job.name}'"
+        outer = as_field(job.config.config_schema, where).config_type
+    return RunConfigSchema(Shape(fields), outer)
+
+
+def _optional_input(input_def: Any) -> Field:
+    config_type = input_config_type(input_def.dagster_type) or AnyType()
+    return Field(InputValue(config_type), is_required=False)
+
+
+def _resource_field(config_schema: Any, needed: bool) -> Field:
+    shape = Shape({"config": as_field(config_schema)})
+    return Field(shape, is_required=None if needed else False)
+
+
+def _logger_fields(job: JobDefinition) -> dict[str, Field]:
+    fields: dict[str, Field] = {}
+    if "console" not in job.logger_defs:
+        fields["console"] = CONSOLE_LOGGER_FIELD
+    for name, definition in job.logger_defs.items():
+        fields[name] = Field({"config": as_field(definition.config_schema)}, is_required=None)
+    return fields
+
+
+def op_config_shape(job: JobDefinition, graph: GraphDefinition, handle: str) -> Shape:
+    """The ``ops`` part of the schema for the nodes of nested graph ``graph`` at ``handle``."""
+    return _ops_shape(graph, handle + ".", job.flat_graph.ops)
+
+
+def _ops_shape(graph: GraphDefinition, prefix: str, flat_ops: Mapping[str, FlatOp]) -> Shape:
+    return Shape(
+        {node.name: _node_field(node, prefix + node.name, flat_ops) for node in graph.nodes}
+    )
+
+
+def _node_field(node: Any, handle: str, flat_ops: Mapping[str, FlatOp]) -> Field:
+    definition = node.definition
+    where = f"{'graph' if node.is_graph else 'op'} '{handle}'"
+    fields: dict[str, Field] = {}
+    if isinstance(definition, GraphDefinition):
+        if isinstance(definition.config, ConfigMapping):
+            fields["config"] = as_field(definition.config.config_schema, where)
+        else:
+            fields["ops"] = Field(_ops_shape(definition, handle + ".", flat_ops))
+        graph_inputs = _graph_input_fields(definition, handle, flat_ops)
+        if graph_inputs:
+            fields["inputs"] = Field(Shape(graph_inputs))
+        return Field(Shape(fields))
+    flat = flat_ops[handle]
+    fields["config"] = as_field(definition.config_schema, where)
+    inputs = _op_input_fields(flat)
+    if inputs:
+        fields["inputs"] = Field(Shape(inputs))
+    return Field(Shape(fields))
+
+
+def _op_input_fields(flat: FlatOp) -> dict[str, Field]:
+    fields: dict[str, Field] = {}
+    for flat_input in flat.inputs:
+        source = flat_input.source
+        if flat_input.is_nothing or not (
+            source is UNCONNECTED or isinstance(source, GraphInputConfigRef | TopInputRef)
+        ):
+            continue
+        config_type = input_config_type(flat_input.dagster_type)
+        if config_type is None:
+            continue
+        in_def = flat.op_def.input_dict[flat_input.name]
+        # Inputs that can also come from elsewhere (a default, the graph's own inputs,
+        # input_values) are optional here; the plan says which are still missing.
+        required = source is UNCONNECTED and not in_def.has_default_value
+        fields[flat_input.name] = Field(
+            InputValue(config_type), is_required=None if required else False
+        )
+    return fields
+
+
+def _graph_input_fields(
+    graph: GraphDefinition, handle: str, flat_ops: Mapping[str, FlatOp]
+) -> dict[str, Field]:
+    path = tuple(handle.split("."))
+    fields: dict[str, Field] = {}
+    for flat in flat_ops.values():
+        for flat_input in flat.inputs:
+            source = flat_input.source
+            if isinstance(source, GraphInputConfigRef) and source.path == path:
+                config_type = input_config_type(flat_input.dagster_type)
+                if config_type is not None:
+                    fields.setdefault(
+                        source.name, Field(InputValue(config_type), is_required=False)
+                    )
+    return fields
+
+
+# --------------------------------------------------------------------------
+# Resolving a launch's run config
+
+
+def merge_defaults(defaults: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's hardcoded config overridden by what a launch gives, two levels deep.
+
+    Each top-level key (``ops``, ``resources``, ...) and each entry under it
+    (one op, one resource) given at launch replaces the hardcoded one; the
+    others keep their hardcoded values. Below that, the launch's value wins
+    whole: config is replaced, not merged field by field.
+    """
+    merged: dict[str, Any] = dict(defaults)
+    for key, value in given.items():
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = {**current, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def check_hardcoded_config(job: JobDefinition, config: Mapping[str, Any]) -> None:
+    """Raise InvalidDefinitionError if a job's hardcoded config has a wrong or unknown value.
+
+    Required values it leaves out may still be given at launch.
+    """
+    problems: list[ConfigProblem] = []
+    validate(run_config_schema(job).inner_type, dict(config), "", problems)
+    wrong = [
+        p for p in problems if p.reason not in ("MISSING_REQUIRED_FIELD", "FAILED_POST_PROCESSING")
+    ]
+    if wrong:
+        raise InvalidDefinitionError(
+            "its hardcoded config does not fit the job: " + "; ".join(str(p) for p in wrong),
+            where=f"job '{job.name}'",
+            fix="correct the config=... given to @job or to_job().",
+        )
