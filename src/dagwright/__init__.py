@@ -53,9 +53,44 @@ _EXPORTS = {
     "in_process_executor": f"{_DEFINITIONS}.executor",
     "PartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "StaticPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "PartitionedConfig": f"{_DEFINITIONS}.partitioned_config",
+    "static_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
+    "dynamic_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
+    "hourly_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
+    "daily_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
+    "weekly_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
+    "monthly_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
+    "DynamicPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "TimeWindow": f"{_DEFINITIONS}.partitions",
+    "TimeWindowPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "HourlyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "DailyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "WeeklyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "MonthlyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     # config
     "ConfigMapping": "dagwright.config.mapping",
     "config_mapping": "dagwright.config.mapping",
+    "Field": "dagwright.config.types",
+    "Shape": "dagwright.config.types",
+    "Permissive": "dagwright.config.types",
+    "Selector": "dagwright.config.types",
+    "Array": "dagwright.config.types",
+    "Map": "dagwright.config.types",
+    "Noneable": "dagwright.config.types",
+    "Enum": "dagwright.config.types",
+    "EnumValue": "dagwright.config.types",
+    "ScalarUnion": "dagwright.config.types",
+    "StringSource": "dagwright.config.types",
+    "IntSource": "dagwright.config.types",
+    "BoolSource": "dagwright.config.types",
+    "Config": "dagwright.config.pythonic",
+    "PermissiveConfig": "dagwright.config.pythonic",
+    "EnvVar": "dagwright.config.run_config",
+    "RunConfig": "dagwright.config.run_config",
+    "config_from_files": "dagwright.config.files",
+    "config_from_yaml_strings": "dagwright.config.files",
+    "config_from_pkg_resources": "dagwright.config.files",
+    "validate_run_config": f"{_EXECUTION}.run_config",
     # execution
     "OpExecutionContext": f"{_EXECUTION}.context",
     "build_op_context": f"{_EXECUTION}.context",
@@ -88,7 +123,29 @@ __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from .config.files import (
+        config_from_files,
+        config_from_pkg_resources,
+        config_from_yaml_strings,
+    )
     from .config.mapping import ConfigMapping, config_mapping
+    from .config.pythonic import Config, PermissiveConfig
+    from .config.run_config import EnvVar, RunConfig
+    from .config.types import (
+        Array,
+        BoolSource,
+        Enum,
+        EnumValue,
+        Field,
+        IntSource,
+        Map,
+        Noneable,
+        Permissive,
+        ScalarUnion,
+        Selector,
+        Shape,
+        StringSource,
+    )
     from .definitions.dependency import (
         DependencyDefinition,
         DynamicCollectDependencyDefinition,
@@ -105,7 +162,26 @@ if TYPE_CHECKING:
     from .definitions.logger import LoggerDefinition, logger
     from .definitions.op import OpDefinition, op
     from .definitions.outputs import DynamicOut, GraphOut, Out, OutputMapping
-    from .definitions.partitions import PartitionsDefinition, StaticPartitionsDefinition
+    from .definitions.partitioned_config import (
+        PartitionedConfig,
+        daily_partitioned_config,
+        dynamic_partitioned_config,
+        hourly_partitioned_config,
+        monthly_partitioned_config,
+        static_partitioned_config,
+        weekly_partitioned_config,
+    )
+    from .definitions.partitions import (
+        DailyPartitionsDefinition,
+        DynamicPartitionsDefinition,
+        HourlyPartitionsDefinition,
+        MonthlyPartitionsDefinition,
+        PartitionsDefinition,
+        StaticPartitionsDefinition,
+        TimeWindow,
+        TimeWindowPartitionsDefinition,
+        WeeklyPartitionsDefinition,
+    )
     from .definitions.resources import ResourceDefinition, resource
     from .definitions.retry import Backoff, Jitter, RetryPolicy
     from .definitions.types import DataType, Nothing, TypeCheck
@@ -124,6 +200,7 @@ if TYPE_CHECKING:
     from .execution.hooks import HookContext, build_hook_context
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult
+    from .execution.run_config import validate_run_config
     from .records.error_info import ErrorInfo
     from .records.events import Event, EventLogEntry, EventType
     from .records.runs import Run, RunStatus

@@ -129,43 +129,43 @@ def scaffold(config_type: ConfigType) -> str:
 
 
 def _emit(config_type: ConfigType, indent: int) -> list[str]:
+    """Lines for the fields of a shape: required ones, and ones with a default."""
     if not isinstance(config_type, Shape) or isinstance(config_type, Selector):
         return []
     pad = " " * indent
     lines: list[str] = []
     for name, field in config_type.fields.items():
         inner = field.config_type
-        comment = _comment(field)
-        if isinstance(inner, Selector):
-            choice = next(iter(inner.fields), None)
-            if choice is None or not (field.is_required or field.has_default):
-                continue
-            lines.append(f"{pad}{name}:  # {comment}; choose one of: {', '.join(inner.fields)}")
+        if isinstance(inner, Selector) and field.is_required:
+            choice = next(iter(inner.fields))
+            alternatives = ", ".join(inner.fields)
+            lines.append(f"{pad}{name}:  # {_comment(field, 'choose one of: ' + alternatives)}")
             nested = _emit(inner.fields[choice].config_type, indent + 4)
             lines.append(f"{pad}  {choice}:" + ("" if nested else " {}"))
             lines.extend(nested)
-            continue
-        if isinstance(inner, Shape) and not isinstance(inner, Permissive) and not field.has_default:
-            nested = _emit(inner, indent + 2)
-            if nested:
-                lines.append(f"{pad}{name}:  # {comment}")
-                lines.extend(nested)
-            continue
-        if field.has_default:
-            lines.append(f"{pad}{name}: {_yaml_scalar(field.default_value)}  # {comment}")
+        elif isinstance(inner, Shape) and not isinstance(inner, Permissive | Selector):
+            # A section: shown when something in it must be filled in.
+            if field.is_required and not field.has_default:
+                lines.append(f"{pad}{name}:  # {_comment(field)}")
+                lines.extend(_emit(inner, indent + 2))
+        elif field.has_default:
+            lines.append(f"{pad}{name}: {_yaml_scalar(field.default_value)}  # {_leaf(field)}")
         elif field.is_required:
-            lines.append(f"{pad}{name}: {_yaml_scalar(placeholder(inner))}  # {comment}")
+            lines.append(f"{pad}{name}: {_yaml_scalar(placeholder(inner))}  # {_leaf(field)}")
     return lines
 
 
-def _comment(field: Field) -> str:
-    parts = [field.config_type.describe()]
-    if field.is_required:
-        parts.append("required")
-    elif field.has_default:
-        parts.append("default")
-    if isinstance(field.config_type, Source):
-        parts.append("or {env: NAME}")
+def _comment(field: Field, extra: str | None = None) -> str:
+    parts = ["required" if field.is_required else "optional"]
+    if extra:
+        parts.append(extra)
+    if field.description:
+        parts.append(field.description)
+    return "; ".join(parts)
+
+
+def _leaf(field: Field) -> str:
+    parts = [field.config_type.describe(), "required" if field.is_required else "default"]
     if field.description:
         parts.append(field.description)
     return ", ".join(parts)

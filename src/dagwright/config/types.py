@@ -372,7 +372,7 @@ class Source(ScalarUnion):
         self.name = name
 
     def describe(self) -> str:
-        return self.name
+        return f"{self.scalar_type.name} (or {{env: NAME}})"
 
 
 StringSource = Source(String, "StringSource")

@@ -101,6 +101,7 @@ class ComputeFunction:
     """A user compute function and how to call it: ``call(context, inputs)``."""
 
     __slots__ = (
+        "config_class",
         "fn",
         "input_params",
         "is_async",
@@ -119,8 +120,11 @@ class ComputeFunction:
         input_params: tuple[str, ...],
         var_kwargs: bool = False,
         legacy: bool = False,
+        config_class: type | None = None,
     ) -> None:
         self.fn = fn
+        # A pythonic Config class the function takes as its ``config`` parameter.
+        self.config_class: Any = config_class
         self.wants_context = wants_context
         self.input_params = input_params
         self.var_kwargs = var_kwargs
@@ -133,10 +137,20 @@ class ComputeFunction:
     def name(self) -> str:
         return getattr(self.fn, "__qualname__", repr(self.fn))
 
-    def call(self, context: Any, inputs: Mapping[str, Any]) -> Any:
-        """Call the function; ``inputs`` holds a value for every non-Nothing input."""
+    def call(self, context: Any, inputs: Mapping[str, Any], config: Any = NO_VALUE) -> Any:
+        """Call the function; ``inputs`` holds a value for every non-Nothing input.
+
+        A function taking a ``config`` object gets ``config`` if given, else one
+        built from the context's op config.
+        """
         if self.legacy:
             return self.fn(context, dict(inputs))
+        if self.config_class is not None:
+            if config is NO_VALUE:
+                op_config = getattr(context, "op_config", None)
+                config = self.config_class.from_config_value(op_config)
+            kwargs = {**inputs, "config": config}
+            return self.fn(context, **kwargs) if self.wants_context else self.fn(**kwargs)
         if self.var_kwargs:
             if self.wants_context:
                 return self.fn(context, **inputs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .._sentinel import NO_VALUE
 from ..errors import InvalidInvocationError
 from ._context import ExecutionContextBase
 from ._results import OutputTracker, outputs_from_return, outputs_from_yield
@@ -49,6 +50,9 @@ def invoke_op(op_def: OpDefinition, args: tuple[Any, ...], kwargs: dict[str, Any
     positional = list(args)
     named = dict(kwargs)
     context = _take_context(op_def, positional, named, where)
+    config: Any = NO_VALUE
+    if compute.config_class is not None and "config" in named:
+        config = compute.config_class.from_config_value(named.pop("config"))
     inputs = _bind_inputs(op_def, positional, named, where)
     bind = getattr(context, "bind_to_op", None)
     if bind is not None:
@@ -63,7 +67,7 @@ def invoke_op(op_def: OpDefinition, args: tuple[Any, ...], kwargs: dict[str, Any
             kind="input",
             name=name,
         )
-    result = compute.call(context, inputs)
+    result = compute.call(context, inputs, config)
     if compute.is_async:
         return _finish_async(op_def, context, result)
     if compute.is_generator or (compute.legacy and isinstance(result, Iterator)):

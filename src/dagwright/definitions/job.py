@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from ..config.describe import scaffold
 from ..config.mapping import ConfigMapping
 from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
 from ._body import compose
@@ -23,9 +24,11 @@ from .executor import ExecutorDefinition
 from .graph import GraphDefinition
 from .hooks import HookDefinition, check_hooks
 from .logger import LoggerDefinition
+from .partitioned_config import PartitionedConfig
 from .partitions import PartitionsDefinition
 from .resources import ResourceDefinition, resource_defs_from
 from .retry import RetryPolicy
+from .run_config import RunConfigSchema, check_hardcoded_config, run_config_schema
 from .selection import parse_op_selection, select_paths, subset_graph
 
 if TYPE_CHECKING:
@@ -85,6 +88,15 @@ class JobDefinition:
         self._partitions_def: PartitionsDefinition | None = _check_instance(
             partitions_def, PartitionsDefinition, "partitions_def", where
         )
+        if isinstance(self._config, PartitionedConfig):
+            if self._partitions_def is None:
+                self._partitions_def = self._config.partitions_def
+            elif self._partitions_def is not self._config.partitions_def:
+                raise InvalidDefinitionError(
+                    "partitions_def differs from the partitions of its partitioned config.",
+                    where=where,
+                    fix="leave partitions_def out: the partitioned config gives it.",
+                )
         self._input_values = frozen_dict(input_values)
         self._op_selection = list(_op_selection) if _op_selection else None
         self._check_input_values(where)
@@ -95,6 +107,8 @@ class JobDefinition:
         self._whole: JobDefinition = self
         # The run config schema, built on first use (see run_config.py).
         self._run_config_schema: Any = None
+        if isinstance(self._config, Mapping):
+            check_hardcoded_config(self, self._config)
 
     # -- what it is ------------------------------------------------------
 
@@ -131,6 +145,28 @@ class JobDefinition:
     def config(self) -> Any:
         """The job-level config: a default run config dict, a ConfigMapping, or None."""
         return self._config
+
+    @property
+    def run_config(self) -> Mapping[str, Any] | None:
+        """The job's hardcoded default run config, if it has one."""
+        return self._config if isinstance(self._config, Mapping) else None
+
+    @property
+    def config_mapping(self) -> ConfigMapping | None:
+        return self._config if isinstance(self._config, ConfigMapping) else None
+
+    @property
+    def partitioned_config(self) -> PartitionedConfig | None:
+        return self._config if isinstance(self._config, PartitionedConfig) else None
+
+    @property
+    def run_config_schema(self) -> RunConfigSchema:
+        """The schema a launch's run config is checked against (``.describe()`` for JSON)."""
+        return run_config_schema(self)
+
+    def scaffold_run_config(self) -> str:
+        """YAML to start a run config from: required fields and defaults, commented."""
+        return scaffold(self.run_config_schema.config_type)
 
     @property
     def logger_defs(self) -> Mapping[str, LoggerDefinition]:
@@ -317,14 +353,17 @@ def _check_instance(value: object, cls: type[_T], label: str, where: str) -> _T 
 
 
 def _check_config(config: Any, where: str) -> Any:
-    if config is None or isinstance(config, ConfigMapping | Mapping):
+    if config is None or isinstance(config, ConfigMapping | Mapping | PartitionedConfig):
         return config
-    if hasattr(config, "run_config_for_partition_key") or hasattr(config, "to_config_dict"):
-        return config  # partitioned config and pythonic RunConfig are read by the config layer
+    to_dict = getattr(config, "to_config_dict", None)
+    if to_dict is not None:
+        return to_dict()  # a RunConfig: its dict form is the default
     raise InvalidDefinitionError(
-        f"config must be a run config dict or a ConfigMapping, got {type(config).__name__}.",
+        f"config must be a run config dict, a RunConfig, a ConfigMapping or a partitioned "
+        f"config, got {type(config).__name__}.",
         where=where,
-        fix="pass config={'ops': {...}} or a function decorated with @config_mapping.",
+        fix="pass config={'ops': {...}}, a function decorated with @config_mapping, or one "
+        "decorated with @daily_partitioned_config (or another partitioned config).",
     )
 
 

@@ -236,8 +236,12 @@ def _from_function(
     input_params = params[1:] if wants_context else params
     declared = dict(ins or {})
     var_kwargs = False
+    config_class: type | None = None
     input_defs: list[InputDefinition] = []
     for param in input_params:
+        if param.name == "config" and getattr(param.annotation, "__dagwright_config__", False):
+            config_class = param.annotation  # a pythonic Config: the op's config, not an input
+            continue
         if param.kind is inspect.Parameter.VAR_POSITIONAL:
             raise InvalidDefinitionError(
                 f"its function takes *{param.name}; op inputs must be named parameters.",
@@ -282,6 +286,7 @@ def _from_function(
         wants_context=wants_context,
         input_params=tuple(d.name for d in input_defs if not d.is_nothing),
         var_kwargs=var_kwargs,
+        config_class=config_class,
     )
     return compute, input_defs, output_defs
 
@@ -330,11 +335,18 @@ def op(
         assert op_name is not None
         where = f"op '{op_name}'"
         compute, input_defs, output_defs = _from_function(fn, ins, out, where)
+        if compute.config_class is not None and config_schema is not None:
+            raise InvalidDefinitionError(
+                "it takes a config object (its 'config' parameter) and also declares "
+                "config_schema.",
+                where=where,
+                fix="keep one: the Config class, or config_schema=... with context.op_config.",
+            )
         return OpDefinition(
             fn,
             op_name,
             description=description if description is not None else inspect.getdoc(fn),
-            config_schema=config_schema,
+            config_schema=compute.config_class or config_schema,
             required_resource_keys=required_resource_keys,
             tags=tags,
             retry_policy=retry_policy,

@@ -32,7 +32,7 @@ from ..records import (
     StepFailureData,
 )
 from ..storage.instance import Instance
-from ._boundary import UserFailure
+from ._boundary import UserFailure, call_user
 from ._run import RunContext
 from .executors import execute_steps_in_process
 from .logs import ERROR, RunLog, StepLog, build_sinks
@@ -73,6 +73,7 @@ def execute_in_process(
     run_tags = {**job.run_tags, **{k: tag_value(v) for k, v in (tags or {}).items()}}
     if partition_key is not None:
         run_tags[PARTITION_TAG] = _check_partition_key(job, partition_key)
+        run_tags.update(_partition_tags(job, partition_key))
     _check_input_values(job, input_values or {})
     config = resolve_run_config(job, run_config, partition_key)
     plan = ExecutionPlan.build(job, config, {**job.input_values, **(input_values or {})})
@@ -125,6 +126,17 @@ def _check_partition_key(job: JobDefinition, partition_key: str) -> str:
             fix="give the job partitions_def=... or drop partition_key.",
         )
     return job.partitions_def.check_partition_key(partition_key, f"job '{job.name}'")
+
+
+def _partition_tags(job: JobDefinition, partition_key: str) -> dict[str, str]:
+    partitioned = job.partitioned_config
+    if partitioned is None:
+        return {}
+    place = f"the partition tags function of job '{job.name}'"
+    try:
+        return call_user(place, partitioned.tags_for_partition_key, partition_key)
+    except UserFailure as failure:
+        raise UserCodeError(place=place, user_exception=failure.exception) from (failure.exception)
 
 
 def _check_input_values(job: JobDefinition, input_values: Mapping[str, Any]) -> None:

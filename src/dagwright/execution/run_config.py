@@ -17,6 +17,7 @@ from ..config.mapping import ConfigMapping
 from ..config.types import ConfigType
 from ..config.validate import validate
 from ..definitions.graph import GraphDefinition
+from ..definitions.partitioned_config import PartitionedConfig
 from ..definitions.run_config import merge_defaults, op_config_shape, run_config_schema
 from ..errors import ConfigProblem, RunConfigError
 from ._boundary import UserFailure, call_user
@@ -49,8 +50,13 @@ def resolve_run_config(
         return _expand_graph_mappings(
             job, _checked(job, schema.inner_type, inner, "produced by the job's config mapping")
         )
-    if hasattr(config, "run_config_for_partition_key") and not given and partition_key is not None:
-        given = _as_dict(job, config.run_config_for_partition_key(partition_key))
+    if isinstance(config, PartitionedConfig) and not given and partition_key is not None:
+        place = f"the partitioned config of job '{job.name}'"
+        try:
+            produced = call_user(place, config.run_config_for_partition_key, partition_key)
+        except UserFailure as failure:
+            raise _mapping_error(job, "", failure) from failure.exception
+        given = _as_dict(job, produced)
     elif isinstance(config, Mapping):
         given = merge_defaults(config, given)
     return _expand_graph_mappings(job, _checked(job, schema.inner_type, given, None))
