@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, overload
 
 from ..errors import InvalidDefinitionError
+from .schema import as_field
 
 __all__ = ["ConfigMapping", "config_mapping"]
 
@@ -18,7 +19,13 @@ class ConfigMapping:
     see the outer schema.
     """
 
-    __slots__ = ("config_fn", "config_schema", "description", "receive_processed_config_values")
+    __slots__ = (
+        "config_fn",
+        "config_schema",
+        "description",
+        "receive_processed_config_values",
+        "config_field",
+    )
 
     def __init__(
         self,
@@ -34,6 +41,7 @@ class ConfigMapping:
             )
         self.config_fn = config_fn
         self.config_schema = config_schema
+        self.config_field = as_field(config_schema, "config mapping")
         self.receive_processed_config_values = receive_processed_config_values
         self.description = description
 

@@ -15,6 +15,8 @@ fields' defaults), a selector with a single optional choice.
 from __future__ import annotations
 
 import enum
+import types
+import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -45,6 +47,7 @@ __all__ = [
     "BoolSource",
     "InputValue",
     "field_names",
+    "as_config_type",
 ]
 
 
@@ -116,8 +119,6 @@ class Field:
         is_required: bool | None = None,
         description: str | None = None,
     ) -> None:
-        from .schema import as_config_type
-
         if isinstance(config, Field):
             raise InvalidDefinitionError(
                 "a Field was given as the type of a Field.",
@@ -243,8 +244,6 @@ class Noneable(ConfigType):
     kind = "noneable"
 
     def __init__(self, inner: Any) -> None:
-        from .schema import as_config_type
-
         self.inner = as_config_type(inner, "Noneable")
 
     @property
@@ -261,8 +260,6 @@ class Array(ConfigType):
     kind = "array"
 
     def __init__(self, inner: Any, description: str | None = None) -> None:
-        from .schema import as_config_type
-
         self.inner = as_config_type(inner, "Array")
         self.description = description
 
@@ -276,8 +273,6 @@ class Map(ConfigType):
     kind = "map"
 
     def __init__(self, key_type: Any, inner_type: Any, key_label_name: str | None = None) -> None:
-        from .schema import as_config_type
-
         key = as_config_type(key_type, "Map")
         if not isinstance(key, Scalar):
             raise InvalidDefinitionError(
@@ -347,8 +342,6 @@ class ScalarUnion(ConfigType):
     kind = "scalar_union"
 
     def __init__(self, scalar_type: Any, non_scalar_schema: Any) -> None:
-        from .schema import as_config_type
-
         scalar = as_config_type(scalar_type, "ScalarUnion")
         if not isinstance(scalar, Scalar):
             raise InvalidDefinitionError(
@@ -373,6 +366,75 @@ class Source(ScalarUnion):
 
     def describe(self) -> str:
         return f"{self.scalar_type.name} (or {{env: NAME}})"
+
+
+_ANY_TYPE = AnyType()
+_SCALARS: dict[Any, ConfigType] = {int: Int, float: Float, str: String, bool: Bool}
+
+
+def as_config_type(schema: Any, where: str | None = None) -> ConfigType:
+    """The config type a user's schema stands for; raise InvalidDefinitionError if it is none."""
+    if isinstance(schema, ConfigType):
+        return schema
+    if isinstance(schema, Field):
+        raise InvalidDefinitionError(
+            "a Field was given where a type is expected.",
+            where=where,
+            fix="use Field(...) only as the value of a dict key, or as the whole config_schema.",
+        )
+    scalar = _SCALARS.get(schema) if isinstance(schema, type) else None
+    if scalar is not None:
+        return scalar
+    if schema is Any or schema is object or schema is None:
+        return _ANY_TYPE
+    if isinstance(schema, type) and getattr(schema, "__dagwright_config__", False):
+        pythonic: Any = schema  # a pythonic Config class describes its own schema
+        found: ConfigType = pythonic.config_type()
+        return found
+    if isinstance(schema, dict):
+        if len(schema) == 1:
+            ((key, value),) = schema.items()
+            if key in _SCALARS:  # {str: int}: any keys of one type
+                return Map(key, value)
+        return Shape(schema)
+    if isinstance(schema, list):
+        if len(schema) != 1:
+            raise InvalidDefinitionError(
+                f"a list in a config schema must hold exactly one type (the item type), got "
+                f"{schema!r}.",
+                where=where,
+                fix="write [int] for a list of ints.",
+            )
+        return Array(schema[0])
+    if schema is list:
+        return Array(_ANY_TYPE)
+    if schema is dict:
+        return Permissive()
+    if isinstance(schema, type) and issubclass(schema, enum.Enum):
+        return Enum.from_python_enum(schema)
+    origin = typing.get_origin(schema)
+    args = typing.get_args(schema)
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1:
+            return Noneable(as_config_type(rest[0], where))
+    if origin is list and args:
+        return Array(as_config_type(args[0], where))
+    if origin is dict:
+        return Map(args[0], args[1]) if len(args) == 2 and args[0] in _SCALARS else Permissive()
+    if isinstance(schema, type) and issubclass(schema, ConfigType):
+        raise InvalidDefinitionError(
+            f"the class {schema.__name__} was given where a config type is expected.",
+            where=where,
+            fix=f"use an instance, e.g. {schema.__name__}(...).",
+        )
+    raise InvalidDefinitionError(
+        f"{schema!r} is not a config type.",
+        where=where,
+        fix="use str, int, float, bool, Any, a dict of fields, [type], or a config type "
+        "(Field, Shape, Permissive, Selector, Array, Map, Noneable, Enum, ScalarUnion, "
+        "StringSource, ...).",
+    )
 
 
 StringSource = Source(String, "StringSource")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..config.schema import as_field
 from ._util import check_name
 
 __all__ = ["ExecutorDefinition", "in_process_executor"]
@@ -21,7 +22,14 @@ class ExecutorDefinition:
     built-in executors leave it ``None`` and are resolved by ``name``.
     """
 
-    __slots__ = ("_config", "config_schema", "description", "executor_creation_fn", "name")
+    __slots__ = (
+        "_config",
+        "config_field",
+        "config_schema",
+        "description",
+        "executor_creation_fn",
+        "name",
+    )
 
     def __init__(
         self,
@@ -32,6 +40,7 @@ class ExecutorDefinition:
     ) -> None:
         self.name = check_name(name, "executor")
         self.config_schema = config_schema
+        self.config_field = as_field(config_schema, f"executor '{name}'")
         self.executor_creation_fn = executor_creation_fn
         self.description = description
         self._config: dict[str, Any] = {}

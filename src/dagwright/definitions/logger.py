@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, overload
 
+from ..config.schema import as_field
 from ..errors import InvalidDefinitionError
 
 __all__ = ["LoggerDefinition", "logger"]
@@ -13,7 +14,7 @@ __all__ = ["LoggerDefinition", "logger"]
 class LoggerDefinition:
     """Builds a :class:`logging.Logger` for a run: ``logger_fn(init_context)`` returns it."""
 
-    __slots__ = ("config_schema", "description", "logger_fn")
+    __slots__ = ("config_schema", "description", "logger_fn", "config_field")
 
     def __init__(
         self,
@@ -28,6 +29,7 @@ class LoggerDefinition:
             )
         self.logger_fn = logger_fn
         self.config_schema = config_schema
+        self.config_field = as_field(config_schema, "logger")
         self.description = description
 
     def __repr__(self) -> str:

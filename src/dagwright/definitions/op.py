@@ -12,6 +12,8 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, overload
 
+from ..config.schema import as_field
+from ..config.types import Field
 from ..errors import InvalidDefinitionError
 from ._compute import ComputeFunction, Param, is_context_param, return_annotation, signature_params
 from ._invocation import invoke_op
@@ -85,6 +87,8 @@ class OpDefinition(NodeDefinition):
         self._retry_policy = retry_policy
         self._code_version = code_version
         self._pool = pool
+        # Built now, so that a malformed schema is reported with the op's name.
+        self._config_field = as_field(config_schema, f"op '{name}'")
 
     # -- what it is ------------------------------------------------------
 
@@ -105,6 +109,11 @@ class OpDefinition(NodeDefinition):
     @property
     def config_schema(self) -> Any:
         return self._config_schema
+
+    @property
+    def config_field(self) -> Field:
+        """The op's config schema as a config field."""
+        return self._config_field
 
     @property
     def required_resource_keys(self) -> frozenset[str]:

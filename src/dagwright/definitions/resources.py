@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, overload
 
+from ..config.schema import as_field
 from ..errors import InvalidDefinitionError
 from ._util import check_name
 
@@ -27,6 +28,7 @@ class ResourceDefinition:
         "required_resource_keys",
         "resource_fn",
         "version",
+        "config_field",
     )
 
     def __init__(
@@ -50,6 +52,7 @@ class ResourceDefinition:
             )
         self.resource_fn = resource_fn
         self.config_schema = config_schema
+        self.config_field = as_field(config_schema, "resource")
         self.description = description
         self.required_resource_keys = frozenset(
             check_name(k, "resource key") for k in required_resource_keys or ()

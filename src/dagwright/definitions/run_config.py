@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..config.mapping import ConfigMapping
-from ..config.schema import as_field
+from ..config.schema import ANY_OPTIONAL
 from ..config.types import (
     AnyType,
     Array,
@@ -136,22 +136,19 @@ def _build(job: JobDefinition) -> RunConfigSchema:
     flat_ops = job.flat_graph.ops
     needed = {k for flat in flat_ops.values() for k in flat.resource_keys}
     resources = {
-        key: _resource_field(definition.config_schema, key in needed)
+        key: _resource_field(definition.config_field, key in needed)
         for key, definition in job.resource_defs.items()
     }
-    executor_schema = job.executor_def.config_schema if job.executor_def is not None else None
+    executor = job.executor_def.config_field if job.executor_def is not None else ANY_OPTIONAL
     fields: dict[str, Field] = {
         "ops": Field(_ops_shape(job.graph, "", flat_ops)),
         "resources": Field(Shape(resources)),
-        "execution": Field(Shape({"config": as_field(executor_schema)})),
+        "execution": Field(Shape({"config": executor})),
         "loggers": Field(Shape(_logger_fields(job))),
     }
     if job.graph.input_defs:
         fields["inputs"] = Field(Shape({d.name: _optional_input(d) for d in job.graph.input_defs}))
-    outer = None
-    if isinstance(job.config, ConfigMapping):
-        where = f"config mapping of job '{job.name}'"
-        outer = as_field(job.config.config_schema, where).config_type
+    outer = job.config.config_field.config_type if isinstance(job.config, ConfigMapping) else None
     return RunConfigSchema(Shape(fields), outer)
 
 
@@ -160,9 +157,8 @@ def _optional_input(input_def: Any) -> Field:
     return Field(InputValue(config_type), is_required=False)
 
 
-def _resource_field(config_schema: Any, needed: bool) -> Field:
-    shape = Shape({"config": as_field(config_schema)})
-    return Field(shape, is_required=None if needed else False)
+def _resource_field(config: Field, needed: bool) -> Field:
+    return Field(Shape({"config": config}), is_required=None if needed else False)
 
 
 def _logger_fields(job: JobDefinition) -> dict[str, Field]:
@@ -170,7 +166,7 @@ def _logger_fields(job: JobDefinition) -> dict[str, Field]:
     if "console" not in job.logger_defs:
         fields["console"] = CONSOLE_LOGGER_FIELD
     for name, definition in job.logger_defs.items():
-        fields[name] = Field({"config": as_field(definition.config_schema)}, is_required=None)
+        fields[name] = Field({"config": definition.config_field}, is_required=None)
     return fields
 
 
@@ -187,11 +183,10 @@ def _ops_shape(graph: GraphDefinition, prefix: str, flat_ops: Mapping[str, FlatO
 
 def _node_field(node: Any, handle: str, flat_ops: Mapping[str, FlatOp]) -> Field:
     definition = node.definition
-    where = f"{'graph' if node.is_graph else 'op'} '{handle}'"
     fields: dict[str, Field] = {}
     if isinstance(definition, GraphDefinition):
         if isinstance(definition.config, ConfigMapping):
-            fields["config"] = as_field(definition.config.config_schema, where)
+            fields["config"] = definition.config.config_field
         else:
             fields["ops"] = Field(_ops_shape(definition, handle + ".", flat_ops))
         graph_inputs = _graph_input_fields(definition, handle, flat_ops)
@@ -199,7 +194,7 @@ def _node_field(node: Any, handle: str, flat_ops: Mapping[str, FlatOp]) -> Field
             fields["inputs"] = Field(Shape(graph_inputs))
         return Field(Shape(fields))
     flat = flat_ops[handle]
-    fields["config"] = as_field(definition.config_schema, where)
+    fields["config"] = definition.config_field
     inputs = _op_input_fields(flat)
     if inputs:
         fields["inputs"] = Field(Shape(inputs))
