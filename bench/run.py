@@ -29,6 +29,7 @@ ROWS = [
     ("import_s", "import (fresh interpreter)", 0.15, "s"),
     ("chain_ms_per_op", "execute_in_process, {ops}-op chain, in memory", 0.1, "ms/op"),
     ("fan_ms_per_op", "execute_in_process, {ops}-op fan-out/fan-in, in memory", 0.1, "ms/op"),
+    ("validate_config_s", "validate the run config of a {ops}-op job", 0.02, "s"),
     ("chain_first_run_s", "first run of the chain (imports included)", None, "s"),
     ("chain_define_s", "define the {ops}-op chain job", None, "s"),
 ]

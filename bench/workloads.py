@@ -92,6 +92,39 @@ def time_runs(job: Any, repeat: int) -> tuple[float, float]:
     return first, statistics.median(once() for _ in range(repeat))
 
 
+def configured_job(lib: Any, n: int) -> tuple[Any, dict[str, Any]]:
+    """A chain of ``n`` ops that each take config, and a run config for all of them."""
+
+    @lib.op(config_schema={"n": int, "label": lib.Field(str, default_value="step")})
+    def configured(context, x):
+        return x + context.op_config["n"]
+
+    @lib.op
+    def first():
+        return 0
+
+    @lib.job(name=f"configured_{n}")
+    def configured_chain():
+        value = first()
+        for i in range(n):
+            value = configured.alias(f"c{i}")(value)
+
+    run_config = {"ops": {f"c{i}": {"config": {"n": 1}} for i in range(n)}}
+    return configured_chain, run_config
+
+
+def time_validation(lib: Any, n: int, repeat: int) -> float:
+    """Median seconds of validate_run_config for the ``n``-op configured job (schema built)."""
+    job, run_config = configured_job(lib, n)
+    lib.validate_run_config(job, run_config)
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        lib.validate_run_config(job, run_config)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
 WORKLOADS: dict[str, Callable[[Any, int], Any]] = {"chain": chain_job, "fan": fan_job}
 
 
@@ -121,6 +154,7 @@ def main() -> None:
         figures[f"{name}_first_run_s"] = first
         figures[f"{name}_run_s"] = median
         figures[f"{name}_ms_per_op"] = median / total_ops * 1000
+    figures["validate_config_s"] = time_validation(lib, args.ops, args.repeat)
     print(json.dumps(figures))
 
 

@@ -21,5 +21,5 @@ def test_every_page_is_found() -> None:
 def test_the_examples_of_the_page_run(page: Path) -> None:
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for index, block in enumerate(BLOCK.findall(page.read_text())):
-        code = compile(block, f"{page.name}[block {index + 1}]", "exec")
+        code = compile(block, f"{page.name}[block {index + 1}]", "exec", dont_inherit=True)
         exec(code, namespace)

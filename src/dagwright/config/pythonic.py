@@ -118,6 +118,13 @@ def _shape_of(cls: type[Config]) -> Shape:
 
 
 def _config_type_of(cls: type, field: str, annotation: Any) -> ConfigType:
+    if isinstance(annotation, str | typing.ForwardRef):
+        name = annotation if isinstance(annotation, str) else annotation.__forward_arg__
+        raise InvalidDefinitionError(
+            f"the annotation {name!r} of field '{field}' could not be resolved.",
+            where=f"config class '{cls.__name__}'",
+            fix=f"define {name} before the class, in the same module.",
+        )
     if annotation is str:
         return StringSource
     if annotation is int:
