@@ -39,7 +39,11 @@ def did_you_mean(given: str, choices: Iterable[str]) -> str:
     """A ``" Did you mean 'x'?"`` suffix for ``given`` among ``choices``, or ``""``."""
     import difflib
 
-    matches = difflib.get_close_matches(given, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    for option in options:
+        if option.lower() == given.lower():  # the same name in another case
+            return f" Did you mean '{option}'?"
+    matches = difflib.get_close_matches(given, options, n=1, cutoff=0.6)
     return f" Did you mean '{matches[0]}'?" if matches else ""
 
 

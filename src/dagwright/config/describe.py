@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from typing import Any
 
 from .types import (
@@ -30,6 +31,10 @@ from .types import (
 )
 
 __all__ = ["describe", "scaffold", "placeholder"]
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words YAML 1.1 reads as booleans or null, which must stay quoted as keys.
+_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "null"})
 
 
 def _jsonable(value: Any) -> Any:
@@ -122,6 +127,12 @@ def _yaml_scalar(value: Any) -> str:
     return json.dumps(_jsonable(value))
 
 
+def _yaml_key(key: Any) -> str:
+    text = str(key)
+    plain = _PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS
+    return text if plain else json.dumps(text)
+
+
 def scaffold(config_type: ConfigType) -> str:
     """The YAML a user would start from: required fields and defaults, each with a comment."""
     lines = _emit(config_type, 0)
@@ -136,22 +147,65 @@ def _emit(config_type: ConfigType, indent: int) -> list[str]:
     lines: list[str] = []
     for name, field in config_type.fields.items():
         inner = field.config_type
-        if isinstance(inner, Selector) and field.is_required:
-            choice = next(iter(inner.fields))
-            alternatives = ", ".join(inner.fields)
-            lines.append(f"{pad}{name}:  # {_comment(field, 'choose one of: ' + alternatives)}")
-            nested = _emit(inner.fields[choice].config_type, indent + 4)
-            lines.append(f"{pad}  {choice}:" + ("" if nested else " {}"))
+        if isinstance(inner, Shape) and field.has_default:
+            # A section given a value as a whole (a job's hardcoded config).
+            nested = _dump(field.default_value, indent + 2)
+            comment = _comment(field, "default shown")
+            lines.append(f"{pad}{name}:" + ("" if nested else " {}") + f"  # {comment}")
             lines.extend(nested)
-        elif isinstance(inner, Shape) and not isinstance(inner, Permissive | Selector):
-            # A section: shown when something in it must be filled in.
-            if field.is_required and not field.has_default:
-                lines.append(f"{pad}{name}:  # {_comment(field)}")
-                lines.extend(_emit(inner, indent + 2))
+        elif isinstance(inner, Selector):
+            if field.is_required:
+                lines.extend(_emit_selector(name, field, inner, indent))
+        elif isinstance(inner, Shape):
+            # A section: shown when something in it must be filled in, or was preset.
+            if field.is_required or _holds_preset(inner):
+                nested = _emit(inner, indent + 2)
+                lines.append(f"{pad}{name}:" + ("" if nested else " {}") + f"  # {_comment(field)}")
+                lines.extend(nested)
         elif field.has_default:
             lines.append(f"{pad}{name}: {_yaml_scalar(field.default_value)}  # {_leaf(field)}")
         elif field.is_required:
             lines.append(f"{pad}{name}: {_yaml_scalar(placeholder(inner))}  # {_leaf(field)}")
+    return lines
+
+
+def _emit_selector(name: str, field: Field, selector: Selector, indent: int) -> list[str]:
+    """A required selector: its first choice filled in, the others named in the comment."""
+    pad = " " * indent
+    choice = next(iter(selector.fields))
+    chosen = selector.fields[choice].config_type
+    alternatives = ", ".join(selector.fields)
+    lines = [f"{pad}{name}:  # {_comment(field, 'choose one of: ' + alternatives)}"]
+    if isinstance(chosen, Shape):
+        nested = _emit(chosen, indent + 4)
+        lines.append(f"{pad}  {choice}:" + ("" if nested else " {}"))
+        lines.extend(nested)
+    else:
+        lines.append(f"{pad}  {choice}: {_yaml_scalar(placeholder(chosen))}")
+    return lines
+
+
+def _holds_preset(shape: Shape) -> bool:
+    """Whether a section has a field, at any depth, that is a whole section with a default."""
+    for field in shape.fields.values():
+        inner = field.config_type
+        if isinstance(inner, Shape) and (field.has_default or _holds_preset(inner)):
+            return True
+    return False
+
+
+def _dump(value: Any, indent: int) -> list[str]:
+    """A section's default (a mapping) as block YAML, so a user can edit it in place."""
+    pad = " " * indent
+    if not isinstance(value, dict):
+        return []
+    lines: list[str] = []
+    for key, item in value.items():
+        if isinstance(item, dict) and item:
+            lines.append(f"{pad}{_yaml_key(key)}:")
+            lines.extend(_dump(item, indent + 2))
+        else:
+            lines.append(f"{pad}{_yaml_key(key)}: {_yaml_scalar(item)}")
     return lines
 
 

@@ -48,7 +48,7 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         return {}
     if not isinstance(loaded, dict):
         raise InvalidInvocationError(
-            f"{source} holds a {type(loaded).__name__}, not a mapping of run config.",
+            f"{source} holds a value of type {type(loaded).__name__}, not a mapping of run config.",
             where="run config",
             fix="start the document with keys such as ops:, resources:.",
         )
@@ -97,7 +97,14 @@ def config_from_pkg_resources(pkg_resource_defs: Sequence[tuple[str, str]]) -> d
 
     _check_sequence(pkg_resource_defs, "config_from_pkg_resources")
     texts = []
-    for package, filename in pkg_resource_defs:
+    for entry in pkg_resource_defs:
+        if not (isinstance(entry, tuple | list) and len(entry) == 2):
+            raise InvalidInvocationError(
+                f"each entry must be a (package, filename) pair, got {entry!r}.",
+                where="config_from_pkg_resources",
+                fix="write config_from_pkg_resources([('my_package', 'config.yaml')]).",
+            )
+        package, filename = entry
         try:
             texts.append(resources.files(package).joinpath(filename).read_text())
         except (ModuleNotFoundError, FileNotFoundError) as error:

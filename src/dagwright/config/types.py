@@ -176,8 +176,28 @@ def _fields(fields: Mapping[str, Any], where: str) -> dict[str, Field]:
                 where=where,
                 fix="to allow any keys of a type, use Map(str, ...) instead of a dict.",
             )
-        result[name] = value if isinstance(value, Field) else Field(value)
+        try:
+            result[name] = value if isinstance(value, Field) else Field(value)
+        except InvalidDefinitionError as error:
+            raise _inside_field(name, error) from None
     return result
+
+
+def _inside_field(name: str, error: InvalidDefinitionError) -> InvalidDefinitionError:
+    """``error``, about something inside field ``name``, saying so (``a.b: ...``)."""
+    path = (name, *getattr(error, "config_path", ()))
+    problem = getattr(error, "base_problem", error.problem)
+    return InvalidDefinitionError(
+        f"config field '{'.'.join(path)}': {problem}",
+        where=error.where if error.where not in _GENERIC_WHERE else None,
+        fix=error.fix,
+        config_path=path,
+        base_problem=problem,
+    )
+
+
+# Where-labels that only name a config class; a field's path says more.
+_GENERIC_WHERE = frozenset({None, "Field", "Shape", "Permissive", "Selector", "Map", "Array"})
 
 
 class Shape(ConfigType):
@@ -374,6 +394,21 @@ _SCALARS: dict[Any, ConfigType] = {int: Int, float: Float, str: String, bool: Bo
 
 def as_config_type(schema: Any, where: str | None = None) -> ConfigType:
     """The config type a user's schema stands for; raise InvalidDefinitionError if it is none."""
+    try:
+        return _as_config_type(schema, where)
+    except InvalidDefinitionError as error:
+        if where is None or error.where == where or error.where not in _GENERIC_WHERE:
+            raise
+        raise InvalidDefinitionError(
+            error.problem,
+            where=where,
+            fix=error.fix,
+            config_path=getattr(error, "config_path", ()),
+            base_problem=getattr(error, "base_problem", error.problem),
+        ) from None
+
+
+def _as_config_type(schema: Any, where: str | None = None) -> ConfigType:
     if isinstance(schema, ConfigType):
         return schema
     if isinstance(schema, Field):

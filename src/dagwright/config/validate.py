@@ -61,17 +61,14 @@ def absent_value(field: Field, path: str, problems: list[ConfigProblem]) -> Any:
     if field.has_default:
         return validate(field.config_type, copy.deepcopy(field.default_value), path, problems)
     config_type = field.config_type
+    if field.is_required:
+        if isinstance(config_type, Shape) and config_type.required:
+            # Name what is missing inside, not just the outermost absent key.
+            return validate(config_type, {}, path, problems)
+        problems.append(_missing(path, field))
+        return NO_VALUE
     if config_type.has_implicit_default:
         return _implicit_default(config_type, path, problems)
-    if (
-        field.is_required
-        and isinstance(config_type, Shape)
-        and not isinstance(config_type, Selector)
-    ):
-        # Name what is missing inside, not just the outermost absent key.
-        return validate(config_type, {}, path, problems)
-    if field.is_required:
-        problems.append(_missing(path, field))
     return NO_VALUE
 
 
@@ -194,7 +191,8 @@ def _selector(selector: Selector, value: Any, path: str, problems: list[ConfigPr
     if not value:
         if selector.has_implicit_default:
             ((name, field),) = selector.fields.items()
-            return {name: absent_value(field, _join(path, name), problems)}
+            chosen_value = absent_value(field, _join(path, name), problems)
+            return {} if chosen_value is NO_VALUE else {name: chosen_value}
         problems.append(
             ConfigProblem(path, f"must choose exactly one of {choices}; got none.", reason=SELECTOR)
         )
@@ -212,8 +210,8 @@ def _selector(selector: Selector, value: Any, path: str, problems: list[ConfigPr
     if chosen is None:
         problems.append(_unknown(_join(path, key), key, selector.fields))
         return value
-    if item is None and chosen.config_type.has_implicit_default:
-        item = {}
+    if item is None and isinstance(chosen.config_type, Shape):
+        item = {}  # "choice:" with nothing under it: the choice's fields at their defaults
     return {key: validate(chosen.config_type, item, _join(path, key), problems)}
 
 

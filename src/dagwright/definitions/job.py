@@ -28,7 +28,7 @@ from .partitioned_config import PartitionedConfig
 from .partitions import PartitionsDefinition
 from .resources import ResourceDefinition, resource_defs_from
 from .retry import RetryPolicy
-from .run_config import RunConfigSchema, check_hardcoded_config, run_config_schema
+from .run_config import RunConfigSchema, run_config_schema
 from .selection import parse_op_selection, select_paths, subset_graph
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class JobDefinition:
         # The run config schema, built on first use (see run_config.py).
         self._run_config_schema: Any = None
         if isinstance(self._config, Mapping):
-            check_hardcoded_config(self, self._config)
+            run_config_schema(self)  # a hardcoded config is checked when the job is built
 
     # -- what it is ------------------------------------------------------
 

@@ -300,6 +300,33 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         start = self._start_of_key(key)
         return start is not None and self._first <= start <= self._last(current_time)
 
+    def check_partition_key(self, key: str, where: str) -> str:
+        """Return ``key`` if it is a partition; else say which key was meant, or the range."""
+        if isinstance(key, str) and self.has_partition_key(key):
+            return key
+        keys = self.get_partition_keys()
+        first, last = (keys[0], keys[-1]) if keys else (None, None)
+        meant = self._lenient_key(key)
+        if meant is not None and meant != key and self.has_partition_key(meant):
+            hint = f" Did you mean '{meant}'?"
+        elif meant is not None:
+            hint = " It is outside the partitions (only complete windows are partitions)."
+        else:
+            hint = f" Keys are formatted {self.fmt!r}."
+        raise InvalidInvocationError(
+            f"partition key {key!r} is not one of its {len(keys)} {self.cadence} partitions.{hint}",
+            where=where,
+            fix=f"use a key from {first!r} to {last!r}." if keys else "wait for a window to end.",
+        )
+
+    def _lenient_key(self, key: str) -> str | None:
+        """The key ``key`` most likely means (``2024-1-5`` -> ``2024-01-05``), if it parses."""
+        try:
+            parsed = datetime.strptime(key, self.fmt).replace(tzinfo=self._tz)
+        except (ValueError, TypeError):
+            return None
+        return self._floor(parsed).strftime(self.fmt)
+
     def time_window_for_partition_key(self, key: str) -> TimeWindow:
         """The window ``[start, end)`` of partition ``key``."""
         start = self._start_of_key(key)

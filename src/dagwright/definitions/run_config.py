@@ -19,6 +19,7 @@ mapping functions, so it lives in ``execution/run_config.py``).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -38,11 +39,12 @@ from ..config.types import (
     Map,
     Noneable,
     Permissive,
+    Selector,
     Shape,
     String,
 )
 from ..config.validate import validate
-from ..errors import ConfigProblem, InvalidDefinitionError
+from ..errors import ConfigProblem, InvalidDefinitionError, did_you_mean
 from ._flatten import UNCONNECTED, FlatOp, GraphInputConfigRef, TopInputRef
 from .graph import GraphDefinition
 from .types import DataType
@@ -53,8 +55,6 @@ if TYPE_CHECKING:
 __all__ = [
     "RunConfigSchema",
     "run_config_schema",
-    "merge_defaults",
-    "check_hardcoded_config",
     "op_config_shape",
     "input_config_type",
     "CONSOLE_LOGGER_FIELD",
@@ -71,7 +71,7 @@ CONSOLE_LOGGER_FIELD = Field(
                     is_required=False,
                     description="The lowest level printed (default: $DAGWRIGHT_LOG_LEVEL or INFO).",
                 ),
-                "name": Field(str, default_value="dagwright"),
+                "name": Field(str, is_required=False, description="default: dagwright"),
             },
             is_required=False,
         )
@@ -148,6 +148,8 @@ def _build(job: JobDefinition) -> RunConfigSchema:
     }
     if job.graph.input_defs:
         fields["inputs"] = Field(Shape({d.name: _optional_input(d) for d in job.graph.input_defs}))
+    if isinstance(job.config, Mapping):
+        _with_preset(job, fields, job.config)
     outer = job.config.config_field.config_type if isinstance(job.config, ConfigMapping) else None
     return RunConfigSchema(Shape(fields), outer)
 
@@ -243,37 +245,58 @@ def _graph_input_fields(
 # Resolving a launch's run config
 
 
-def merge_defaults(defaults: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    """A job's hardcoded config overridden by what a launch gives, two levels deep.
+def _with_preset(job: JobDefinition, fields: dict[str, Field], preset: Mapping[str, Any]) -> None:
+    """Make a job's hardcoded config the defaults of its schema, two levels deep.
 
     Each top-level key (``ops``, ``resources``, ...) and each entry under it
-    (one op, one resource) given at launch replaces the hardcoded one; the
-    others keep their hardcoded values. Below that, the launch's value wins
-    whole: config is replaced, not merged field by field.
+    (one op, one resource) becomes a default: a launch that gives an entry
+    replaces that entry whole, and the others keep their hardcoded values.
+    A hardcoded entry must be valid on its own: it is checked here, when the
+    job is built.
     """
-    merged: dict[str, Any] = dict(defaults)
-    for key, value in given.items():
-        current = merged.get(key)
-        if isinstance(current, Mapping) and isinstance(value, Mapping):
-            merged[key] = {**current, **value}
+    where = f"job '{job.name}'"
+    for top, value in preset.items():
+        field = fields.get(top)
+        if field is None:
+            raise InvalidDefinitionError(
+                f"its hardcoded config has the key '{top}', which run config does not have."
+                f"{did_you_mean(top, fields)}",
+                where=where,
+                fix=f"use the keys {', '.join(fields)}.",
+            )
+        inner = field.config_type
+        if (
+            isinstance(inner, Shape)
+            and not isinstance(inner, Selector)
+            and isinstance(value, Mapping)
+        ):
+            entries = dict(inner.fields)
+            for name, entry_value in value.items():
+                entry = entries.get(name)
+                if entry is None:
+                    raise InvalidDefinitionError(
+                        f"its hardcoded config names '{top}.{name}', which the job does not "
+                        f"have.{did_you_mean(name, entries)}",
+                        where=where,
+                        fix=f"use one of: {', '.join(entries) or '(none)'}.",
+                    )
+                entries[name] = _preset_field(entry, entry_value, f"{top}.{name}", where)
+            fields[top] = Field(
+                type(inner)(entries, inner.description), description=field.description
+            )
         else:
-            merged[key] = value
-    return merged
+            fields[top] = _preset_field(field, value, top, where)
 
 
-def check_hardcoded_config(job: JobDefinition, config: Mapping[str, Any]) -> None:
-    """Raise InvalidDefinitionError if a job's hardcoded config has a wrong or unknown value.
-
-    Required values it leaves out may still be given at launch.
-    """
+def _preset_field(field: Field, value: Any, path: str, where: str) -> Field:
     problems: list[ConfigProblem] = []
-    validate(run_config_schema(job).inner_type, dict(config), "", problems)
-    wrong = [
-        p for p in problems if p.reason not in ("MISSING_REQUIRED_FIELD", "FAILED_POST_PROCESSING")
-    ]
+    validate(field.config_type, copy.deepcopy(value), path, problems)
+    wrong = [p for p in problems if p.reason != "FAILED_POST_PROCESSING"]  # env read at launch
     if wrong:
         raise InvalidDefinitionError(
-            "its hardcoded config does not fit the job: " + "; ".join(str(p) for p in wrong),
-            where=f"job '{job.name}'",
-            fix="correct the config=... given to @job or to_job().",
+            "its hardcoded config does not fit: " + "; ".join(str(p) for p in wrong),
+            where=where,
+            fix="correct the config=... given to @job or to_job() (each op's or resource's "
+            "config there must be complete: a launch replaces it whole).",
         )
+    return Field(field.config_type, default_value=value, description=field.description)

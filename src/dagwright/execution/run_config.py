@@ -18,7 +18,7 @@ from ..config.types import ConfigType
 from ..config.validate import validate
 from ..definitions.graph import GraphDefinition
 from ..definitions.partitioned_config import PartitionedConfig
-from ..definitions.run_config import merge_defaults, op_config_shape, run_config_schema
+from ..definitions.run_config import op_config_shape, run_config_schema
 from ..errors import ConfigProblem, RunConfigError
 from ._boundary import UserFailure, call_user
 
@@ -57,8 +57,6 @@ def resolve_run_config(
         except UserFailure as failure:
             raise _mapping_error(job, "", failure) from failure.exception
         given = _as_dict(job, produced)
-    elif isinstance(config, Mapping):
-        given = merge_defaults(config, given)
     return _expand_graph_mappings(job, _checked(job, schema.inner_type, given, None))
 
 
