@@ -47,6 +47,11 @@ _EXPORTS = {
     "failure_hook": f"{_DEFINITIONS}.hooks",
     "ResourceDefinition": f"{_DEFINITIONS}.resources",
     "resource": f"{_DEFINITIONS}.resources",
+    "ResourceParam": f"{_DEFINITIONS}.resources",
+    "ResourceDependency": f"{_DEFINITIONS}.resources",
+    "ConfigurableResource": f"{_DEFINITIONS}.configurable_resource",
+    "ConfigurableResourceFactory": f"{_DEFINITIONS}.configurable_resource",
+    "PartialResource": f"{_DEFINITIONS}.configurable_resource",
     "LoggerDefinition": f"{_DEFINITIONS}.logger",
     "logger": f"{_DEFINITIONS}.logger",
     "ExecutorDefinition": f"{_DEFINITIONS}.executor",
@@ -146,6 +151,11 @@ if TYPE_CHECKING:
         Shape,
         StringSource,
     )
+    from .definitions.configurable_resource import (
+        ConfigurableResource,
+        ConfigurableResourceFactory,
+        PartialResource,
+    )
     from .definitions.dependency import (
         DependencyDefinition,
         DynamicCollectDependencyDefinition,
@@ -182,7 +192,12 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition,
     )
-    from .definitions.resources import ResourceDefinition, resource
+    from .definitions.resources import (
+        ResourceDefinition,
+        ResourceDependency,
+        ResourceParam,
+        resource,
+    )
     from .definitions.retry import Backoff, Jitter, RetryPolicy
     from .definitions.types import DataType, Nothing, TypeCheck
     from .errors import (

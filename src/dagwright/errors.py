@@ -390,17 +390,25 @@ class ConfigProblem:
 class RunConfigError(DagwrightError):
     """The run config given for a job does not fit it; ``problems`` lists every problem.
 
-    ``errors`` is the same list, under the name Dagster's error uses.
+    ``errors`` is the same list, under the name Dagster's error uses. Config
+    checked outside a job (``build_op_context``'s resources, say) names
+    what it is in ``subject`` and leaves ``job`` empty.
     """
 
     job: str
     problems: tuple[ConfigProblem, ...]
     source: str | None
+    subject: str | None
 
     def __init__(
-        self, *, job: str, problems: Sequence[ConfigProblem], source: str | None = None
+        self,
+        *,
+        job: str = "",
+        problems: Sequence[ConfigProblem],
+        source: str | None = None,
+        subject: str | None = None,
     ) -> None:
-        super().__init__(job=job, problems=tuple(problems), source=source)
+        super().__init__(job=job, problems=tuple(problems), source=source, subject=subject)
 
     @property
     def errors(self) -> tuple[ConfigProblem, ...]:
@@ -409,10 +417,8 @@ class RunConfigError(DagwrightError):
     def _compose(self) -> str:
         count = len(self.problems)
         where = f" ({self.source})" if self.source else ""
-        head = (
-            f"Run config for job '{self.job}'{where} has {count} "
-            f"problem{'s' if count != 1 else ''}:"
-        )
+        subject = self.subject or f"Run config for job '{self.job}'"
+        head = f"{subject}{where} has {count} problem{'s' if count != 1 else ''}:"
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 

@@ -202,7 +202,9 @@ def test_a_decorated_resource_is_initialised_with_its_config() -> None:
     def read(context):
         return context.resources.number
 
-    context = build_op_context(resources={"number": number}, resources_config={"number": {"n": 4}})
+    context = build_op_context(
+        resources={"number": number}, resources_config={"number": {"config": {"n": 4}}}
+    )
 
     assert read(context) == 8
 

@@ -45,7 +45,7 @@ from .types import (
     StringSource,
 )
 
-__all__ = ["Config", "PermissiveConfig"]
+__all__ = ["Config", "PermissiveConfig", "explicit_config"]
 
 _ANY = AnyType()
 
@@ -75,6 +75,11 @@ class Config(pydantic.BaseModel):
         return cached
 
     @classmethod
+    def config_fields(cls) -> list[str]:
+        """The fields that are config (all of them here; resources hold others too)."""
+        return list(cls.model_fields)
+
+    @classmethod
     def from_config_value(cls, value: Any) -> Config:
         """An instance from resolved run config (``None``: every field at its default)."""
         if isinstance(value, cls):
@@ -83,14 +88,8 @@ class Config(pydantic.BaseModel):
 
     def to_config_dict(self) -> dict[str, Any]:
         """This instance in run config form (env var references as ``{env: NAME}``)."""
-        data: dict[str, Any] = {}
-        for name in type(self).model_fields:
-            if name in self._env_refs:
-                data[name] = {"env": self._env_refs[name]}
-                continue
-            value = getattr(self, name)
-            if value is not None:
-                data[name] = to_config_value(value)
+        given = explicit_config(self, type(self).config_fields())
+        data = {k: v for k, v in given.items() if v is not None}
         extra = self.__pydantic_extra__ or {}
         data.update({k: to_config_value(v) for k, v in extra.items()})
         return data
@@ -102,9 +101,26 @@ class PermissiveConfig(Config):
     model_config = pydantic.ConfigDict(frozen=True, extra="allow")
 
 
+def explicit_config(config: Config, names: list[str] | None = None) -> dict[str, Any]:
+    """Config values of ``config`` in run config form (env var references as ``{env: NAME}``).
+
+    ``names`` defaults to the fields given when it was made; an explicit ``None`` is kept.
+    """
+    if names is None:
+        names = [n for n in type(config).config_fields() if n in config.model_fields_set]
+    data: dict[str, Any] = {}
+    for name in names:
+        if name in config._env_refs:
+            data[name] = {"env": config._env_refs[name]}
+        else:
+            data[name] = to_config_value(getattr(config, name))
+    return data
+
+
 def _shape_of(cls: type[Config]) -> Shape:
     fields: dict[str, Field] = {}
-    for name, info in cls.model_fields.items():
+    for name in cls.config_fields():
+        info = cls.model_fields[name]
         config_type = _config_type_of(cls, name, info.annotation)
         default: Any = info.get_default(call_default_factory=True)
         if default is PydanticUndefined:

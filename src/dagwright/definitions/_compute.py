@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
+import sys
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -38,21 +40,38 @@ class Param:
 
 
 def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
-    """Resolved annotations of ``fn``; unresolvable string annotations are left as strings."""
+    """Resolved annotations of ``fn``; unresolvable string annotations are left as strings.
+
+    String annotations (``from __future__ import annotations``) naming a class
+    defined in a function body are looked up in the locals of the code that
+    applied the decorator, as a reader of that code would.
+    """
     raw = getattr(fn, "__annotations__", {}) or {}
     if not any(isinstance(v, str) for v in raw.values()):
         return dict(raw)
     try:
         return typing.get_type_hints(fn, include_extras=True)
     except Exception:
-        resolved: dict[str, Any] = {}
-        namespace = getattr(fn, "__globals__", {})
-        for key, value in raw.items():
-            if isinstance(value, str):
-                with contextlib.suppress(Exception):
-                    value = eval(value, namespace)  # the user's own annotation
-            resolved[key] = value
-        return resolved
+        pass
+    namespace = {**getattr(fn, "__globals__", {}), **_defining_locals()}
+    resolved: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, str):
+            with contextlib.suppress(Exception):
+                value = eval(value, namespace)  # the user's own annotation
+        resolved[key] = value
+    return resolved
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _defining_locals() -> dict[str, Any]:
+    """The local names of the nearest caller outside dagwright (where ``@op`` was applied)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+    return dict(frame.f_locals) if frame is not None else {}
 
 
 def signature_params(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]]:
@@ -108,6 +127,7 @@ class ComputeFunction:
         "is_async_generator",
         "is_generator",
         "legacy",
+        "resource_params",
         "var_kwargs",
         "wants_context",
     )
@@ -121,8 +141,11 @@ class ComputeFunction:
         var_kwargs: bool = False,
         legacy: bool = False,
         config_class: type | None = None,
+        resource_params: tuple[str, ...] = (),
     ) -> None:
         self.fn = fn
+        # Parameters that receive the resource of the same key.
+        self.resource_params = resource_params
         # A pythonic Config class the function takes as its ``config`` parameter.
         self.config_class: Any = config_class
         self.wants_context = wants_context
@@ -137,19 +160,33 @@ class ComputeFunction:
     def name(self) -> str:
         return getattr(self.fn, "__qualname__", repr(self.fn))
 
-    def call(self, context: Any, inputs: Mapping[str, Any], config: Any = NO_VALUE) -> Any:
+    def call(
+        self,
+        context: Any,
+        inputs: Mapping[str, Any],
+        config: Any = NO_VALUE,
+        resources: Mapping[str, Any] | None = None,
+    ) -> Any:
         """Call the function; ``inputs`` holds a value for every non-Nothing input.
 
         A function taking a ``config`` object gets ``config`` if given, else one
-        built from the context's op config.
+        built from the context's op config; resource parameters get
+        ``resources[name]`` if given, else the context's resource of that key.
         """
         if self.legacy:
             return self.fn(context, dict(inputs))
-        if self.config_class is not None:
-            if config is NO_VALUE:
-                op_config = getattr(context, "op_config", None)
-                config = self.config_class.from_config_value(op_config)
-            kwargs = {**inputs, "config": config}
+        if self.config_class is not None or self.resource_params:
+            kwargs = dict(inputs)
+            if self.config_class is not None:
+                if config is NO_VALUE:
+                    op_config = getattr(context, "op_config", None)
+                    config = self.config_class.from_config_value(op_config)
+                kwargs["config"] = config
+            for name in self.resource_params:
+                if resources is not None and name in resources:
+                    kwargs[name] = resources[name]
+                else:
+                    kwargs[name] = getattr(context.resources, name)
             return self.fn(context, **kwargs) if self.wants_context else self.fn(**kwargs)
         if self.var_kwargs:
             if self.wants_context:

@@ -53,10 +53,19 @@ def invoke_op(op_def: OpDefinition, args: tuple[Any, ...], kwargs: dict[str, Any
     config: Any = NO_VALUE
     if compute.config_class is not None and "config" in named:
         config = compute.config_class.from_config_value(named.pop("config"))
+    resources = {name: named.pop(name) for name in compute.resource_params if name in named}
+    missing = [n for n in compute.resource_params if n not in resources]
+    if missing and context is None:
+        raise InvalidInvocationError(
+            f"it takes the resource '{missing[0]}', which was not given.",
+            where=where,
+            fix=f"pass {missing[0]}=... to the call, or a context built with "
+            f"build_op_context(resources={{'{missing[0]}': ...}}).",
+        )
     inputs = _bind_inputs(op_def, positional, named, where)
     bind = getattr(context, "bind_to_op", None)
     if bind is not None:
-        context = bind(op_def)
+        context = bind(op_def, frozenset(resources))
     for name, value in inputs.items():
         type_check_or_raise(
             op_def.input_dict[name].dagster_type,
@@ -67,7 +76,7 @@ def invoke_op(op_def: OpDefinition, args: tuple[Any, ...], kwargs: dict[str, Any
             kind="input",
             name=name,
         )
-    result = compute.call(context, inputs, config)
+    result = compute.call(context, inputs, config, resources)
     if compute.is_async:
         return _finish_async(op_def, context, result)
     if compute.is_generator or (compute.legacy and isinstance(result, Iterator)):

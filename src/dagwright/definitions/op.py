@@ -22,6 +22,7 @@ from .events import Output
 from .inputs import In, InputDefinition
 from .node import NodeDefinition
 from .outputs import DEFAULT_OUTPUT, DynamicOut, Out, OutputDefinition
+from .resources import is_resource_annotation
 from .retry import RetryPolicy
 
 __all__ = ["OpDefinition", "op"]
@@ -83,7 +84,10 @@ class OpDefinition(NodeDefinition):
         only = self._output_defs[0] if len(self._output_defs) == 1 else None
         self._single_output = only if only is not None and not only.is_dynamic else None
         self._config_schema = config_schema
-        self._required_resource_keys = _resource_keys(required_resource_keys, where)
+        # Parameters annotated as resources are required resources of the same key.
+        self._required_resource_keys = _resource_keys(required_resource_keys, where) | frozenset(
+            _compute.resource_params
+        )
         self._retry_policy = retry_policy
         self._code_version = code_version
         self._pool = pool
@@ -246,8 +250,12 @@ def _from_function(
     declared = dict(ins or {})
     var_kwargs = False
     config_class: type | None = None
+    resource_params: list[str] = []
     input_defs: list[InputDefinition] = []
     for param in input_params:
+        if is_resource_annotation(param.annotation):
+            resource_params.append(param.name)  # a resource of that key, not an input
+            continue
         if param.name == "config" and getattr(param.annotation, "__dagwright_config__", False):
             config_class = param.annotation  # a pythonic Config: the op's config, not an input
             continue
@@ -296,6 +304,7 @@ def _from_function(
         input_params=tuple(d.name for d in input_defs if not d.is_nothing),
         var_kwargs=var_kwargs,
         config_class=config_class,
+        resource_params=tuple(resource_params),
     )
     return compute, input_defs, output_defs
 

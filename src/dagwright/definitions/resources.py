@@ -8,14 +8,59 @@ same graph runs against production or local services.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, overload
+from typing import Annotated, Any, overload
 
 from ..config.schema import as_field
 from ..errors import InvalidDefinitionError
 from ._util import check_name
 
-__all__ = ["ResourceDefinition", "resource", "resource_defs_from"]
+__all__ = [
+    "ResourceDefinition",
+    "ResourceDependency",
+    "ResourceParam",
+    "is_resource_annotation",
+    "resource",
+    "resource_defs_from",
+]
+
+
+class _ResourceMarker:
+    """Annotated metadata saying: this parameter (or field) is a resource, not data."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<resource>"
+
+
+_RESOURCE = _ResourceMarker()
+
+
+class ResourceParam:
+    """``ResourceParam[T]``: an op parameter that receives the resource of the same key.
+
+    For resources that are not resource classes (``def my_op(client:
+    ResourceParam[Client])``); a parameter annotated with a
+    ``ConfigurableResource`` subclass needs no wrapper.
+    """
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return Annotated[item, _RESOURCE]
+
+
+class ResourceDependency(ResourceParam):
+    """``ResourceDependency[T]``: a field of a resource class holding another resource."""
+
+
+def is_resource_annotation(annotation: Any, metadata: Iterable[Any] = ()) -> bool:
+    """Whether a parameter or field annotated so receives a resource rather than a value."""
+    if getattr(annotation, "__dagwright_resource__", False) and isinstance(annotation, type):
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        metadata = [*metadata, *annotation.__metadata__]
+    return any(m is _RESOURCE for m in metadata)
 
 
 class ResourceDefinition:
@@ -149,10 +194,14 @@ def resource_defs_from(
             where=where,
             fix="write resource_defs={'key': my_resource}.",
         )
+    bound = {id(value): key for key, value in values.items()}
     for key, value in values.items():
         check_name(key, "resource key", where)
         if isinstance(value, ResourceDefinition):
             result[key] = value
+        elif getattr(value, "__dagwright_resource__", False) and not isinstance(value, type):
+            # A resource class instance (or a partial one): its own definition.
+            result[key] = value._as_resource_definition(bound)
         else:
             result[key] = ResourceDefinition.hardcoded_resource(value)
     return result

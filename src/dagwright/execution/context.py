@@ -17,7 +17,7 @@ from ..definitions._context import ExecutionContextBase
 from ..definitions.resources import resource_defs_from
 from ..errors import InvalidInvocationError
 from .logs import StepLog
-from .resources import EMPTY_RESOURCES, Resources, ResourceSet
+from .resources import EMPTY_RESOURCES, Resources, ResourceSet, open_resources
 
 if TYPE_CHECKING:
     from ..definitions.dependency import Node
@@ -190,9 +190,16 @@ class DirectOpContext(ExecutionContextBase):
         self._log = StepLog(None, None)
         self.run_id = "EPHEMERAL"
 
-    def bind_to_op(self, op_def: OpDefinition) -> DirectOpContext:
-        """This context, checked for and attached to ``op_def`` (done by the op call)."""
-        missing = sorted(k for k in op_def.required_resource_keys if k not in self._resources)
+    def bind_to_op(
+        self, op_def: OpDefinition, given: frozenset[str] = frozenset()
+    ) -> DirectOpContext:
+        """This context, checked for and attached to ``op_def`` (done by the op call).
+
+        ``given`` are resources the call passes itself, as keyword arguments.
+        """
+        missing = sorted(
+            k for k in op_def.required_resource_keys if k not in self._resources and k not in given
+        )
         if missing:
             raise InvalidInvocationError(
                 f"it requires resource '{missing[0]}', which the context does not have.",
@@ -299,17 +306,8 @@ def build_op_context(
             where="build_op_context",
             fix="pass the op's config once, as op_config=... (config= is an alias).",
         )
-    resource_set = ResourceSet()
     defs = resource_defs_from(resources, "build_op_context")
-    if defs:
-        resource_set.start(
-            defs,
-            defs.keys(),
-            resources_config or {},
-            lambda key: StepLog(None, None),
-            None,
-            instance,
-        )
+    resource_set = open_resources(defs, resources_config or {}, instance, "build_op_context")
     return DirectOpContext(
         op_config if op_config is not None else config,
         resource_set,

@@ -11,12 +11,27 @@ from collections.abc import Callable, Generator, Iterable, Mapping
 from contextlib import ExitStack
 from typing import Any
 
+from ..config.types import Field, Shape
+from ..config.validate import validate
 from ..definitions.resources import ResourceDefinition
-from ..errors import InvalidDefinitionError, UnknownResourceError, did_you_mean
+from ..errors import (
+    ConfigProblem,
+    InvalidDefinitionError,
+    RunConfigError,
+    UnknownResourceError,
+    UserCodeError,
+    did_you_mean,
+)
 from ._boundary import UserFailure, call_user, user_iter
 from .logs import StepLog
 
-__all__ = ["Resources", "InitResourceContext", "ResourceSet", "resolve_resource_keys"]
+__all__ = [
+    "Resources",
+    "InitResourceContext",
+    "ResourceSet",
+    "open_resources",
+    "resolve_resource_keys",
+]
 
 
 class Resources:
@@ -179,3 +194,34 @@ class ResourceSet:
     def close(self) -> None:
         """Tear down every resource, last built first."""
         self._stack.close()
+
+
+def open_resources(
+    defs: Mapping[str, ResourceDefinition],
+    configs: Mapping[str, Any],
+    instance: Any,
+    where: str,
+) -> ResourceSet:
+    """Resources built outside a run (for tests): config checked, a failure raised.
+
+    ``configs`` is shaped like run config's ``resources`` section (``{key:
+    {"config": ...}}``); a problem raises :class:`RunConfigError`, a resource
+    that raises :class:`UserCodeError`.
+    """
+    schema = Shape({key: Field(Shape({"config": d.config_field})) for key, d in defs.items()})
+    problems: list[ConfigProblem] = []
+    resolved = validate(schema, dict(configs), "", problems)
+    if problems:
+        raise RunConfigError(problems=problems, subject=f"The resources config of {where}")
+    resolved = {key: (entry or {}).get("config") for key, entry in resolved.items()}
+    resource_set = ResourceSet()
+    try:
+        resource_set.start(
+            defs, defs.keys(), resolved, lambda key: StepLog(None, None), None, instance
+        )
+    except UserFailure as failure:
+        resource_set.close()
+        raise UserCodeError(place=failure.place, user_exception=failure.exception) from (
+            failure.exception
+        )
+    return resource_set
