@@ -49,7 +49,17 @@ _EXPORTS = {
     "resource": f"{_DEFINITIONS}.resources",
     "ResourceParam": f"{_DEFINITIONS}.resources",
     "ResourceDependency": f"{_DEFINITIONS}.resources",
+    "IOManager": f"{_DEFINITIONS}.io_manager",
+    "IOManagerDefinition": f"{_DEFINITIONS}.io_manager",
+    "InMemoryIOManager": f"{_DEFINITIONS}.io_manager",
+    "io_manager": f"{_DEFINITIONS}.io_manager",
+    "mem_io_manager": f"{_DEFINITIONS}.io_manager",
     "ConfigurableResource": f"{_DEFINITIONS}.configurable_resource",
+    "ConfigurableIOManager": f"{_DEFINITIONS}.configurable_resource",
+    "ConfigurableIOManagerFactory": f"{_DEFINITIONS}.configurable_resource",
+    "UPathIOManager": "dagwright.storage.fs_io_manager",
+    "PickledObjectFilesystemIOManager": "dagwright.storage.fs_io_manager",
+    "fs_io_manager": "dagwright.storage.fs_io_manager",
     "ConfigurableResourceFactory": f"{_DEFINITIONS}.configurable_resource",
     "PartialResource": f"{_DEFINITIONS}.configurable_resource",
     "LoggerDefinition": f"{_DEFINITIONS}.logger",
@@ -102,6 +112,10 @@ _EXPORTS = {
     "HookContext": f"{_EXECUTION}.hooks",
     "build_hook_context": f"{_EXECUTION}.hooks",
     "InitResourceContext": f"{_EXECUTION}.resources",
+    "InputContext": f"{_EXECUTION}.io_managers",
+    "OutputContext": f"{_EXECUTION}.io_managers",
+    "build_input_context": f"{_EXECUTION}.io_managers",
+    "build_output_context": f"{_EXECUTION}.io_managers",
     "ExecuteInProcessResult": f"{_EXECUTION}.result",
     # records and storage
     "Instance": "dagwright.storage.instance",
@@ -152,6 +166,8 @@ if TYPE_CHECKING:
         StringSource,
     )
     from .definitions.configurable_resource import (
+        ConfigurableIOManager,
+        ConfigurableIOManagerFactory,
         ConfigurableResource,
         ConfigurableResourceFactory,
         PartialResource,
@@ -168,6 +184,13 @@ if TYPE_CHECKING:
     from .definitions.graph import GraphDefinition, graph
     from .definitions.hooks import HookDefinition, failure_hook, success_hook
     from .definitions.inputs import GraphIn, In, InputMapping
+    from .definitions.io_manager import (
+        InMemoryIOManager,
+        IOManager,
+        IOManagerDefinition,
+        io_manager,
+        mem_io_manager,
+    )
     from .definitions.job import JobDefinition, job
     from .definitions.logger import LoggerDefinition, logger
     from .definitions.op import OpDefinition, op
@@ -213,10 +236,21 @@ if TYPE_CHECKING:
     )
     from .execution.context import OpExecutionContext, build_op_context
     from .execution.hooks import HookContext, build_hook_context
+    from .execution.io_managers import (
+        InputContext,
+        OutputContext,
+        build_input_context,
+        build_output_context,
+    )
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult
     from .execution.run_config import validate_run_config
     from .records.error_info import ErrorInfo
     from .records.events import Event, EventLogEntry, EventType
     from .records.runs import Run, RunStatus
+    from .storage.fs_io_manager import (
+        PickledObjectFilesystemIOManager,
+        UPathIOManager,
+        fs_io_manager,
+    )
     from .storage.instance import Instance

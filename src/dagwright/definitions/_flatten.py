@@ -39,6 +39,7 @@ __all__ = [
     "ValueRef",
     "UNCONNECTED",
     "NO_INPUT",
+    "LOAD_BY_MANAGER",
     "FlatInput",
     "FlatOp",
     "FlatGraph",
@@ -174,24 +175,36 @@ UNCONNECTED: Final = _Marker("UNCONNECTED")
 NO_INPUT: Final = _Marker("NO_INPUT")
 """No value at all: an unconnected Nothing input (it orders nothing)."""
 
+LOAD_BY_MANAGER: Final = _Marker("LOAD_BY_MANAGER")
+"""Nothing feeds the input and run config does not give it: its input manager loads it."""
+
 StepRef = StepOutputRef | DynamicElementRef | CollectRef | FanInRef
 LaunchRef = TopInputRef | GraphInputConfigRef | ValueRef
 FlatSource = StepRef | LaunchRef | _Marker
 
 
 class FlatInput:
-    """One input of a flattened op: name, type, and where its value comes from."""
+    """One input of a flattened op: name, type, where its value comes from, and the key of
+    the IO manager that loads it (None for values known at launch and for fan-in lists,
+    whose items each have their own)."""
 
-    __slots__ = ("dagster_type", "is_nothing", "name", "source")
+    __slots__ = ("dagster_type", "is_nothing", "manager_key", "name", "source")
 
-    def __init__(self, name: str, dagster_type: DataType, source: FlatSource) -> None:
+    def __init__(
+        self,
+        name: str,
+        dagster_type: DataType,
+        source: FlatSource,
+        manager_key: str | None = None,
+    ) -> None:
         self.name = name
         self.dagster_type = dagster_type
         self.source = source
         self.is_nothing = dagster_type.is_nothing
+        self.manager_key = manager_key
 
     def with_source(self, source: FlatSource) -> FlatInput:
-        return FlatInput(self.name, self.dagster_type, source)
+        return FlatInput(self.name, self.dagster_type, source, self.manager_key)
 
 
 # --------------------------------------------------------------------------
@@ -212,6 +225,7 @@ class FlatOp:
         "hook_defs",
         "retry_policy",
         "resource_keys",
+        "io_manager_keys",
         "upstream",
         "reads_launch_values",
     )
@@ -238,6 +252,11 @@ class FlatOp:
         for hook in hook_defs:
             keys |= hook.required_resource_keys
         self.resource_keys = frozenset(keys)
+        # The IO managers its outputs are stored with and its inputs loaded with.
+        self.io_manager_keys = frozenset(
+            [d.io_manager_key for d in op_def.output_defs]
+            + [d.input_manager_key for d in op_def.input_defs if d.input_manager_key]
+        )
         # The dynamic output this op runs once per value of, or None.
         self.scope: tuple[str, str] | None = None
         self.level = 0
@@ -283,7 +302,21 @@ def flatten(
     env: dict[str, _Raw] = {d.name: TopInputRef(d.name) for d in graph.input_defs}
     _visit(graph, "", env, job_hooks, {}, None, job_retry_policy, ops)
     _resolve_dynamic(job_name, ops)
+    _assign_managers(ops)
     return FlatGraph(ops)
+
+
+def _assign_managers(ops: Mapping[str, FlatOp]) -> None:
+    """Set which IO manager loads each input: its own input manager, else its upstream's."""
+    for flat in ops.values():
+        for flat_input in flat.inputs:
+            own = flat.op_def.input_dict[flat_input.name].input_manager_key
+            source = flat_input.source
+            if own is not None:
+                flat_input.manager_key = own
+            elif isinstance(source, StepOutputRef | DynamicElementRef | CollectRef):
+                upstream = ops[source.handle].op_def.output_dict[source.output]
+                flat_input.manager_key = upstream.io_manager_key
 
 
 # --------------------------------------------------------------------------
@@ -538,8 +571,12 @@ def check_inputs_have_sources(
             ):
                 continue
             in_def = flat.op_def.input_dict[flat_input.name]
-            if in_def.has_default_value or in_def.dagster_type.loadable_from_config:
-                continue  # a default, or a value given in run config at launch
+            if (
+                in_def.has_default_value
+                or in_def.dagster_type.loadable_from_config
+                or in_def.input_manager_key is not None
+            ):
+                continue  # a default, a value given in run config, or its input manager
             raise UnsatisfiedInputError(
                 container=f"job '{job_name}'",
                 node=flat.handle,

@@ -40,9 +40,16 @@ from ..config.run_config import to_config_value
 from ..config.types import Field
 from ..config.validate import validate_field
 from ..errors import InvalidDefinitionError, RunConfigError
+from .io_manager import IOManager
 from .resources import ResourceDefinition, is_resource_annotation
 
-__all__ = ["ConfigurableResource", "ConfigurableResourceFactory", "PartialResource"]
+__all__ = [
+    "ConfigurableIOManager",
+    "ConfigurableIOManagerFactory",
+    "ConfigurableResource",
+    "ConfigurableResourceFactory",
+    "PartialResource",
+]
 
 T = TypeVar("T")
 
@@ -207,6 +214,8 @@ def _definition(
     """The ResourceDefinition a job binds: ``given`` become the schema's defaults."""
     if cls.create_resource is ConfigurableResourceFactory.create_resource:
         raise _no_create_resource(cls)
+    if getattr(cls, "create_io_manager", None) is ConfigurableIOManagerFactory.create_io_manager:
+        raise _no_create_io_manager(cls)
     schema = cls.config_type()
     fields = {
         name: Field(field.config_type, default_value=given[name], description=field.description)
@@ -271,3 +280,30 @@ def _open_private(value: Any, parent: Any, stack: contextlib.ExitStack, label: s
 def _finish(generator: Generator[Any, None, None]) -> None:
     for _ in generator:
         raise RuntimeError("a nested resource yielded more than once; a resource yields once")
+
+
+class ConfigurableIOManagerFactory(ConfigurableResourceFactory[T]):
+    """An IO manager's config as a class; ``create_io_manager(context)`` builds the manager."""
+
+    def create_io_manager(self, context: Any) -> T:
+        """The IO manager the run uses (a subclass defines it)."""
+        raise _no_create_io_manager(type(self))
+
+    def create_resource(self, context: Any) -> T:
+        return self.create_io_manager(context)
+
+
+class ConfigurableIOManager(ConfigurableResource, IOManager):
+    """An IO manager written as a class: its fields are its config, the instance is the manager.
+
+    Define ``handle_output(self, context, obj)`` and ``load_input(self, context)``.
+    """
+
+
+def _no_create_io_manager(cls: type) -> InvalidDefinitionError:
+    return InvalidDefinitionError(
+        "it subclasses ConfigurableIOManagerFactory but does not define create_io_manager.",
+        where=f"IO manager class '{cls.__name__}'",
+        fix="define create_io_manager(self, context) returning an IOManager, or subclass "
+        "ConfigurableIOManager to make the class the manager itself.",
+    )

@@ -24,6 +24,7 @@ from .executor import ExecutorDefinition
 from .graph import GraphDefinition
 from .hooks import HookDefinition, check_hooks
 from .logger import LoggerDefinition
+from .outputs import DEFAULT_IO_MANAGER_KEY
 from .partitioned_config import PartitionedConfig
 from .partitions import PartitionsDefinition
 from .resources import ResourceDefinition, resource_defs_from
@@ -325,6 +326,12 @@ class JobDefinition:
             needs = [(k, f"op '{flat.handle}'") for k in sorted(flat.op_def.required_resource_keys)]
             for hook in flat.hook_defs:
                 needs += [(k, f"hook '{hook.name}'") for k in sorted(hook.required_resource_keys)]
+            # IO managers; "io_manager" itself defaults to keeping outputs in memory.
+            needs += [
+                (k, f"op '{flat.handle}' (as its IO manager)")
+                for k in sorted(flat.io_manager_keys)
+                if k != DEFAULT_IO_MANAGER_KEY
+            ]
             for key, user in needs:
                 if key not in provided:
                     raise InvalidDefinitionError(

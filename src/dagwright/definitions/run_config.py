@@ -217,7 +217,11 @@ def _op_input_fields(flat: FlatOp) -> dict[str, Field]:
         in_def = flat.op_def.input_dict[flat_input.name]
         # Inputs that can also come from elsewhere (a default, the graph's own inputs,
         # input_values) are optional here; the plan says which are still missing.
-        required = source is UNCONNECTED and not in_def.has_default_value
+        required = (
+            source is UNCONNECTED
+            and not in_def.has_default_value
+            and in_def.input_manager_key is None
+        )
         fields[flat_input.name] = Field(
             InputValue(config_type), is_required=None if required else False
         )

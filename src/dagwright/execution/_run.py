@@ -28,7 +28,17 @@ class MemoryOutputs:
 class RunContext:
     """Everything a run's steps share: the run record, plan, log, resources and outputs."""
 
-    __slots__ = ("instance", "job", "log", "outputs", "partition_key", "plan", "resources", "run")
+    __slots__ = (
+        "inline_io",
+        "instance",
+        "job",
+        "log",
+        "outputs",
+        "partition_key",
+        "plan",
+        "resources",
+        "run",
+    )
 
     def __init__(
         self,
@@ -47,6 +57,9 @@ class RunContext:
         self.outputs = MemoryOutputs()
         self.instance = instance
         self.partition_key = run.partition_key
+        # IO manager keys whose outputs the step runner keeps in ``outputs`` itself
+        # (in-memory managers); set when the run's resources start.
+        self.inline_io: frozenset[str] = frozenset({"io_manager"})
 
     @property
     def run_id(self) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..definitions._util import tag_value
 from ..errors import (
+    InvalidDefinitionError,
     InvalidInvocationError,
     RunAlreadyExistsError,
     UserCodeError,
@@ -32,9 +33,10 @@ from ..records import (
     StepFailureData,
 )
 from ..storage.instance import Instance
-from ._boundary import UserFailure, call_user
+from ._boundary import UserFailure, call_user, describe
 from ._run import RunContext
 from .executors import execute_steps_in_process
+from .io_managers import inline_manager_keys
 from .logs import ERROR, RunLog, StepLog, build_sinks
 from .plan import ExecutionPlan
 from .resources import ResourceSet
@@ -160,8 +162,14 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
     log.event(EventType.ENGINE_EVENT, f"Executing steps in process (pid: {pid})")
     log.flush()
     try:
-        needed = {k for spec in context.plan.specs.values() for k in spec.resource_keys}
+        specs = context.plan.specs.values()
+        io_keys = {k for spec in specs for k in spec.flat.io_manager_keys}
+        needed = {k for spec in specs for k in spec.resource_keys}
+        # An unbound "io_manager" is the in-memory default, kept inline by the steps.
+        needed |= {k for k in io_keys if k in context.job.resource_defs}
         resource_failure = _start_resources(context, needed)
+        if resource_failure is None:
+            resource_failure = _check_io_managers(context, io_keys)
         if resource_failure is not None:
             _teardown(context)
             _finish(context, started, pid, "RESOURCE_INIT_FAILURE", [], resource_failure)
@@ -178,6 +186,20 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
     failed_steps = [step.key for step, _ in failures]
     _finish(context, started, pid, "STEP_FAILURE", failed_steps, None)
     return failures[0][1] if failures else None
+
+
+def _check_io_managers(context: RunContext, io_keys: set[str]) -> BaseException | None:
+    try:
+        context.inline_io = inline_manager_keys(context.resources.values, io_keys)
+    except InvalidDefinitionError as error:
+        context.log.event(
+            EventType.RESOURCE_INIT_FAILURE,
+            f"Initialization of resources failed: {error}",
+            data=StepFailureData(error=describe(error)[0], error_source="FRAMEWORK_ERROR"),
+            level=ERROR,
+        )
+        return error
+    return None
 
 
 def _start_resources(context: RunContext, needed: set[str]) -> BaseException | None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..definitions._flatten import (
+    LOAD_BY_MANAGER,
     NO_INPUT,
     FanInRef,
     FlatGraph,
@@ -167,6 +168,8 @@ def _launch_value(
         path = "".join(f"ops.{p}." for p in source.path) + f"inputs.{source.name}"
     if flat_input.name in config_inputs:
         return ValueRef(config_inputs[flat_input.name], "config")
+    if in_def.input_manager_key is not None:
+        return LOAD_BY_MANAGER
     if in_def.has_default_value:
         return ValueRef(in_def.default_value, "default")
     also = f" (or at {op_path})" if op_path != path else ""

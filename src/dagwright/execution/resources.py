@@ -140,6 +140,8 @@ class ResourceSet:
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
+        # Each started resource's resolved config (IO manager contexts show it).
+        self.configs: dict[str, Any] = {}
         self._stack = ExitStack()
         self._scoped: dict[str, Resources] = {}
 
@@ -159,9 +161,8 @@ class ResourceSet:
                 {k: self.values[k] for k in definition.required_resource_keys},
                 f"resource '{key}'",
             )
-            context = InitResourceContext(
-                configs.get(key), deps, make_log(key), run_id, definition, instance
-            )
+            config = self.configs[key] = configs.get(key)
+            context = InitResourceContext(config, deps, make_log(key), run_id, definition, instance)
             place = f"resource '{key}'"
             value = call_user(place, definition.resource_fn, context)
             if isinstance(value, Generator):

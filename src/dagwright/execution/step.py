@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..definitions._flatten import (
+    LOAD_BY_MANAGER,
     CollectRef,
     DynamicElementRef,
     FanInRef,
@@ -23,6 +24,7 @@ from ..definitions._flatten import (
 )
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
 from ..definitions.events import OUTPUT_TYPES
+from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.types import DataType, type_check_error
 from ..errors import DagwrightError, TypeCheckError
 from ..records import (
@@ -39,6 +41,7 @@ from ..records import (
 from ._boundary import UserFailure, call_user, describe, user_iter
 from .context import OpExecutionContext
 from .hooks import run_hooks
+from .io_managers import load_with_manager, store_with_manager
 from .logs import ERROR
 from .state import StepState
 
@@ -191,31 +194,77 @@ def _load_inputs(
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     outputs = run.outputs
+    inline = run.inline_io
     mapping_key = step.mapping_key
     for flat_input in step.spec.inputs:
         if flat_input.is_nothing:
             continue
         name = flat_input.name
         source = flat_input.source
-        if type(source) is StepOutputRef:
+        if (
+            flat_input.manager_key not in inline and flat_input.manager_key is not None
+        ) or source is LOAD_BY_MANAGER:
+            value = _load_by_manager(run, step, context, name, flat_input.manager_key, source)
+        elif type(source) is StepOutputRef:
             upstream = source.step_key(mapping_key)
             value = outputs.values[(upstream, source.output)]
-            _loaded(run, step, name, upstream, source.output)
+            _loaded(run, step, name, upstream, source.output, flat_input.manager_key)
         elif type(source) is ValueRef:
             value = source.value
         elif type(source) is DynamicElementRef:
             value = outputs.dynamic[(source.handle, source.output)][mapping_key]  # type: ignore[index]
-            _loaded(run, step, name, source.handle, source.output)
+            _loaded(run, step, name, source.handle, source.output, flat_input.manager_key)
         elif type(source) is CollectRef:
             value = _collected(outputs, source)
-            _loaded(run, step, name, source.handle, source.output)
+            _loaded(run, step, name, source.handle, source.output, flat_input.manager_key)
         elif type(source) is FanInRef:
-            value = _fanned_in(run, step, name, source)
+            value = _fanned_in(run, step, context, name, source)
         else:
             continue  # nothing feeds it: the function's own default applies
         _check_input(run, step, context, name, flat_input.dagster_type, value)
         values[name] = value
     return values
+
+
+def _load_by_manager(
+    run: RunContext,
+    step: ExecutionStep,
+    context: OpExecutionContext,
+    name: str,
+    manager_key: str | None,
+    source: Any,
+) -> Any:
+    """Load an input through an IO manager that is not the in-memory one."""
+    log = context.log
+    manager_key = manager_key or DEFAULT_IO_MANAGER_KEY
+    if source is LOAD_BY_MANAGER or type(source) is ValueRef:
+        if type(source) is ValueRef:
+            return source.value  # run config gave it
+        value, metadata = load_with_manager(run, step, log, name, manager_key, None)
+        _loaded(run, step, name, None, None, manager_key, metadata)
+        return value
+    upstreams: list[tuple[str, str, str | None]]
+    if type(source) is StepOutputRef:
+        upstreams = [(source.step_key(step.mapping_key), source.output, None)]
+    elif type(source) is DynamicElementRef:
+        upstreams = [(source.handle, source.output, step.mapping_key)]
+    else:  # CollectRef: every mapping key of the dynamic output it collects
+        keys = list(run.outputs.dynamic.get(source.root, {}))
+        if source.over_mapped:
+            done = run.outputs.values
+            upstreams = [
+                (f"{source.handle}[{k}]", source.output, None)
+                for k in keys
+                if (f"{source.handle}[{k}]", source.output) in done
+            ]
+        else:
+            upstreams = [(source.handle, source.output, k) for k in keys]
+    loaded = []
+    for upstream in upstreams:
+        value, metadata = load_with_manager(run, step, log, name, manager_key, upstream)
+        _loaded(run, step, name, upstream[0], upstream[1], manager_key, metadata)
+        loaded.append(value)
+    return loaded if type(source) is CollectRef else loaded[0]
 
 
 def _collected(outputs: MemoryOutputs, source: CollectRef) -> list[Any]:
@@ -231,30 +280,61 @@ def _collected(outputs: MemoryOutputs, source: CollectRef) -> list[Any]:
     return collected
 
 
-def _fanned_in(run: RunContext, step: ExecutionStep, name: str, source: FanInRef) -> list[Any]:
+def _fanned_in(
+    run: RunContext,
+    step: ExecutionStep,
+    context: OpExecutionContext,
+    name: str,
+    source: FanInRef,
+) -> list[Any]:
     values = run.outputs.values
     fanned: list[Any] = []
     for item in source.items:
         if isinstance(item, ValueRef):
             fanned.append(item.value)
         elif isinstance(item, StepOutputRef) and (item.handle, item.output) in values:
-            fanned.append(values[(item.handle, item.output)])
-            _loaded(run, step, name, item.handle, item.output)
+            out_def = run.plan.specs[item.handle].op_def.output_dict[item.output]
+            key = out_def.io_manager_key
+            if key in run.inline_io:
+                fanned.append(values[(item.handle, item.output)])
+                _loaded(run, step, name, item.handle, item.output, key)
+            else:
+                upstream = (item.handle, item.output, None)
+                value, metadata = load_with_manager(run, step, context.log, name, key, upstream)
+                _loaded(run, step, name, item.handle, item.output, key, metadata)
+                fanned.append(value)
     return fanned
 
 
-def _loaded(run: RunContext, step: ExecutionStep, name: str, upstream: str, output: str) -> None:
+def _loaded(
+    run: RunContext,
+    step: ExecutionStep,
+    name: str,
+    upstream: str | None,
+    output: str | None,
+    manager_key: str | None,
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    manager = manager_key or "io_manager"
+    origin = f', from output "{output}" of step "{upstream}"' if upstream is not None else ""
     run.log.event(
         _LOADED_INPUT,
-        f'Loaded input "{name}" using input manager "io_manager", from output "{output}" of '
-        f'step "{upstream}"',
+        f'Loaded input "{name}" using input manager "{manager}"{origin}',
         step_key=step.key,
         handle=step.spec.key,
         data=LoadedInputData(
             input_name=name,
-            manager_key="io_manager",
+            manager_key=manager,
             upstream_step_key=upstream,
             upstream_output_name=output,
+        )
+        if not metadata
+        else LoadedInputData(
+            input_name=name,
+            manager_key=manager,
+            upstream_step_key=upstream,
+            upstream_output_name=output,
+            metadata=dict(metadata),
         ),
     )
 
@@ -424,12 +504,21 @@ def _handle_output(
         attempt.values[name] = value
     else:
         attempt.dynamic.setdefault(name, {})[mapping_key] = value
+    manager_key = out_def.io_manager_key
+    handled: dict[str, Any] | None = None
+    if manager_key not in run.inline_io:
+        handled = store_with_manager(run, step, context.log, name, value, mapping_key)
     log.event(
         _HANDLED_OUTPUT,
-        f'Handled output "{name}" using IO manager "{out_def.io_manager_key}"',
+        f'Handled output "{name}" using IO manager "{manager_key}"',
         step_key=step.key,
         handle=step.spec.key,
-        data=HandledOutputData(
-            output_name=name, manager_key=out_def.io_manager_key, mapping_key=mapping_key
+        data=HandledOutputData(output_name=name, manager_key=manager_key, mapping_key=mapping_key)
+        if not handled
+        else HandledOutputData(
+            output_name=name,
+            manager_key=manager_key,
+            mapping_key=mapping_key,
+            metadata=dict(handled),
         ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 
 from ..records import EventLogEntry, EventType, Run, RunStatus
@@ -26,6 +27,7 @@ class Instance:
 
     def __init__(self, storage: InMemoryStorage) -> None:
         self._storage = storage
+        self._storage_directory: str | None = None
 
     @classmethod
     def ephemeral(cls) -> Instance:
@@ -35,6 +37,15 @@ class Instance:
     @property
     def is_ephemeral(self) -> bool:
         return isinstance(self._storage, InMemoryStorage)
+
+    def storage_directory(self) -> str:
+        """The folder where file-based IO managers keep outputs by default.
+
+        An ephemeral instance uses a fresh temporary folder, made on first use.
+        """
+        if self._storage_directory is None:
+            self._storage_directory = tempfile.mkdtemp(prefix="dagwright-storage-")
+        return self._storage_directory
 
     # -- runs ------------------------------------------------------------
 

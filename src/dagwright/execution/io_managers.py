@@ -1,0 +1,340 @@
+"""Calling IO managers in a run, and the contexts they receive.
+
+:class:`OutputContext` describes one output being stored (its step, name,
+mapping key, type, definition metadata, the run); :class:`InputContext` one
+input being loaded, with the ``upstream_output`` it comes from.
+``build_output_context`` / ``build_input_context`` make them for unit tests
+of an IO manager.
+
+Outputs whose manager is the in-memory one are kept by the step runner
+itself and never reach this module: the common case costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..definitions.io_manager import InMemoryIOManager, is_io_manager
+from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
+from ..errors import InvalidDefinitionError, InvalidInvocationError
+from ._boundary import call_user
+from .logs import StepLog
+from .resources import EMPTY_RESOURCES, Resources
+
+if TYPE_CHECKING:
+    from ..definitions.op import OpDefinition
+    from ..definitions.types import DataType
+    from ._run import RunContext
+    from .state import ExecutionStep
+
+__all__ = [
+    "InputContext",
+    "OutputContext",
+    "build_input_context",
+    "build_output_context",
+    "inline_manager_keys",
+    "load_with_manager",
+    "store_with_manager",
+]
+
+
+class OutputContext:
+    """What ``IOManager.handle_output`` receives: which output of which step of which run."""
+
+    def __init__(
+        self,
+        *,
+        step_key: str | None = None,
+        name: str | None = None,
+        job_name: str | None = None,
+        run_id: str | None = None,
+        mapping_key: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        op_def: OpDefinition | None = None,
+        dagster_type: DataType | None = None,
+        log: StepLog | None = None,
+        resource_config: Any = None,
+        resources: Resources | Mapping[str, Any] | None = None,
+        partition_key: str | None = None,
+        definition_metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.step_key = step_key
+        self.name = name
+        self.job_name = job_name
+        self.run_id = run_id
+        self.mapping_key = mapping_key
+        self.definition_metadata: Mapping[str, Any] = dict(definition_metadata or metadata or {})
+        self.op_def = op_def
+        self.dagster_type = dagster_type
+        self.log = log if log is not None else StepLog(None, step_key)
+        self.resource_config = resource_config
+        self.resources = _as_resources(resources)
+        self._partition_key = partition_key
+        self._added: dict[str, Any] = {}
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        """The metadata declared on the output's definition (``Out(metadata=...)``)."""
+        return self.definition_metadata
+
+    @property
+    def has_partition_key(self) -> bool:
+        return self._partition_key is not None
+
+    @property
+    def partition_key(self) -> str:
+        if self._partition_key is None:
+            raise InvalidInvocationError(
+                "this output belongs to a run without a partition key.",
+                where=f"output '{self.name}' of step '{self.step_key}'",
+                fix="check context.has_partition_key first.",
+            )
+        return self._partition_key
+
+    @property
+    def has_asset_key(self) -> bool:
+        return False
+
+    @property
+    def asset_key(self) -> Any:
+        raise InvalidInvocationError(
+            "this output is not an asset, so it has no asset key.",
+            where=f"output '{self.name}' of step '{self.step_key}'",
+            fix="check context.has_asset_key first.",
+        )
+
+    def get_identifier(self) -> list[str]:
+        """A path naming this output uniquely: run id, step key, output name (and mapping key)."""
+        if self.run_id is None or self.step_key is None or self.name is None:
+            raise InvalidInvocationError(
+                "the output context needs run_id, step_key and name to name its output.",
+                fix="pass them to build_output_context(...).",
+            )
+        parts = [self.run_id, self.step_key, self.name]
+        if self.mapping_key is not None:
+            parts.append(self.mapping_key)
+        return parts
+
+    def add_output_metadata(self, metadata: Mapping[str, Any]) -> None:
+        """Attach metadata to the HANDLED_OUTPUT event of this output (a path, a row count)."""
+        self._added.update(metadata)
+
+    @property
+    def output_metadata(self) -> Mapping[str, Any]:
+        """Metadata added by :meth:`add_output_metadata` so far."""
+        return dict(self._added)
+
+    def __repr__(self) -> str:
+        return f"<OutputContext {self.step_key}.{self.name}>"
+
+
+class InputContext:
+    """What ``IOManager.load_input`` receives: the input, and the output it is loaded from."""
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        job_name: str | None = None,
+        op_def: OpDefinition | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        upstream_output: OutputContext | None = None,
+        dagster_type: DataType | None = None,
+        log: StepLog | None = None,
+        resource_config: Any = None,
+        resources: Resources | Mapping[str, Any] | None = None,
+        partition_key: str | None = None,
+        step_key: str | None = None,
+        definition_metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.job_name = job_name
+        self.op_def = op_def
+        self.definition_metadata: Mapping[str, Any] = dict(definition_metadata or metadata or {})
+        self.upstream_output = upstream_output
+        self.dagster_type = dagster_type
+        self.log = log if log is not None else StepLog(None, step_key)
+        self.resource_config = resource_config
+        self.resources = _as_resources(resources)
+        self.step_key = step_key
+        self._partition_key = partition_key
+        self._added: dict[str, Any] = {}
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        """The metadata declared on the input's definition (``In(metadata=...)``)."""
+        return self.definition_metadata
+
+    @property
+    def has_partition_key(self) -> bool:
+        return self._partition_key is not None
+
+    @property
+    def partition_key(self) -> str:
+        if self._partition_key is None:
+            raise InvalidInvocationError(
+                "this input belongs to a run without a partition key.",
+                where=f"input '{self.name}' of step '{self.step_key}'",
+                fix="check context.has_partition_key first.",
+            )
+        return self._partition_key
+
+    @property
+    def has_asset_key(self) -> bool:
+        return False
+
+    @property
+    def asset_key(self) -> Any:
+        raise InvalidInvocationError(
+            "this input is not loaded from an asset, so it has no asset key.",
+            where=f"input '{self.name}' of step '{self.step_key}'",
+            fix="check context.has_asset_key first.",
+        )
+
+    def add_input_metadata(self, metadata: Mapping[str, Any]) -> None:
+        """Attach metadata to the LOADED_INPUT event of this input."""
+        self._added.update(metadata)
+
+    def __repr__(self) -> str:
+        return f"<InputContext {self.step_key}.{self.name}>"
+
+
+def _as_resources(resources: Resources | Mapping[str, Any] | None) -> Resources:
+    if resources is None:
+        return EMPTY_RESOURCES
+    if isinstance(resources, Resources):
+        return resources
+    return Resources(resources, "this IO manager context")
+
+
+def build_output_context(**kwargs: Any) -> OutputContext:
+    """An OutputContext for testing an IO manager: give what your manager reads."""
+    return OutputContext(**kwargs)
+
+
+def build_input_context(**kwargs: Any) -> InputContext:
+    """An InputContext for testing an IO manager (``upstream_output=build_output_context(...)``)."""
+    return InputContext(**kwargs)
+
+
+# --------------------------------------------------------------------------
+# In a run
+
+
+def inline_manager_keys(values: Mapping[str, Any], keys: set[str]) -> frozenset[str]:
+    """The IO manager keys the step runner handles itself: in-memory ones (or none bound).
+
+    Raises InvalidDefinitionError for a key whose resource is not an IO manager.
+    """
+    inline: set[str] = set()
+    for key in keys:
+        manager = values.get(key)
+        unbound_default = manager is None and key == DEFAULT_IO_MANAGER_KEY
+        if unbound_default or type(manager) is InMemoryIOManager:
+            inline.add(key)
+        elif not is_io_manager(manager):
+            raise InvalidDefinitionError(
+                f"resource '{key}' is used as an IO manager, but its value is a "
+                f"{type(manager).__name__}, which has no handle_output/load_input.",
+                fix=f"bind '{key}' to an IOManager (a subclass, @io_manager or "
+                "ConfigurableIOManager).",
+            )
+    return frozenset(inline)
+
+
+def _output_context(
+    run: RunContext,
+    step_key: str,
+    op_def: OpDefinition,
+    output_name: str,
+    mapping_key: str | None,
+    log: StepLog,
+) -> OutputContext:
+    out_def = op_def.output_dict[output_name]
+    key = out_def.io_manager_key
+    return OutputContext(
+        step_key=step_key,
+        name=output_name,
+        job_name=run.job.name,
+        run_id=run.run_id,
+        mapping_key=mapping_key,
+        metadata=out_def.metadata,
+        op_def=op_def,
+        dagster_type=out_def.dagster_type,
+        log=log,
+        resource_config=run.resources.configs.get(key),
+        resources=_manager_resources(run, key),
+        partition_key=run.partition_key,
+    )
+
+
+def _manager_resources(run: RunContext, key: str) -> Resources:
+    definition = run.job.resource_defs.get(key)
+    keys = definition.required_resource_keys if definition is not None else frozenset()
+    return run.resources.scoped(f"IO manager '{key}'", keys)
+
+
+def store_with_manager(
+    run: RunContext,
+    step: ExecutionStep,
+    log: StepLog,
+    output_name: str,
+    value: Any,
+    mapping_key: str | None,
+) -> dict[str, Any]:
+    """Hand an output to its IO manager; return the metadata the manager added."""
+    op_def = step.spec.op_def
+    key = op_def.output_dict[output_name].io_manager_key
+    manager = run.resources.values[key]
+    context = _output_context(run, step.key, op_def, output_name, mapping_key, log)
+    call_user(
+        lambda: f"IO manager '{key}' handling output '{output_name}' of step '{step.key}'",
+        manager.handle_output,
+        context,
+        value,
+    )
+    return context._added
+
+
+def load_with_manager(
+    run: RunContext,
+    step: ExecutionStep,
+    log: StepLog,
+    input_name: str,
+    manager_key: str,
+    upstream: tuple[str, str, str | None] | None,
+) -> tuple[Any, dict[str, Any]]:
+    """Load an input through ``manager_key``; ``upstream`` is (step key, output, mapping key).
+
+    Returns the value and the metadata the manager added.
+    """
+    op_def = step.spec.op_def
+    in_def = op_def.input_dict[input_name]
+    upstream_context = None
+    if upstream is not None:
+        upstream_key, output_name, mapping_key = upstream
+        upstream_spec = run.plan.specs[upstream_key.split("[", 1)[0]]
+        upstream_context = _output_context(
+            run, upstream_key, upstream_spec.op_def, output_name, mapping_key, log
+        )
+    context = InputContext(
+        name=input_name,
+        job_name=run.job.name,
+        op_def=op_def,
+        metadata=in_def.metadata,
+        upstream_output=upstream_context,
+        dagster_type=in_def.dagster_type,
+        log=log,
+        resource_config=run.resources.configs.get(manager_key),
+        resources=_manager_resources(run, manager_key),
+        partition_key=run.partition_key,
+        step_key=step.key,
+    )
+    manager = run.resources.values[manager_key]
+    value = call_user(
+        lambda: f"IO manager '{manager_key}' loading input '{input_name}' of step '{step.key}'",
+        manager.load_input,
+        context,
+    )
+    return value, context._added

@@ -1,0 +1,109 @@
+"""IO managers that keep each output in a file: a path-based base class and the pickling one.
+
+:class:`UPathIOManager` maps every output to a path under a base folder
+(``<base>/<run id>/<step key>/<output name>``, plus the mapping key of a
+dynamic output) and leaves the format to two methods, ``dump_to_path`` and
+``load_from_path``. :class:`PickledObjectFilesystemIOManager` pickles;
+:data:`fs_io_manager` binds it with its folder as config (default: the
+instance's storage folder), so outputs survive the process that made them,
+which runs spread over several processes need.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from abc import abstractmethod
+from pathlib import Path
+from typing import Any
+
+from ..config.types import Field, StringSource
+from ..definitions.io_manager import IOManager, io_manager
+
+__all__ = ["UPathIOManager", "PickledObjectFilesystemIOManager", "fs_io_manager"]
+
+
+class UPathIOManager(IOManager):
+    """Base class for IO managers storing each output as a file under ``base_path``.
+
+    Subclasses define ``dump_to_path`` and ``load_from_path``; ``extension``
+    (like ``".csv"``) is appended to every path.
+    """
+
+    extension: str = ""
+
+    def __init__(self, base_path: str | os.PathLike[str] | None = None) -> None:
+        self._base_path = Path(base_path) if base_path is not None else Path.cwd()
+
+    @property
+    def base_path(self) -> Path:
+        return self._base_path
+
+    @abstractmethod
+    def dump_to_path(self, context: Any, obj: Any, path: Path) -> None:
+        """Write ``obj`` to ``path`` (its folder exists)."""
+
+    @abstractmethod
+    def load_from_path(self, context: Any, path: Path) -> Any:
+        """Read back what :meth:`dump_to_path` wrote at ``path``."""
+
+    def get_path(self, context: Any) -> Path:
+        """The file of the output ``context`` (an OutputContext) describes."""
+        path = self._base_path.joinpath(*context.get_identifier())
+        return path.with_name(path.name + self.extension) if self.extension else path
+
+    def handle_output(self, context: Any, obj: Any) -> None:
+        path = self.get_path(context)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.dump_to_path(context, obj, path)
+        context.add_output_metadata({"path": str(path)})
+
+    def load_input(self, context: Any) -> Any:
+        upstream = context.upstream_output
+        if upstream is None:
+            raise ValueError(
+                f"input '{context.name}' has no upstream output to load; "
+                f"{type(self).__name__} loads only outputs it stored"
+            )
+        path = self.get_path(upstream)
+        if not path.exists():
+            raise FileNotFoundError(
+                f"no stored output at {path}: the step that makes it "
+                f"({upstream.step_key}) has not stored it under this base path"
+            )
+        context.add_input_metadata({"path": str(path)})
+        return self.load_from_path(context, path)
+
+
+class PickledObjectFilesystemIOManager(UPathIOManager):
+    """Pickles each output to a file under ``base_dir``."""
+
+    def __init__(self, base_dir: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(base_dir)
+
+    def dump_to_path(self, context: Any, obj: Any, path: Path) -> None:
+        with path.open("wb") as file:
+            pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def load_from_path(self, context: Any, path: Path) -> Any:
+        with path.open("rb") as file:
+            return pickle.load(file)
+
+
+@io_manager(
+    config_schema={
+        "base_dir": Field(
+            StringSource,
+            is_required=False,
+            description="Folder for the files (default: the instance's storage folder).",
+        )
+    },
+    description="Pickles outputs to files, so that another process can load them.",
+)
+def fs_io_manager(init_context: Any) -> PickledObjectFilesystemIOManager:
+    config = init_context.resource_config or {}
+    base_dir = config.get("base_dir")
+    if base_dir is None:
+        instance = init_context.instance
+        base_dir = instance.storage_directory() if instance is not None else None
+    return PickledObjectFilesystemIOManager(base_dir)
