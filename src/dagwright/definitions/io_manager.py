@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, overload
 
 from ._util import NO_VALUE
-from .resources import ResourceDefinition
+from .resources import ResourceDefinition, decorate_resource_fn
 
 __all__ = [
     "IOManager",
@@ -88,19 +88,14 @@ def io_manager(
     version: str | None = None,
 ) -> IOManagerDefinition | Callable[[Callable[..., Any]], IOManagerDefinition]:
     """Turn a function of an init context that returns an :class:`IOManager` into a definition."""
-
-    def build(function: Callable[..., Any]) -> IOManagerDefinition:
-        return IOManagerDefinition(
-            function,
-            config_schema=config_schema,
-            description=description if description is not None else function.__doc__,
-            required_resource_keys=required_resource_keys,
-            version=version,
-        )
-
-    if fn is not None:
-        return build(fn)
-    return build
+    return decorate_resource_fn(
+        IOManagerDefinition,
+        fn,
+        config_schema=config_schema,
+        description=description,
+        required_resource_keys=required_resource_keys,
+        version=version,
+    )
 
 
 class InMemoryIOManager(IOManager):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, overload
+from typing import Annotated, Any, TypeVar, overload
 
 from ..config.schema import as_field
 from ..errors import InvalidDefinitionError
@@ -20,6 +20,7 @@ __all__ = [
     "ResourceDefinition",
     "ResourceDependency",
     "ResourceParam",
+    "decorate_resource_fn",
     "is_resource_annotation",
     "resource",
     "resource_defs_from",
@@ -166,19 +167,40 @@ def resource(
     version: str | None = None,
 ) -> ResourceDefinition | Callable[[Callable[..., Any]], ResourceDefinition]:
     """Turn a function of an init context into a resource definition."""
+    return decorate_resource_fn(
+        ResourceDefinition,
+        resource_fn,
+        config_schema=config_schema,
+        description=description,
+        required_resource_keys=required_resource_keys,
+        version=version,
+    )
 
-    def build(fn: Callable[..., Any]) -> ResourceDefinition:
-        return ResourceDefinition(
-            fn,
+
+D = TypeVar("D", bound=ResourceDefinition)
+
+
+def decorate_resource_fn(
+    definition_class: type[D],
+    fn: Callable[..., Any] | None,
+    *,
+    config_schema: Any,
+    description: str | None,
+    required_resource_keys: Iterable[str] | None,
+    version: str | None,
+) -> D | Callable[[Callable[..., Any]], D]:
+    """What ``@resource`` and ``@io_manager`` do, bare or with arguments."""
+
+    def build(function: Callable[..., Any]) -> D:
+        return definition_class(
+            function,
             config_schema=config_schema,
-            description=description if description is not None else fn.__doc__,
+            description=description if description is not None else function.__doc__,
             required_resource_keys=required_resource_keys,
             version=version,
         )
 
-    if resource_fn is not None:
-        return build(resource_fn)
-    return build
+    return build(fn) if fn is not None else build
 
 
 def resource_defs_from(

@@ -39,8 +39,79 @@ __all__ = [
 ]
 
 
-class OutputContext:
+class _IOContext:
+    """What both IO manager contexts say: which input or output, of which op, in which run."""
+
+    _kind = "value"
+
+    def __init__(
+        self,
+        *,
+        name: str | None,
+        step_key: str | None,
+        job_name: str | None,
+        op_def: OpDefinition | None,
+        metadata: Mapping[str, Any] | None,
+        dagster_type: DataType | None,
+        log: StepLog | None,
+        resource_config: Any,
+        resources: Resources | Mapping[str, Any] | None,
+        partition_key: str | None,
+    ) -> None:
+        self.name = name
+        self.step_key = step_key
+        self.job_name = job_name
+        self.op_def = op_def
+        self.definition_metadata: Mapping[str, Any] = dict(metadata or {})
+        self.dagster_type = dagster_type
+        self.log = log if log is not None else StepLog(None, step_key)
+        self.resource_config = resource_config
+        self.resources = _as_resources(resources)
+        self._partition_key = partition_key
+        self._added: dict[str, Any] = {}
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        """The metadata declared on the definition (``Out(metadata=...)``, ``In(...)``)."""
+        return self.definition_metadata
+
+    @property
+    def has_partition_key(self) -> bool:
+        return self._partition_key is not None
+
+    @property
+    def partition_key(self) -> str:
+        if self._partition_key is None:
+            raise InvalidInvocationError(
+                "it belongs to a run without a partition key.",
+                where=self._where(),
+                fix="check context.has_partition_key first.",
+            )
+        return self._partition_key
+
+    @property
+    def has_asset_key(self) -> bool:
+        return False
+
+    @property
+    def asset_key(self) -> Any:
+        raise InvalidInvocationError(
+            "it is not an asset, so it has no asset key.",
+            where=self._where(),
+            fix="check context.has_asset_key first.",
+        )
+
+    def _where(self) -> str:
+        return f"{self._kind} '{self.name}' of step '{self.step_key}'"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.step_key}.{self.name}>"
+
+
+class OutputContext(_IOContext):
     """What ``IOManager.handle_output`` receives: which output of which step of which run."""
+
+    _kind = "output"
 
     def __init__(
         self,
@@ -59,50 +130,20 @@ class OutputContext:
         partition_key: str | None = None,
         definition_metadata: Mapping[str, Any] | None = None,
     ) -> None:
-        self.step_key = step_key
-        self.name = name
-        self.job_name = job_name
+        super().__init__(
+            name=name,
+            step_key=step_key,
+            job_name=job_name,
+            op_def=op_def,
+            metadata=definition_metadata or metadata,
+            dagster_type=dagster_type,
+            log=log,
+            resource_config=resource_config,
+            resources=resources,
+            partition_key=partition_key,
+        )
         self.run_id = run_id
         self.mapping_key = mapping_key
-        self.definition_metadata: Mapping[str, Any] = dict(definition_metadata or metadata or {})
-        self.op_def = op_def
-        self.dagster_type = dagster_type
-        self.log = log if log is not None else StepLog(None, step_key)
-        self.resource_config = resource_config
-        self.resources = _as_resources(resources)
-        self._partition_key = partition_key
-        self._added: dict[str, Any] = {}
-
-    @property
-    def metadata(self) -> Mapping[str, Any]:
-        """The metadata declared on the output's definition (``Out(metadata=...)``)."""
-        return self.definition_metadata
-
-    @property
-    def has_partition_key(self) -> bool:
-        return self._partition_key is not None
-
-    @property
-    def partition_key(self) -> str:
-        if self._partition_key is None:
-            raise InvalidInvocationError(
-                "this output belongs to a run without a partition key.",
-                where=f"output '{self.name}' of step '{self.step_key}'",
-                fix="check context.has_partition_key first.",
-            )
-        return self._partition_key
-
-    @property
-    def has_asset_key(self) -> bool:
-        return False
-
-    @property
-    def asset_key(self) -> Any:
-        raise InvalidInvocationError(
-            "this output is not an asset, so it has no asset key.",
-            where=f"output '{self.name}' of step '{self.step_key}'",
-            fix="check context.has_asset_key first.",
-        )
 
     def get_identifier(self) -> list[str]:
         """A path naming this output uniquely: run id, step key, output name (and mapping key)."""
@@ -125,12 +166,11 @@ class OutputContext:
         """Metadata added by :meth:`add_output_metadata` so far."""
         return dict(self._added)
 
-    def __repr__(self) -> str:
-        return f"<OutputContext {self.step_key}.{self.name}>"
 
-
-class InputContext:
+class InputContext(_IOContext):
     """What ``IOManager.load_input`` receives: the input, and the output it is loaded from."""
+
+    _kind = "input"
 
     def __init__(
         self,
@@ -148,56 +188,23 @@ class InputContext:
         step_key: str | None = None,
         definition_metadata: Mapping[str, Any] | None = None,
     ) -> None:
-        self.name = name
-        self.job_name = job_name
-        self.op_def = op_def
-        self.definition_metadata: Mapping[str, Any] = dict(definition_metadata or metadata or {})
-        self.upstream_output = upstream_output
-        self.dagster_type = dagster_type
-        self.log = log if log is not None else StepLog(None, step_key)
-        self.resource_config = resource_config
-        self.resources = _as_resources(resources)
-        self.step_key = step_key
-        self._partition_key = partition_key
-        self._added: dict[str, Any] = {}
-
-    @property
-    def metadata(self) -> Mapping[str, Any]:
-        """The metadata declared on the input's definition (``In(metadata=...)``)."""
-        return self.definition_metadata
-
-    @property
-    def has_partition_key(self) -> bool:
-        return self._partition_key is not None
-
-    @property
-    def partition_key(self) -> str:
-        if self._partition_key is None:
-            raise InvalidInvocationError(
-                "this input belongs to a run without a partition key.",
-                where=f"input '{self.name}' of step '{self.step_key}'",
-                fix="check context.has_partition_key first.",
-            )
-        return self._partition_key
-
-    @property
-    def has_asset_key(self) -> bool:
-        return False
-
-    @property
-    def asset_key(self) -> Any:
-        raise InvalidInvocationError(
-            "this input is not loaded from an asset, so it has no asset key.",
-            where=f"input '{self.name}' of step '{self.step_key}'",
-            fix="check context.has_asset_key first.",
+        super().__init__(
+            name=name,
+            step_key=step_key,
+            job_name=job_name,
+            op_def=op_def,
+            metadata=definition_metadata or metadata,
+            dagster_type=dagster_type,
+            log=log,
+            resource_config=resource_config,
+            resources=resources,
+            partition_key=partition_key,
         )
+        self.upstream_output = upstream_output
 
     def add_input_metadata(self, metadata: Mapping[str, Any]) -> None:
         """Attach metadata to the LOADED_INPUT event of this input."""
         self._added.update(metadata)
-
-    def __repr__(self) -> str:
-        return f"<InputContext {self.step_key}.{self.name}>"
 
 
 def _as_resources(resources: Resources | Mapping[str, Any] | None) -> Resources:
