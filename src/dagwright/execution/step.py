@@ -123,7 +123,7 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
         inputs = _load_inputs(run, step, context)
         produced, dynamic = _compute(run, step, context, inputs, attempt)
     except UserFailure as failure:
-        delay = _retry_delay(step)
+        delay = _retry_delay(run, step)
         if delay is not None:
             return _up_for_retry(run, step, failure, delay)
         return _failed(run, step, failure.exception, failure.error, failure.source)
@@ -144,12 +144,12 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
     return StepOutcome(StepState.SUCCEEDED, produced, dynamic)
 
 
-def _retry_delay(step: ExecutionStep) -> float | None:
+def _retry_delay(run: RunContext, step: ExecutionStep) -> float | None:
     """Seconds to wait before retrying ``step`` after a failure, or None if it may not retry."""
     policy = step.spec.retry_policy
     if policy is None or step.attempt > policy.max_retries:
         return None
-    return policy.calculate_delay(step.attempt)
+    return policy.calculate_delay(step.attempt, run.clock)
 
 
 def _up_for_retry(
