@@ -149,3 +149,96 @@ def test_a_run_uses_the_clock_current_when_it_starts() -> None:
         _run_alone(failing)
 
     assert (first.waits, second.waits) == ([1.0], [1.0])
+
+
+# --------------------------------------------------------------------------
+# The events of a retried step
+
+
+def test_a_retried_step_records_start_up_for_retry_restarted_then_success() -> None:
+    @op(retry_policy=RetryPolicy(max_retries=1))
+    def flaky(context):
+        if context.retry_number == 0:
+            raise ValueError("first attempt fails")
+        return 1
+
+    result = _run_alone(flaky)
+
+    assert _types_for(result, "flaky") == [
+        E.STEP_START,
+        E.STEP_UP_FOR_RETRY,
+        E.STEP_RESTARTED,
+        E.STEP_OUTPUT,
+        E.HANDLED_OUTPUT,
+        E.STEP_SUCCESS,
+    ]
+
+
+def test_a_step_that_runs_out_of_retries_ends_with_step_failure() -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=2)))
+
+    assert _types_for(result, "always_fails") == [
+        E.STEP_START,
+        E.STEP_UP_FOR_RETRY,
+        E.STEP_RESTARTED,
+        E.STEP_UP_FOR_RETRY,
+        E.STEP_RESTARTED,
+        E.STEP_FAILURE,
+    ]
+
+
+def test_step_up_for_retry_carries_the_seconds_to_wait(fake_clock: FakeClock) -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=2, delay=1.0, backoff=Backoff.LINEAR)))
+
+    waits = [e.step_retry_data.seconds_to_wait for e in result.all_events if e.is_step_up_for_retry]
+    assert waits == [1.0, 2.0]
+
+
+def test_step_up_for_retry_carries_the_error_of_the_failed_attempt() -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=1)))
+
+    (retry,) = [e for e in result.all_events if e.is_step_up_for_retry]
+    error = retry.step_retry_data.error
+    assert error is not None
+    assert error.message == "ConnectionError: the service is down"
+
+
+def test_step_restarted_events_are_recognised_as_such() -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=2)))
+
+    restarted = [e for e in result.all_events if e.is_step_restarted]
+    assert [e.event_type for e in restarted] == [E.STEP_RESTARTED, E.STEP_RESTARTED]
+    assert not any(e.is_step_up_for_retry for e in restarted)
+
+
+def test_step_retry_data_of_an_event_that_is_not_a_retry_is_an_error() -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=0)))
+
+    (failure,) = result.get_step_failure_events()
+    with pytest.raises(ValueError, match="STEP_FAILURE event has no step retry data"):
+        failure.step_retry_data
+
+
+def test_retry_attempts_for_node_counts_the_retries_of_its_step() -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=3)))
+
+    assert result.retry_attempts_for_node("always_fails") == 3
+
+
+def test_retry_attempts_for_node_is_zero_for_a_step_run_once() -> None:
+    @op
+    def steady():
+        return 1
+
+    assert _run_alone(steady).retry_attempts_for_node("steady") == 0
+
+
+def test_retry_events_keep_their_data_through_the_json_form() -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=1, delay=0.0)))
+
+    (entry,) = [e for e in result.entries if e.event is not None and e.event.is_step_up_for_retry]
+    restored = type(entry).from_json(entry.to_json())
+
+    assert restored == entry
+    assert restored.event is not None
+    assert restored.event.step_retry_data.seconds_to_wait == 0.0
