@@ -9,6 +9,7 @@ from dagwright import (
     EventType,
     Jitter,
     RetryPolicy,
+    RetryRequested,
     job,
     op,
 )
@@ -152,6 +153,183 @@ def test_a_run_uses_the_clock_current_when_it_starts() -> None:
 
 
 # --------------------------------------------------------------------------
+# RetryRequested: the op asks for a retry
+
+
+def test_retry_requested_retries_an_op_that_has_no_retry_policy() -> None:
+    attempts = []
+
+    @op
+    def flaky(context):
+        attempts.append(context.retry_number)
+        if context.retry_number == 0:
+            raise RetryRequested()
+        return "ok"
+
+    result = _run_alone(flaky)
+
+    assert result.success
+    assert attempts == [0, 1]
+    assert result.output_for_node("flaky") == "ok"
+
+
+def test_retry_requested_retries_while_retry_number_is_below_max_retries() -> None:
+    attempts = []
+
+    @op
+    def stubborn(context):
+        attempts.append(context.retry_number)
+        raise RetryRequested(max_retries=2)
+
+    result = _run_alone(stubborn)
+
+    assert not result.success
+    assert attempts == [0, 1, 2]
+
+
+def test_retry_requested_counts_max_retries_from_the_attempt_that_raises_it() -> None:
+    # Dagster's counting: a request on the third attempt (retry_number 2) with max_retries=2
+    # is not granted, whatever earlier attempts asked for.
+    attempts = []
+
+    @op
+    def escalating(context):
+        attempts.append(context.retry_number)
+        raise RetryRequested(max_retries=5 if context.retry_number == 0 else 2)
+
+    _run_alone(escalating)
+
+    assert attempts == [0, 1, 2]
+
+
+def test_retry_requested_with_no_retries_left_fails_at_once() -> None:
+    attempts = []
+
+    @op
+    def no_retries(context):
+        attempts.append(context.retry_number)
+        raise RetryRequested(max_retries=0)
+
+    result = _run_alone(no_retries)
+
+    assert attempts == [0]
+    assert result.is_node_failed("no_retries")
+
+
+def test_retry_requested_waits_seconds_to_wait(fake_clock: FakeClock) -> None:
+    @op
+    def flaky(context):
+        if context.retry_number < 2:
+            raise RetryRequested(max_retries=2, seconds_to_wait=2.5)
+
+    _run_alone(flaky)
+
+    assert fake_clock.waits == [2.5, 2.5]
+
+
+def test_retry_requested_overrides_the_retry_policy_for_that_attempt(
+    fake_clock: FakeClock,
+) -> None:
+    attempts = []
+
+    @op(retry_policy=RetryPolicy(max_retries=0, delay=30.0))
+    def flaky(context):
+        attempts.append(context.retry_number)
+        if context.retry_number == 0:
+            raise RetryRequested(max_retries=1, seconds_to_wait=1.0)
+
+    result = _run_alone(flaky)
+
+    assert result.success
+    assert attempts == [0, 1]
+    assert fake_clock.waits == [1.0]
+
+
+def test_a_plain_exception_after_a_retry_request_is_retried_by_the_policy(
+    fake_clock: FakeClock,
+) -> None:
+    @op(retry_policy=RetryPolicy(max_retries=2, delay=4.0))
+    def flaky(context):
+        if context.retry_number == 0:
+            raise RetryRequested(max_retries=1, seconds_to_wait=1.0)
+        if context.retry_number == 1:
+            raise ValueError("a different problem")
+
+    result = _run_alone(flaky)
+
+    assert result.success
+    assert fake_clock.waits == [1.0, 4.0]
+
+
+def test_exhausted_retry_request_reports_the_exception_it_was_raised_from() -> None:
+    @op
+    def fetch():
+        try:
+            raise ConnectionError("the service is down")
+        except ConnectionError as error:
+            raise RetryRequested(max_retries=1) from error
+
+    result = _run_alone(fetch)
+
+    failure = result.failure_data_for_node("fetch")
+    assert failure is not None
+    assert failure.error is not None
+    assert failure.error.cls_name == "ConnectionError"
+    assert failure.error.message == "ConnectionError: the service is down"
+
+
+def test_exhausted_retry_request_raises_the_original_exception() -> None:
+    @op
+    def fetch():
+        try:
+            raise ConnectionError("the service is down")
+        except ConnectionError as error:
+            raise RetryRequested(max_retries=1) from error
+
+    @job
+    def single():
+        fetch()
+
+    with pytest.raises(ConnectionError, match="the service is down"):
+        single.execute_in_process()
+
+
+def test_exhausted_retry_request_without_a_cause_reports_the_request() -> None:
+    @op
+    def stubborn():
+        raise RetryRequested(max_retries=1, seconds_to_wait=0)
+
+    result = _run_alone(stubborn)
+
+    failure = result.failure_data_for_node("stubborn")
+    assert failure is not None
+    assert failure.error is not None
+    assert failure.error.cls_name == "RetryRequested"
+    assert "max_retries=1" in failure.error.message
+
+
+def test_the_failure_message_says_the_requested_retries_are_used_up() -> None:
+    @op
+    def stubborn():
+        raise RetryRequested(max_retries=1)
+
+    result = _run_alone(stubborn)
+
+    (failure,) = result.get_step_failure_events()
+    assert failure.message == (
+        'Execution of step "stubborn" failed after 2 attempts: it requested another retry, '
+        "but RetryRequested allows max_retries=1."
+    )
+
+
+def test_a_step_that_used_up_its_policy_says_how_many_attempts_it_made() -> None:
+    result = _run_alone(_failing_op(RetryPolicy(max_retries=2)))
+
+    (failure,) = result.get_step_failure_events()
+    assert failure.message == 'Execution of step "always_fails" failed after 3 attempts.'
+
+
+# --------------------------------------------------------------------------
 # The events of a retried step
 
 
@@ -201,6 +379,22 @@ def test_step_up_for_retry_carries_the_error_of_the_failed_attempt() -> None:
     error = retry.step_retry_data.error
     assert error is not None
     assert error.message == "ConnectionError: the service is down"
+
+
+def test_step_up_for_retry_after_a_retry_request_carries_the_original_error() -> None:
+    @op
+    def fetch(context):
+        if context.retry_number == 0:
+            try:
+                raise ConnectionError("the service is down")
+            except ConnectionError as error:
+                raise RetryRequested(seconds_to_wait=0) from error
+
+    result = _run_alone(fetch)
+
+    (retry,) = [e for e in result.all_events if e.is_step_up_for_retry]
+    assert retry.step_retry_data.error is not None
+    assert retry.step_retry_data.error.cls_name == "ConnectionError"
 
 
 def test_step_restarted_events_are_recognised_as_such() -> None:
