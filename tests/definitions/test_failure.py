@@ -89,3 +89,11 @@ def test_retry_requested_seconds_to_wait_must_be_a_non_negative_finite_number(
 ) -> None:
     with pytest.raises(InvalidInvocationError, match="RetryRequested: seconds_to_wait"):
         RetryRequested(seconds_to_wait=bad)  # type: ignore[arg-type]
+
+
+def test_failure_with_allow_retries_none_allows_retries_as_in_dagster() -> None:
+    assert Failure(allow_retries=None).allow_retries is True
+
+
+def test_retry_requested_with_seconds_to_wait_none_waits_nothing_as_in_dagster() -> None:
+    assert RetryRequested(seconds_to_wait=None).seconds_to_wait == 0.0

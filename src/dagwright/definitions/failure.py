@@ -25,7 +25,8 @@ class Failure(Exception):
     The step's STEP_FAILURE event carries both in its ``user_failure_data``.
     ``metadata`` maps string labels to values (JSON-able values are kept as
     they are). With ``allow_retries=False`` the op's retry policy does not
-    retry this failure: the step fails at once.
+    retry this failure: the step fails at once (``None`` means ``True``, as
+    in Dagster).
     """
 
     description: str | None
@@ -36,7 +37,7 @@ class Failure(Exception):
         self,
         description: str | None = None,
         metadata: Mapping[str, Any] | None = None,
-        allow_retries: bool = True,
+        allow_retries: bool | None = True,
     ) -> None:
         if description is not None and not isinstance(description, str):
             raise InvalidInvocationError(
@@ -44,6 +45,8 @@ class Failure(Exception):
                 where="Failure",
                 fix="pass description='what went wrong', or leave it out.",
             )
+        if allow_retries is None:
+            allow_retries = True
         if not isinstance(allow_retries, bool):
             raise InvalidInvocationError(
                 f"allow_retries must be True or False, got {allow_retries!r}.",
@@ -87,12 +90,15 @@ class RetryRequested(Exception):
     and replaces the policy for the attempt that raised it. Once the
     retries are used up the step fails, reporting the exception this one
     was raised from (``raise RetryRequested(...) from error``), if any.
+    ``seconds_to_wait=None`` means 0, as in Dagster.
     """
 
     max_retries: int
     seconds_to_wait: float
 
-    def __init__(self, max_retries: int = 1, seconds_to_wait: float = 0) -> None:
+    def __init__(self, max_retries: int = 1, seconds_to_wait: float | None = 0) -> None:
+        if seconds_to_wait is None:
+            seconds_to_wait = 0
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise InvalidInvocationError(
                 f"max_retries must be a non-negative int, got {max_retries!r}.",
