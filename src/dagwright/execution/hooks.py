@@ -23,9 +23,14 @@ __all__ = ["HookContext", "run_hooks", "build_hook_context"]
 
 
 class HookContext:
-    """What a hook function receives: the step, its resources, its outputs or exception."""
+    """What a hook function receives: the step, its resources, its outputs or exception.
+
+    One made by :func:`build_hook_context` is also a context manager that
+    tears down the resources it started when its block ends.
+    """
 
     __slots__ = (
+        "_resource_set",
         "hook_def",
         "instance",
         "job_name",
@@ -64,18 +69,9 @@ class HookContext:
         self.run_id = run_id
         self.op_config = op_config
         self.instance = instance
+        self._resource_set: ResourceSet | None = None
 
-
-class _DirectHookContext(HookContext):
-    """A hook context built for a test; it owns the resources it started."""
-
-    __slots__ = ("_resource_set",)
-
-    def __init__(self, resource_set: ResourceSet, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._resource_set = resource_set
-
-    def __enter__(self) -> _DirectHookContext:
+    def __enter__(self) -> HookContext:
         return self
 
     def __exit__(
@@ -84,12 +80,24 @@ class _DirectHookContext(HookContext):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._resource_set.close()
+        if self._resource_set is not None:
+            self._resource_set.close()
+
+
+class _DirectHookContext(HookContext):
+    """A hook context built for a test: it owns the resources it started."""
+
+    __slots__ = ()
+
+    def __init__(self, resource_set: ResourceSet, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resource_set = resource_set
 
     def __del__(self) -> None:
         # Teardown errors at garbage collection have nowhere to go.
         with contextlib.suppress(Exception):
-            self._resource_set.close()
+            if self._resource_set is not None:
+                self._resource_set.close()
 
 
 def build_hook_context(
