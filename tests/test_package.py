@@ -39,6 +39,8 @@ DOCUMENTED_NAMES = [
     "OutputMapping",
     "Output",
     "DynamicOutput",
+    "Failure",
+    "RetryRequested",
     "DependencyDefinition",
     "MultiDependencyDefinition",
     "DynamicCollectDependencyDefinition",

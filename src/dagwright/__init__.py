@@ -30,6 +30,8 @@ _EXPORTS = {
     "GraphOut": f"{_DEFINITIONS}.outputs",
     "OutputMapping": f"{_DEFINITIONS}.outputs",
     "Output": f"{_DEFINITIONS}.events",
+    "Failure": f"{_DEFINITIONS}.failure",
+    "RetryRequested": f"{_DEFINITIONS}.failure",
     "DynamicOutput": f"{_DEFINITIONS}.events",
     "DependencyDefinition": f"{_DEFINITIONS}.dependency",
     "MultiDependencyDefinition": f"{_DEFINITIONS}.dependency",
@@ -181,6 +183,7 @@ if TYPE_CHECKING:
     )
     from .definitions.events import DynamicOutput, Output
     from .definitions.executor import ExecutorDefinition, in_process_executor
+    from .definitions.failure import Failure, RetryRequested
     from .definitions.graph import GraphDefinition, graph
     from .definitions.hooks import HookDefinition, failure_hook, success_hook
     from .definitions.inputs import GraphIn, In, InputMapping

@@ -6,13 +6,20 @@ import pytest
 
 from dagwright import (
     EventType,
+    Field,
     HookContext,
     HookDefinition,
+    Instance,
     InvalidDefinitionError,
+    InvalidInvocationError,
+    RetryPolicy,
+    RetryRequested,
+    UserCodeError,
     build_hook_context,
     failure_hook,
     job,
     op,
+    resource,
     success_hook,
 )
 
@@ -496,6 +503,106 @@ def test_hook_events_are_not_step_events() -> None:
 
 
 # --------------------------------------------------------------------------
+# Hooks and retries: hooks run once, when the step has finally ended
+
+
+def test_a_failure_hook_runs_once_after_the_last_attempt_of_a_retried_step() -> None:
+    ran = []
+
+    @failure_hook
+    def record(context):
+        ran.append(context.step_key)
+
+    @op(retry_policy=RetryPolicy(max_retries=2))
+    def always_bad():
+        raise ValueError("boom")
+
+    @job(hooks={record})
+    def hooked():
+        always_bad()
+
+    hooked.execute_in_process(raise_on_error=False)
+
+    assert ran == ["always_bad"]
+
+
+def test_a_success_hook_runs_once_when_a_retried_step_succeeds() -> None:
+    ran = []
+
+    @success_hook
+    def record(context):
+        ran.append(context.step_key)
+
+    @op(retry_policy=RetryPolicy(max_retries=2))
+    def flaky(context):
+        if context.retry_number == 0:
+            raise ValueError("first attempt fails")
+
+    @job(hooks={record})
+    def hooked():
+        flaky()
+
+    hooked.execute_in_process()
+
+    assert ran == ["flaky"]
+
+
+def test_a_failure_hook_gets_the_exception_an_exhausted_retry_request_came_from() -> None:
+    seen = []
+
+    @failure_hook
+    def record(context):
+        seen.append(type(context.op_exception))
+
+    @op
+    def fetch():
+        try:
+            raise ConnectionError("the service is down")
+        except ConnectionError as error:
+            raise RetryRequested(max_retries=1) from error
+
+    @job(hooks={record})
+    def hooked():
+        fetch()
+
+    hooked.execute_in_process(raise_on_error=False)
+
+    assert seen == [ConnectionError]
+
+
+# --------------------------------------------------------------------------
+# Calling an op with hooks directly
+
+
+def test_calling_an_op_with_hooks_directly_is_an_invalid_invocation() -> None:
+    @success_hook
+    def notify(context):
+        pass
+
+    with pytest.raises(InvalidInvocationError, match="hooks only run when the op runs as a step"):
+        five.with_hooks({notify})()
+
+
+def test_the_direct_call_error_names_the_op_the_hooks_and_the_fix() -> None:
+    @success_hook
+    def notify(context):
+        pass
+
+    with pytest.raises(InvalidInvocationError) as raised:
+        double.with_hooks({notify})(2)
+
+    error = raised.value
+    assert error.where == "op 'double'"
+    assert "('notify')" in error.problem
+    assert error.fix is not None
+    assert "build_hook_context" in error.fix
+
+
+def test_calling_an_op_with_an_empty_set_of_hooks_directly_runs_it() -> None:
+    assert double.with_hooks(set())(2) == 4
+
+
+# --------------------------------------------------------------------------
 # Hook definitions and build_hook_context
 
 
@@ -577,3 +684,61 @@ def test_calling_a_hook_returns_what_its_function_returns() -> None:
         return 42
 
     assert answer(build_hook_context()) == 42
+
+
+def test_build_hook_context_starts_resource_definitions() -> None:
+    @resource(config_schema={"name": Field(str, default_value="alerts")})
+    def channel(init_context):
+        return f"#{init_context.resource_config['name']}"
+
+    @success_hook(required_resource_keys={"channel"})
+    def notify(context):
+        return context.resources.channel
+
+    assert notify(build_hook_context(resources={"channel": channel})) == "#alerts"
+
+
+def test_build_hook_context_tears_down_its_resources_when_its_block_ends() -> None:
+    events = []
+
+    @resource
+    def connection(_):
+        events.append("open")
+        yield "connection"
+        events.append("close")
+
+    @success_hook(required_resource_keys={"db"})
+    def use_db(context):
+        events.append(f"use {context.resources.db}")
+
+    with build_hook_context(resources={"db": connection}) as context:
+        use_db(context)
+        assert events == ["open", "use connection"]
+
+    assert events == ["open", "use connection", "close"]
+
+
+def test_build_hook_context_gives_resources_and_hooks_the_instance() -> None:
+    instance = Instance.ephemeral()
+    seen = []
+
+    @resource
+    def needs_instance(init_context):
+        seen.append(init_context.instance)
+
+    @success_hook
+    def record(context):
+        seen.append(context.instance)
+
+    record(build_hook_context(resources={"r": needs_instance}, instance=instance))
+
+    assert seen == [instance, instance]
+
+
+def test_build_hook_context_reports_a_resource_that_fails_to_start() -> None:
+    @resource
+    def broken(_):
+        raise ConnectionError("no network")
+
+    with pytest.raises(UserCodeError, match="resource 'db' raised ConnectionError: no network"):
+        build_hook_context(resources={"db": broken})

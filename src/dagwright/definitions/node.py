@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import InvalidDefinitionError
+from ..errors import InvalidDefinitionError, InvalidInvocationError
 from . import composition
 from ._util import check_name, check_tags
 from .hooks import HookDefinition, check_hooks
@@ -228,7 +228,24 @@ class PendingNodeInvocation:
         comp = composition.current()
         if comp is not None:
             return comp.invoke(self, args, kwargs)
+        if self.hook_defs and not self.node_def.is_graph:
+            raise _hooks_on_direct_call(self)
         return self.node_def._invoke_directly(args, kwargs)
 
     def __repr__(self) -> str:
         return f"<PendingNodeInvocation {self.node_name!r} of {self.node_def.name!r}>"
+
+
+def _hooks_on_direct_call(pending: PendingNodeInvocation) -> InvalidInvocationError:
+    # Hooks belong to a step of a run; calling an op directly makes no step to hang them on,
+    # and running them anyway would be guessing. Say so rather than drop them silently.
+    name = pending.node_def.name
+    hooks = ", ".join(sorted(f"'{h.name}'" for h in pending.hook_defs))
+    return InvalidInvocationError(
+        f"it was called directly with hooks attached ({hooks}); hooks only run when the op "
+        "runs as a step of a job.",
+        where=f"op '{name}'",
+        fix=f"call {name}(...) without .with_hooks(...) to test the op, and test each hook by "
+        "calling it with build_hook_context(...); or run the op in a job with "
+        "execute_in_process() to see its hooks run.",
+    )

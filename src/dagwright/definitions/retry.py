@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 from enum import Enum
+from typing import Protocol
 
 from ..errors import InvalidDefinitionError
 
-__all__ = ["Backoff", "Jitter", "RetryPolicy"]
+__all__ = ["Backoff", "Jitter", "RandomSource", "RetryPolicy"]
 
 
 class Backoff(Enum):
@@ -22,6 +23,12 @@ class Jitter(Enum):
 
     FULL = "FULL"
     PLUS_MINUS = "PLUS_MINUS"
+
+
+class RandomSource(Protocol):
+    """Where jitter draws come from: ``random.Random``, the ``random`` module, a run's clock."""
+
+    def random(self) -> float: ...
 
 
 class RetryPolicy:
@@ -57,8 +64,13 @@ class RetryPolicy:
         self.backoff = backoff
         self.jitter = jitter
 
-    def calculate_delay(self, attempt_num: int, rng: random.Random | None = None) -> float:
-        """Seconds to wait before attempt ``attempt_num`` (1 for the first retry)."""
+    def calculate_delay(self, attempt_num: int, rng: RandomSource | None = None) -> float:
+        """Seconds to wait before retry number ``attempt_num`` (1 for the first retry).
+
+        Jitter draws one number in [0, 1) from ``rng`` (default: the
+        ``random`` module): FULL waits that fraction of the backed-off delay,
+        PLUS_MINUS adds between minus and plus one base delay (never below 0).
+        """
         if not self.delay:
             return 0.0
         base = float(self.delay)
@@ -69,11 +81,11 @@ class RetryPolicy:
             wait = base * attempt_num
         else:
             wait = base
-        source: random.Random = rng or random  # type: ignore[assignment]
+        source: RandomSource = rng if rng is not None else random
         if self.jitter is Jitter.FULL:
             wait = source.random() * wait
         elif self.jitter is Jitter.PLUS_MINUS:
-            wait = max(0.0, wait + source.uniform(-base, base))
+            wait = max(0.0, wait + base * (2.0 * source.random() - 1.0))
         return float(wait)
 
     def __eq__(self, other: object) -> bool:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .clock import current_clock
+
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
     from ..records import Run
     from ..storage.instance import Instance
+    from .clock import Clock
     from .logs import RunLog
     from .plan import ExecutionPlan
     from .resources import ResourceSet
@@ -26,9 +29,14 @@ class MemoryOutputs:
 
 
 class RunContext:
-    """Everything a run's steps share: the run record, plan, log, resources and outputs."""
+    """Everything a run's steps share: the run record, plan, log, resources and outputs.
+
+    ``clock`` is where the run gets the time and its retry waits: the clock
+    current when the run was made (see :mod:`dagwright.execution.clock`).
+    """
 
     __slots__ = (
+        "clock",
         "inline_io",
         "instance",
         "job",
@@ -48,6 +56,7 @@ class RunContext:
         log: RunLog,
         resources: ResourceSet,
         instance: Instance,
+        clock: Clock | None = None,
     ) -> None:
         self.run = run
         self.job = job
@@ -60,6 +69,7 @@ class RunContext:
         # IO manager keys whose outputs the step runner keeps in ``outputs`` itself
         # (in-memory managers); set when the run's resources start.
         self.inline_io: frozenset[str] = frozenset({"io_manager"})
+        self.clock = clock if clock is not None else current_clock()
 
     @property
     def run_id(self) -> str:

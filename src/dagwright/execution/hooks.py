@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ..definitions.resources import resource_defs_from
 from ..records import EventType, StepFailureData
 from ._boundary import UserFailure, call_user
 from .logs import ERROR, StepLog
-from .resources import Resources
+from .resources import Resources, ResourceSet, open_resources
 
 if TYPE_CHECKING:
     from ..definitions.dependency import Node
@@ -20,9 +23,14 @@ __all__ = ["HookContext", "run_hooks", "build_hook_context"]
 
 
 class HookContext:
-    """What a hook function receives: the step, its resources, its outputs or exception."""
+    """What a hook function receives: the step, its resources, its outputs or exception.
+
+    One made by :func:`build_hook_context` is also a context manager that
+    tears down the resources it started when its block ends.
+    """
 
     __slots__ = (
+        "_resource_set",
         "hook_def",
         "instance",
         "job_name",
@@ -61,6 +69,35 @@ class HookContext:
         self.run_id = run_id
         self.op_config = op_config
         self.instance = instance
+        self._resource_set: ResourceSet | None = None
+
+    def __enter__(self) -> HookContext:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._resource_set is not None:
+            self._resource_set.close()
+
+
+class _DirectHookContext(HookContext):
+    """A hook context built for a test: it owns the resources it started."""
+
+    __slots__ = ()
+
+    def __init__(self, resource_set: ResourceSet, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resource_set = resource_set
+
+    def __del__(self) -> None:
+        # Teardown errors at garbage collection have nowhere to go.
+        with contextlib.suppress(Exception):
+            if self._resource_set is not None:
+                self._resource_set.close()
 
 
 def build_hook_context(
@@ -71,18 +108,33 @@ def build_hook_context(
     job_name: str | None = None,
     run_id: str | None = None,
     step_key: str | None = None,
+    instance: Any = None,
+    op_config: Any = None,
 ) -> HookContext:
-    """A hook context for calling a hook directly in a test."""
-    return HookContext(
+    """A hook context for calling a hook directly in a test: ``my_hook(build_hook_context())``.
+
+    ``resources`` maps keys to plain objects or resource definitions;
+    definitions are started now (they get ``instance``) and torn down when
+    the context is used as a context manager and its block ends::
+
+        with build_hook_context(resources={"db": db_resource}) as context:
+            my_hook(context)
+    """
+    defs = resource_defs_from(resources, "build_hook_context")
+    resource_set = open_resources(defs, {}, instance, "build_hook_context")
+    return _DirectHookContext(
+        resource_set,
         None,
         op,
         step_key,
-        Resources(dict(resources or {}), "this hook context"),
+        Resources(resource_set.values, "this hook context"),
         op_exception,
         dict(op_output_values or {}),
         StepLog(None, None),
         job_name,
         run_id,
+        op_config,
+        instance,
     )
 
 

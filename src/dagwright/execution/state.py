@@ -181,6 +181,13 @@ class RunState:
             return None
         return max(0.0, self._delayed[0][0] - self._clock())
 
+    def release_next_retry(self) -> None:
+        """Make the first waiting retry ready now (the executor has waited for it)."""
+        if self._delayed:
+            _, step = heapq.heappop(self._delayed)
+            self._move(step.key, _RD)
+            heapq.heappush(self._ready, step)
+
     def take_skips(self) -> list[Skip]:
         """The steps skipped or abandoned since the last call, in the order it happened."""
         skips, self._skips = self._skips, []

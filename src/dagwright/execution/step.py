@@ -3,9 +3,16 @@
 For one attempt it records STEP_START (STEP_RESTARTED on a retry), loads
 each input (LOADED_INPUT) and checks its type (STEP_INPUT), calls the op's
 function as user code, checks each output (STEP_OUTPUT, HANDLED_OUTPUT),
-then STEP_SUCCESS, or STEP_UP_FOR_RETRY when its retry policy allows
-another attempt, or STEP_FAILURE with the user's traceback. An attempt's
-outputs are kept only if it succeeds. Hooks run last.
+then STEP_SUCCESS, or STEP_UP_FOR_RETRY when another attempt is allowed,
+or STEP_FAILURE with the user's traceback. An attempt's outputs are kept
+only if it succeeds. Hooks run last, once the step has succeeded or
+finally failed.
+
+Whether a failed attempt is retried: an op that raised ``RetryRequested``
+is retried while ``retry_number < max_retries`` of that request, whatever
+its retry policy says; any other exception is retried as the step's
+retry policy allows, unless it is a ``Failure(allow_retries=False)``. A
+``Failure``'s description and metadata go into the STEP_FAILURE event.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from ..definitions._flatten import (
 )
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
 from ..definitions.events import OUTPUT_TYPES
+from ..definitions.failure import Failure, RetryRequested
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.types import DataType, type_check_error
 from ..errors import DagwrightError, TypeCheckError
@@ -37,6 +45,7 @@ from ..records import (
     StepRetryData,
     StepSuccessData,
     TypeCheckData,
+    UserFailureData,
 )
 from ._boundary import UserFailure, call_user, describe, user_iter
 from .context import OpExecutionContext
@@ -126,10 +135,7 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
         inputs = _load_inputs(run, step, context)
         produced, dynamic = _compute(run, step, context, inputs, attempt)
     except UserFailure as failure:
-        delay = _retry_delay(step)
-        if delay is not None:
-            return _up_for_retry(run, step, failure, delay)
-        return _failed(run, step, failure.exception, failure.error, failure.source)
+        return _after_user_failure(run, step, failure)
     except DagwrightError as error:
         info, source = describe(error)
         return _failed(run, step, error, info, source)
@@ -147,16 +153,48 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
     return StepOutcome(StepState.SUCCEEDED, produced, dynamic)
 
 
-def _retry_delay(step: ExecutionStep) -> float | None:
-    """Seconds to wait before retrying ``step`` after a failure, or None if it may not retry."""
+def _after_user_failure(run: RunContext, step: ExecutionStep, failure: UserFailure) -> StepOutcome:
+    """Put the step up for retry if it may be retried; otherwise record its failure."""
+    exception = failure.exception
+    if isinstance(exception, RetryRequested):
+        # What went wrong is what the request was raised from, when there is one.
+        reported: BaseException = exception.__cause__ or exception
+        error, source = (
+            (failure.error, failure.source) if reported is exception else describe(reported)
+        )
+        if step.attempt <= exception.max_retries:  # retry_number < max_retries
+            return _up_for_retry(run, step, reported, error, exception.seconds_to_wait)
+        return _failed(
+            run,
+            step,
+            reported,
+            error,
+            source,
+            f" after {_attempts(step.attempt)}: it requested another retry, but "
+            f"RetryRequested allows max_retries={exception.max_retries}",
+        )
+    if not isinstance(exception, Failure) or exception.allow_retries:
+        delay = _policy_delay(run, step)
+        if delay is not None:
+            return _up_for_retry(run, step, exception, failure.error, delay)
+    after = f" after {_attempts(step.attempt)}" if step.attempt > 1 else ""
+    return _failed(run, step, exception, failure.error, failure.source, after)
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'s' if count != 1 else ''}"
+
+
+def _policy_delay(run: RunContext, step: ExecutionStep) -> float | None:
+    """Seconds the retry policy waits before retrying ``step``, or None if it may not retry."""
     policy = step.spec.retry_policy
     if policy is None or step.attempt > policy.max_retries:
         return None
-    return policy.calculate_delay(step.attempt)
+    return policy.calculate_delay(step.attempt, run.clock)
 
 
 def _up_for_retry(
-    run: RunContext, step: ExecutionStep, failure: UserFailure, delay: float
+    run: RunContext, step: ExecutionStep, exception: BaseException, error: Any, delay: float
 ) -> StepOutcome:
     wait = f" in {delay:.2f} seconds" if delay else ""
     run.log.event(
@@ -164,20 +202,33 @@ def _up_for_retry(
         f'Execution of step "{step.key}" failed and has requested a retry{wait}.',
         step_key=step.key,
         handle=step.spec.key,
-        data=StepRetryData(error=failure.error, seconds_to_wait=delay),
+        data=StepRetryData(error=error, seconds_to_wait=delay),
     )
-    return StepOutcome(StepState.UP_FOR_RETRY, exception=failure.exception, retry_delay=delay)
+    return StepOutcome(StepState.UP_FOR_RETRY, exception=exception, retry_delay=delay)
 
 
 def _failed(
-    run: RunContext, step: ExecutionStep, exception: BaseException, error: Any, source: str
+    run: RunContext,
+    step: ExecutionStep,
+    exception: BaseException,
+    error: Any,
+    source: str,
+    detail: str = "",
 ) -> StepOutcome:
+    user_data = None
+    if isinstance(exception, Failure):
+        user_data = UserFailureData(
+            description=exception.description, metadata=dict(exception.metadata)
+        )
+        if exception.description:
+            detail += f": {exception.description}"
+    message = f'Execution of step "{step.key}" failed{detail}'
     run.log.event(
         _STEP_FAILURE,
-        f'Execution of step "{step.key}" failed.',
+        message if message.endswith((".", "!", "?")) else message + ".",
         step_key=step.key,
         handle=step.spec.key,
-        data=StepFailureData(error=error, error_source=source),
+        data=StepFailureData(error=error, error_source=source, user_failure_data=user_data),
         level=ERROR,
     )
     if step.spec.hook_defs:

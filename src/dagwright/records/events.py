@@ -253,6 +253,14 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.event_type_value == EventType.STEP_SKIPPED
 
     @property
+    def is_step_up_for_retry(self) -> bool:
+        return self.event_type_value == EventType.STEP_UP_FOR_RETRY
+
+    @property
+    def is_step_restarted(self) -> bool:
+        return self.event_type_value == EventType.STEP_RESTARTED
+
+    @property
     def is_successful_output(self) -> bool:
         return self.event_type_value == EventType.STEP_OUTPUT
 
@@ -286,6 +294,14 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         data = self.event_specific_data
         if not isinstance(data, StepFailureData):
             raise ValueError(f"{self.event_type_value} event has no step failure data")
+        return data
+
+    @property
+    def step_retry_data(self) -> StepRetryData:
+        """The retry data of a STEP_UP_FOR_RETRY event: the error and ``seconds_to_wait``."""
+        data = self.event_specific_data
+        if not isinstance(data, StepRetryData):
+            raise ValueError(f"{self.event_type_value} event has no step retry data")
         return data
 
     @property

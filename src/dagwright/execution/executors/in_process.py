@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...errors import InvariantViolationError
@@ -34,20 +32,17 @@ def record_skips(run: RunContext, state: RunState) -> None:
 
 
 def execute_steps_in_process(
-    run: RunContext,
-    *,
-    stop_on_failure: bool,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    run: RunContext, *, stop_on_failure: bool
 ) -> list[tuple[ExecutionStep, BaseException]]:
     """Run every step of ``run`` in plan order; return the failed steps and their exceptions.
 
     With ``stop_on_failure`` the loop ends at the first failed step (what a
     test wants when it asks for errors to be raised). A step waiting to be
-    retried lets every other ready step run first; the loop sleeps only when
-    nothing else can run.
+    retried lets every other ready step run first; the loop sleeps, on the
+    run's clock, only when nothing else can run.
     """
-    state = RunState(run.plan, clock)
+    clock = run.clock
+    state = RunState(run.plan, clock.monotonic)
     failures: list[tuple[ExecutionStep, BaseException]] = []
     log = run.log
     record_skips(run, state)
@@ -57,7 +52,10 @@ def execute_steps_in_process(
             wait = state.seconds_until_retry()
             if wait is None:
                 break
-            sleep(wait)
+            if wait > 0:
+                clock.sleep(wait)
+            # Slept until the first retry was due: it is due, whatever the clock's resolution.
+            state.release_next_retry()
             continue
         outcome = run_step(run, step)
         if outcome.state is StepState.UP_FOR_RETRY:
