@@ -19,7 +19,7 @@ from ..config.mapping import ConfigMapping
 from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
 from ._body import compose
 from ._flatten import FlatGraph, check_inputs_have_sources, flatten
-from ._util import check_name, check_tags, frozen_dict, tag_value
+from ._util import check_metadata, check_name, frozen_dict
 from .executor import ExecutorDefinition
 from .graph import GraphDefinition
 from .hooks import HookDefinition, check_hooks
@@ -30,6 +30,7 @@ from .resources import ResourceDefinition, resource_defs_from
 from .retry import RetryPolicy
 from .run_config import RunConfigSchema, run_config_schema
 from .selection import parse_op_selection, select_paths, subset_graph
+from .tags import normalize_tags
 
 if TYPE_CHECKING:
     from ..execution.result import ExecuteInProcessResult
@@ -70,11 +71,9 @@ class JobDefinition:
         where = f"job '{self._name}'"
         self._graph = graph_def
         self._description = description if description is not None else graph_def.description
-        self._tags = MappingProxyType({k: tag_value(v) for k, v in check_tags(tags, where).items()})
-        self._run_tags = MappingProxyType(
-            {k: tag_value(v) for k, v in check_tags(run_tags, where).items()}
-        )
-        self._metadata = frozen_dict(metadata)
+        self._tags = normalize_tags(tags, where)
+        self._run_tags = normalize_tags(run_tags, f"run_tags of {where}")
+        self._metadata = check_metadata(metadata, where)
         self._resource_defs = MappingProxyType(resource_defs_from(resource_defs, where))
         self._config = _check_config(config, where)
         self._logger_defs = MappingProxyType(_check_logger_defs(logger_defs, where))
@@ -135,6 +134,7 @@ class JobDefinition:
 
     @property
     def metadata(self) -> Mapping[str, Any]:
+        """The job's ``metadata=``, as given; each run records a copy (``job_metadata``)."""
         return self._metadata
 
     @property

@@ -15,9 +15,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..definitions._util import tag_value
+from ..definitions.tags import PARTITION_TAG, normalize_tags
 from ..errors import (
     InvalidInvocationError,
+    InvalidTagError,
     RunAlreadyExistsError,
     UserCodeError,
     did_you_mean,
@@ -46,8 +47,6 @@ if TYPE_CHECKING:
 
 __all__ = ["execute_in_process", "PARTITION_TAG"]
 
-PARTITION_TAG = "dagwright/partition"
-
 
 def execute_in_process(
     job: JobDefinition,
@@ -70,7 +69,7 @@ def execute_in_process(
         job = job.get_subset(op_selection=op_selection)
     instance = instance if instance is not None else Instance.ephemeral()
     run_id = _new_run_id(instance, run_id)
-    run_tags = {**job.run_tags, **{k: tag_value(v) for k, v in (tags or {}).items()}}
+    run_tags = {**job.run_tags, **_check_run_tags(job, tags)}
     if partition_key is not None:
         run_tags[PARTITION_TAG] = _check_partition_key(job, partition_key)
         run_tags.update(_partition_tags(job, partition_key))
@@ -90,6 +89,7 @@ def execute_in_process(
             status=RunStatus.NOT_STARTED,
             run_config=stored_run_config(run_config),
             tags=run_tags,
+            job_metadata=dict(job.metadata),
             op_selection=job.op_selection,
             partition_key=partition_key,
         )
@@ -116,6 +116,14 @@ def _new_run_id(instance: Instance, run_id: str | None) -> str:
     if instance.get_run_by_id(run_id) is not None:
         raise RunAlreadyExistsError(run_id=run_id)
     return run_id
+
+
+def _check_run_tags(job: JobDefinition, tags: Mapping[str, Any] | None) -> Mapping[str, str]:
+    """The tags given for one run, checked by the rules of job tags."""
+    try:
+        return normalize_tags(tags, f"the tags given to execute_in_process of job '{job.name}'")
+    except InvalidTagError as error:
+        raise InvalidInvocationError(error.problem, where=error.where, fix=error.fix) from None
 
 
 def _check_partition_key(job: JobDefinition, partition_key: str) -> str:
