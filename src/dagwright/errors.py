@@ -20,6 +20,8 @@ __all__ = [
     "UnsatisfiedInputError",
     "InvalidNameError",
     "InvalidTagError",
+    "ResourceCycleError",
+    "MissingResourceError",
     "InvalidInvocationError",
     "RunAlreadyExistsError",
     "UnknownResourceError",
@@ -305,6 +307,56 @@ def _tag_key_like(key: object) -> str:
 
     prefix, _, name = str(key).rpartition("/")
     return f"{segment(prefix)}/{segment(name)}" if prefix else segment(name)
+
+
+class ResourceCycleError(InvalidDefinitionError):
+    """The resources of a job require each other in a cycle (or one requires itself)."""
+
+    cycle: tuple[str, ...]
+
+    def __init__(self, *, cycle: Sequence[str], where: str | None = None) -> None:
+        first, second = cycle[0], cycle[1]
+        super().__init__(
+            "its resources require each other in a cycle: "
+            + " -> ".join(f"'{key}'" for key in cycle)
+            + ".",
+            where=where,
+            fix=(
+                f"resource '{first}' cannot require itself: remove '{first}' from its "
+                "required_resource_keys."
+                if first == second
+                else f"remove '{second}' from the required_resource_keys of resource "
+                f"'{first}' (or break the cycle at another resource); a resource can only "
+                "use resources built before it."
+            ),
+            cycle=tuple(cycle),
+        )
+
+
+class MissingResourceError(InvalidDefinitionError):
+    """An op, hook or resource of a job requires a resource key the job does not provide.
+
+    ``required_by`` names the user (``op 'load'``, ``hook 'alert'``,
+    ``resource 'db'``), ``key`` the missing key, ``known`` the keys the job has.
+    """
+
+    required_by: str
+    key: str
+    known: tuple[str, ...]
+
+    def __init__(
+        self, *, required_by: str, key: str, known: Sequence[str], where: str | None = None
+    ) -> None:
+        super().__init__(
+            f"{required_by} requires resource '{key}', which the job does not provide."
+            f"{did_you_mean(key, known)}",
+            where=where,
+            fix=f"pass resource_defs={{'{key}': ...}} to @job or to_job() (the job has: "
+            f"{_names(known)}).",
+            required_by=required_by,
+            key=key,
+            known=tuple(sorted(known)),
+        )
 
 
 class InvalidSubsetError(DagwrightError):

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..config.describe import scaffold
 from ..config.mapping import ConfigMapping
-from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
+from ..errors import (
+    InvalidDefinitionError,
+    InvalidInvocationError,
+    MissingResourceError,
+    ResourceCycleError,
+    did_you_mean,
+)
 from ._body import compose
 from ._flatten import FlatGraph, check_inputs_have_sources, flatten
 from ._util import check_metadata, check_name, frozen_dict
@@ -26,7 +32,7 @@ from .hooks import HookDefinition, check_hooks
 from .logger import LoggerDefinition
 from .partitioned_config import PartitionedConfig
 from .partitions import PartitionsDefinition
-from .resources import ResourceDefinition, resource_defs_from
+from .resources import ResourceDefinition, find_resource_cycle, resource_defs_from
 from .retry import RetryPolicy
 from .run_config import RunConfigSchema, run_config_schema
 from .selection import parse_op_selection, select_paths, subset_graph
@@ -320,6 +326,7 @@ class JobDefinition:
                 )
 
     def _check_resources(self, where: str) -> None:
+        """Every required key is provided, and no resources require each other in a cycle."""
         provided = self._resource_defs
         for flat in self._flat.ops.values():
             needs = [(k, f"op '{flat.handle}'") for k in sorted(flat.op_def.required_resource_keys)]
@@ -327,21 +334,21 @@ class JobDefinition:
                 needs += [(k, f"hook '{hook.name}'") for k in sorted(hook.required_resource_keys)]
             for key, user in needs:
                 if key not in provided:
-                    raise InvalidDefinitionError(
-                        f"{user} requires resource '{key}', which the job does not provide."
-                        f"{did_you_mean(key, provided)}",
-                        where=where,
-                        fix=f"pass resource_defs={{'{key}': ...}} to @job or to_job().",
+                    raise MissingResourceError(
+                        required_by=user, key=key, known=list(provided), where=where
                     )
         for key, definition in provided.items():
             for needed in sorted(definition.required_resource_keys):
                 if needed not in provided:
-                    raise InvalidDefinitionError(
-                        f"resource '{key}' requires resource '{needed}', which the job does not "
-                        "provide.",
+                    raise MissingResourceError(
+                        required_by=f"resource '{key}'",
+                        key=needed,
+                        known=list(provided),
                         where=where,
-                        fix=f"add '{needed}' to resource_defs.",
                     )
+        cycle = find_resource_cycle(provided)
+        if cycle is not None:
+            raise ResourceCycleError(cycle=cycle, where=where)
 
 
 def _check_instance(value: object, cls: type[_T], label: str, where: str) -> _T | None:
