@@ -102,6 +102,12 @@ _EXPORTS = {
     "HookContext": f"{_EXECUTION}.hooks",
     "build_hook_context": f"{_EXECUTION}.hooks",
     "InitResourceContext": f"{_EXECUTION}.resources",
+    "InitLoggerContext": f"{_EXECUTION}.loggers",
+    "build_init_logger_context": f"{_EXECUTION}.loggers",
+    "colored_console_logger": f"{_EXECUTION}.loggers",
+    "json_console_logger": f"{_EXECUTION}.loggers",
+    "default_loggers": f"{_EXECUTION}.loggers",
+    "default_system_loggers": f"{_EXECUTION}.loggers",
     "ExecuteInProcessResult": f"{_EXECUTION}.result",
     # records and storage
     "Instance": "dagwright.storage.instance",
@@ -215,6 +221,14 @@ if TYPE_CHECKING:
     )
     from .execution.context import OpExecutionContext, build_op_context
     from .execution.hooks import HookContext, build_hook_context
+    from .execution.loggers import (
+        InitLoggerContext,
+        build_init_logger_context,
+        colored_console_logger,
+        default_loggers,
+        default_system_loggers,
+        json_console_logger,
+    )
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult
     from .execution.run_config import validate_run_config

@@ -30,8 +30,6 @@ from ..config.types import (
     Array,
     Bool,
     ConfigType,
-    Enum,
-    EnumValue,
     Field,
     Float,
     InputValue,
@@ -47,6 +45,7 @@ from ..config.validate import validate
 from ..errors import ConfigProblem, InvalidDefinitionError, did_you_mean
 from ._flatten import UNCONNECTED, FlatOp, GraphInputConfigRef, TopInputRef
 from .graph import GraphDefinition
+from .logger import BUILTIN_LOGGER_CONFIG
 from .types import DataType
 
 if TYPE_CHECKING:
@@ -60,24 +59,11 @@ __all__ = [
     "CONSOLE_LOGGER_FIELD",
 ]
 
-_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL")
-
 CONSOLE_LOGGER_FIELD = Field(
-    {
-        "config": Field(
-            {
-                "log_level": Field(
-                    Enum("LogLevel", [EnumValue(name) for name in _LOG_LEVELS]),
-                    is_required=False,
-                    description="The lowest level printed (default: $DAGWRIGHT_LOG_LEVEL or INFO).",
-                ),
-                "name": Field(str, is_required=False, description="default: dagwright"),
-            },
-            is_required=False,
-        )
-    },
+    {"config": BUILTIN_LOGGER_CONFIG},
     is_required=False,
-    description="The console logger every run has (stderr).",
+    description="The colored console logger every run has (stderr), unless the job "
+    "defines a logger named console.",
 )
 
 

@@ -36,7 +36,8 @@ from ..storage.instance import Instance
 from ._boundary import UserFailure, call_user
 from ._run import RunContext
 from .executors import execute_steps_in_process
-from .logs import ERROR, RunLog, StepLog, build_sinks
+from .loggers import build_sinks
+from .logs import ERROR, RunLog, StepLog
 from .plan import ExecutionPlan
 from .resources import ResourceSet
 from .result import ExecuteInProcessResult
