@@ -293,10 +293,20 @@ def test_json_console_name_comes_from_run_config(
     assert {r["name"] for r in _json_lines(capsys.readouterr().err)} == {"etl"}
 
 
-def test_json_console_under_another_name_runs_beside_the_colored_console(
+def test_json_console_under_another_name_replaces_the_colored_console_too(
     default_level: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _job({"json": json_console_logger}).execute_in_process()
+
+    err = capsys.readouterr().err
+    assert _console_lines(err) == []
+    assert [r["message"] for r in _json_lines(err)] == ["an info line", "a warning line"]
+
+
+def test_a_job_declaring_loggers_keeps_the_console_only_if_it_declares_it(
+    default_level: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _job({"console": colored_console_logger, "json": json_console_logger}).execute_in_process()
 
     err = capsys.readouterr().err
     assert len(_console_lines(err)) == 2
@@ -306,7 +316,7 @@ def test_json_console_under_another_name_runs_beside_the_colored_console(
 def test_each_logger_takes_its_level_from_its_own_run_config_entry(
     default_level: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _job({"json": json_console_logger}).execute_in_process(
+    _job({"console": colored_console_logger, "json": json_console_logger}).execute_in_process(
         run_config={
             "loggers": {
                 "json": {"config": {"log_level": "DEBUG"}},
@@ -318,6 +328,36 @@ def test_each_logger_takes_its_level_from_its_own_run_config_entry(
     err = capsys.readouterr().err
     assert [line.rsplit(" - ", 1)[1] for line in _console_lines(err)] == ["a warning line"]
     assert "a debug line" in [r["message"] for r in _json_lines(err)]
+
+
+def test_a_declared_logger_is_used_without_any_run_config(
+    default_level: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    received: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            received.append(record.getMessage())
+
+    @logger
+    def collecting(_init_context):
+        python_logger = logging.Logger("test_loggers_declared", logging.INFO)
+        python_logger.addHandler(_Collect())
+        return python_logger
+
+    _job({"collecting": collecting}).execute_in_process()
+
+    assert any(message.endswith("an info line") for message in received)
+    assert _console_lines(capsys.readouterr().err) == []
+
+
+def test_run_config_for_the_default_console_is_refused_when_the_job_declares_loggers() -> None:
+    with pytest.raises(RunConfigError) as caught:
+        _job({"json": json_console_logger}).execute_in_process(
+            run_config={"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
+        )
+
+    assert [p.path for p in caught.value.problems] == ["loggers.console"]
 
 
 def test_an_unknown_log_level_is_a_run_config_error_at_its_path() -> None:

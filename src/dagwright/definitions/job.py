@@ -176,6 +176,7 @@ class JobDefinition:
 
     @property
     def logger_defs(self) -> Mapping[str, LoggerDefinition]:
+        """The loggers the job declares; a job declaring none runs with the colored console."""
         return self._logger_defs
 
     @property

@@ -62,8 +62,7 @@ __all__ = [
 CONSOLE_LOGGER_FIELD = Field(
     {"config": BUILTIN_LOGGER_CONFIG},
     is_required=False,
-    description="The colored console logger every run has (stderr), unless the job "
-    "defines a logger named console.",
+    description="The colored console logger (stderr) of a job that declares no loggers.",
 )
 
 
@@ -151,7 +150,7 @@ def _resource_field(config: Field, needed: bool) -> Field:
 
 def _logger_fields(job: JobDefinition) -> dict[str, Field]:
     fields: dict[str, Field] = {}
-    if "console" not in job.logger_defs:
+    if not job.logger_defs:
         fields["console"] = CONSOLE_LOGGER_FIELD
     for name, definition in job.logger_defs.items():
         fields[name] = Field({"config": definition.config_field}, is_required=None)

@@ -1,10 +1,13 @@
 """Loggers: where a run's lines go besides the event log, built once per run.
 
-The built-in loggers are :data:`colored_console_logger` (the default of every
-job, as ``console``) and :data:`json_console_logger` (one JSON object per
-line). Both write to stderr themselves, with no :mod:`logging` machinery in
-between, and take ``log_level`` and ``name`` from run config
-(``loggers.<name>.config``). A user logger (``@logger``) returns a
+A run starts every logger its job declares (``logger_defs``), whether or not
+run config mentions it; a job that declares none gets :func:`default_loggers`,
+the colored console as ``console`` (with :func:`default_system_loggers`'
+config under whatever ``loggers.console.config`` gives). The built-in
+loggers, :data:`colored_console_logger` and :data:`json_console_logger` (one
+JSON object per line), write to stderr themselves, with no :mod:`logging`
+machinery in between, and take ``log_level`` and ``name`` from
+``loggers.<name>.config``. A user logger (``@logger``) returns a
 :class:`logging.Logger`, which gets each line as a record.
 """
 
@@ -216,20 +219,21 @@ def default_system_loggers(
 
 
 def build_sinks(job: JobDefinition, run_config: Mapping[str, Any], run_id: str) -> list[LogSink]:
-    """Start the run's loggers: the job's, plus the default console unless it has one.
+    """Start the run's loggers: the job's ``logger_defs``, or the default console if it has none.
 
     Each logger's config is ``loggers.<name>.config`` of the resolved run
     config. A logger function that raises becomes a :class:`UserFailure`.
     """
     section = run_config.get("loggers")
     configs: Mapping[str, Any] = section if isinstance(section, Mapping) else {}
-    started: list[tuple[str, LoggerDefinition, Any]] = []
-    if "console" not in job.logger_defs:
+    started: list[tuple[str, LoggerDefinition, Any]] = [
+        (name, definition, _config_of(configs, name))
+        for name, definition in job.logger_defs.items()
+    ]
+    if not started:
+        given = _config_of(configs, "console") or {}
         for definition, default_config in default_system_loggers():
-            given = _config_of(configs, "console")
-            started.append(("console", definition, {**default_config, **(given or {})}))
-    for name, definition in job.logger_defs.items():
-        started.append((name, definition, _config_of(configs, name)))
+            started.append(("console", definition, {**default_config, **given}))
     sinks: list[LogSink] = []
     for name, definition, config in started:
         init = InitLoggerContext(config, definition, job, run_id)
