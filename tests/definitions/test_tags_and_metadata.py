@@ -11,12 +11,12 @@ import pytest
 from dagwright import (
     InvalidDefinitionError,
     InvalidInvocationError,
-    InvalidTagError,
     NodeInvocation,
     graph,
     job,
     op,
 )
+from dagwright.errors import InvalidTagError
 
 
 @op
