@@ -118,6 +118,12 @@ _EXPORTS = {
     "OutputContext": f"{_EXECUTION}.io_managers",
     "build_input_context": f"{_EXECUTION}.io_managers",
     "build_output_context": f"{_EXECUTION}.io_managers",
+    "InitLoggerContext": f"{_EXECUTION}.loggers",
+    "build_init_logger_context": f"{_EXECUTION}.loggers",
+    "colored_console_logger": f"{_EXECUTION}.loggers",
+    "json_console_logger": f"{_EXECUTION}.loggers",
+    "default_loggers": f"{_EXECUTION}.loggers",
+    "default_system_loggers": f"{_EXECUTION}.loggers",
     "ExecuteInProcessResult": f"{_EXECUTION}.result",
     # records and storage
     "Instance": "dagwright.storage.instance",
@@ -244,6 +250,14 @@ if TYPE_CHECKING:
         OutputContext,
         build_input_context,
         build_output_context,
+    )
+    from .execution.loggers import (
+        InitLoggerContext,
+        build_init_logger_context,
+        colored_console_logger,
+        default_loggers,
+        default_system_loggers,
+        json_console_logger,
     )
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult

@@ -19,6 +19,9 @@ __all__ = [
     "DependencyCycleError",
     "UnsatisfiedInputError",
     "InvalidNameError",
+    "InvalidTagError",
+    "ResourceCycleError",
+    "MissingResourceError",
     "InvalidInvocationError",
     "RunAlreadyExistsError",
     "UnknownResourceError",
@@ -209,6 +212,151 @@ class InvalidNameError(InvalidDefinitionError):
 def _sanitize(name: object) -> str:
     text = "".join(c if c.isalnum() or c == "_" else "_" for c in str(name))
     return text or "unnamed"
+
+
+class InvalidTagError(InvalidDefinitionError):
+    """A tag (of a job, an op, a node or a run) breaks the tag rules.
+
+    ``reason`` says which rule: ``not_a_mapping``, ``key_not_str``,
+    ``key_format``, ``reserved``, ``value_not_json``, ``value_too_long`` or
+    ``system_value`` (a value a ``dagwright/`` tag cannot take, described by
+    ``expected``). ``key`` and ``value`` are what was given. The rules are
+    written down in docs/jobs.md ("Tags").
+    """
+
+    key: object
+    value: object
+    reason: str
+    expected: str | None
+
+    def __init__(
+        self,
+        *,
+        reason: str,
+        where: str | None = None,
+        key: object = None,
+        value: object = None,
+        expected: str | None = None,
+        settable: Sequence[str] = (),
+        max_value_length: int = 0,
+    ) -> None:
+        problem, fix = _tag_problem(reason, key, value, expected, settable, max_value_length)
+        super().__init__(
+            problem, where=where, fix=fix, key=key, value=value, reason=reason, expected=expected
+        )
+
+
+def _tag_problem(
+    reason: str,
+    key: object,
+    value: object,
+    expected: str | None,
+    settable: Sequence[str],
+    max_value_length: int,
+) -> tuple[str, str]:
+    if reason == "not_a_mapping":
+        return (
+            f"tags must be a dict of str to str, got {type(value).__name__}.",
+            "pass tags={'team': 'data'}.",
+        )
+    if reason == "key_not_str":
+        return (
+            f"tag key {key!r} is a {type(key).__name__}, not a string.",
+            "use string keys, e.g. tags={'team': 'data'}.",
+        )
+    if reason == "key_format":
+        return (
+            f"tag key {key!r} is not valid: a key is a name, optionally after a prefix and "
+            "'/', each 1 to 63 letters, digits, '-', '_' or '.'.",
+            f"use a key like {_tag_key_like(key)!r}.",
+        )
+    if reason == "reserved":
+        allowed = ", ".join(f"'{k}'" for k in settable) or "(none)"
+        name = str(key).split("/", 1)[-1]
+        return (
+            f"tag key {key!r} uses the prefix 'dagwright/', which is reserved for the tags "
+            "dagwright sets itself.",
+            f"use another prefix, e.g. 'myteam/{name}'. The 'dagwright/' tags users may set "
+            f"are {allowed}.",
+        )
+    if reason == "value_not_json":
+        return (
+            f"the value of tag {key!r} is a {type(value).__name__}, which is not a string and "
+            "cannot be written as JSON.",
+            "give a string, or a JSON value (a number, a bool, None, or lists and dicts of "
+            "those), which is stored JSON-encoded.",
+        )
+    if reason == "value_too_long":
+        return (
+            f"the value of tag {key!r} has {len(str(value))} characters; a tag value has at "
+            f"most {max_value_length}.",
+            "shorten it, or put large values in metadata=... instead of tags.",
+        )
+    if reason == "system_value":
+        return (
+            f"the value of tag {key!r} must be {expected}, got {value!r}.",
+            f"give {expected}, as a string.",
+        )
+    raise ValueError(f"unknown tag error reason {reason!r}")
+
+
+def _tag_key_like(key: object) -> str:
+    def segment(text: str) -> str:
+        cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+        return cleaned[:63] or "name"
+
+    prefix, _, name = str(key).rpartition("/")
+    return f"{segment(prefix)}/{segment(name)}" if prefix else segment(name)
+
+
+class ResourceCycleError(InvalidDefinitionError):
+    """The resources of a job require each other in a cycle (or one requires itself)."""
+
+    cycle: tuple[str, ...]
+
+    def __init__(self, *, cycle: Sequence[str], where: str | None = None) -> None:
+        first, second = cycle[0], cycle[1]
+        super().__init__(
+            "its resources require each other in a cycle: "
+            + " -> ".join(f"'{key}'" for key in cycle)
+            + ".",
+            where=where,
+            fix=(
+                f"resource '{first}' cannot require itself: remove '{first}' from its "
+                "required_resource_keys."
+                if first == second
+                else f"remove '{second}' from the required_resource_keys of resource "
+                f"'{first}' (or break the cycle at another resource); a resource can only "
+                "use resources built before it."
+            ),
+            cycle=tuple(cycle),
+        )
+
+
+class MissingResourceError(InvalidDefinitionError):
+    """An op, hook or resource of a job requires a resource key the job does not provide.
+
+    ``required_by`` names the user (``op 'load'``, ``hook 'alert'``,
+    ``resource 'db'``), ``key`` the missing key, ``known`` the keys the job has.
+    """
+
+    required_by: str
+    key: str
+    known: tuple[str, ...]
+
+    def __init__(
+        self, *, required_by: str, key: str, known: Sequence[str], where: str | None = None
+    ) -> None:
+        super().__init__(
+            f"{required_by} requires resource '{key}', which the job does not provide."
+            f"{did_you_mean(key, known)}",
+            where=where,
+            fix=f"pass resource_defs={{'{key}': ...}} to @job or to_job() (the job has: "
+            f"{_names(known)}).",
+            required_by=required_by,
+            key=key,
+            known=tuple(sorted(known)),
+        )
 
 
 class InvalidSubsetError(DagwrightError):

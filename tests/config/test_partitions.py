@@ -534,6 +534,29 @@ def test_static_partitioned_config_tags_function_gets_the_key() -> None:
     assert config.get_tags_for_partition_key("a") == {"which": "A"}
 
 
+def test_partition_tags_follow_the_tag_rules_and_json_encode_their_values() -> None:
+    @static_partitioned_config(
+        partition_keys=["a"], tags_for_partition_key_fn=lambda key: {"n": 1, "key": key}
+    )
+    def config(partition_key: str) -> dict[str, Any]:
+        return {}
+
+    assert config.get_tags_for_partition_key("a") == {"n": "1", "key": "a"}
+
+
+def test_partition_tags_with_a_reserved_key_are_rejected_naming_the_partition() -> None:
+    from dagwright.errors import InvalidTagError
+
+    @static_partitioned_config(
+        partition_keys=["a"], tags_for_partition_key_fn=lambda key: {"dagwright/x": key}
+    )
+    def config(partition_key: str) -> dict[str, Any]:
+        return {}
+
+    with pytest.raises(InvalidTagError, match="the tags of partition 'a'"):
+        config.get_tags_for_partition_key("a")
+
+
 def test_a_partitioned_config_without_a_tags_function_has_no_tags() -> None:
     @static_partitioned_config(partition_keys=["a"])
     def config(partition_key: str) -> dict[str, Any]:

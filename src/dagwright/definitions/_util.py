@@ -1,4 +1,4 @@
-"""Small helpers shared by the definition modules: the unset sentinel, names, tags."""
+"""Small helpers shared by the definition modules: the unset sentinel, names, frozen dicts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from .._sentinel import NO_VALUE, NoValue
 from ..errors import InvalidDefinitionError, InvalidNameError
 
-__all__ = ["NoValue", "NO_VALUE", "check_name", "frozen_dict", "check_tags", "tag_value"]
+__all__ = ["NoValue", "NO_VALUE", "check_name", "check_metadata", "frozen_dict"]
 
 
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
@@ -28,33 +28,21 @@ def frozen_dict(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value) if value else {})
 
 
-def tag_value(value: Any) -> str:
-    """A tag value as the string a run record stores (non-strings as JSON)."""
-    if isinstance(value, str):
-        return value
-    import json
-
-    try:
-        return json.dumps(value, sort_keys=True)
-    except TypeError:
-        return str(value)
-
-
-def check_tags(tags: Mapping[str, Any] | None, where: str) -> Mapping[str, Any]:
-    """Validate definition tags (string keys) and return a read-only copy."""
-    if tags is None:
+def check_metadata(metadata: Mapping[str, Any] | None, where: str) -> Mapping[str, Any]:
+    """A read-only copy of a definition's ``metadata=`` (string keys; values as given)."""
+    if metadata is None:
         return MappingProxyType({})
-    if not isinstance(tags, Mapping):
+    if not isinstance(metadata, Mapping):
         raise InvalidDefinitionError(
-            f"tags must be a dict of str to str, got {type(tags).__name__}.",
+            f"metadata must be a dict, got {type(metadata).__name__}.",
             where=where,
-            fix="pass tags={'key': 'value'}.",
+            fix="pass metadata={'owner': 'data-team'}.",
         )
-    for key in tags:
-        if not isinstance(key, str) or not key:
+    for key in metadata:
+        if not isinstance(key, str):
             raise InvalidDefinitionError(
-                f"tag key {key!r} is not a non-empty string.",
+                f"metadata key {key!r} is a {type(key).__name__}, not a string.",
                 where=where,
-                fix="use string tag keys, e.g. tags={'team': 'data'}.",
+                fix="use string keys, e.g. metadata={'owner': 'data-team'}.",
             )
-    return MappingProxyType(dict(tags))
+    return MappingProxyType(dict(metadata))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, final
 from ..errors import InvalidDefinitionError
 from ._util import check_name, frozen_dict
 from .outputs import DEFAULT_OUTPUT
+from .tags import normalize_tags
 
 if TYPE_CHECKING:
     from .hooks import HookDefinition
@@ -122,7 +123,7 @@ class NodeInvocation:
     ) -> None:
         self.name = name
         self.alias = alias
-        self.tags = frozen_dict(tags)
+        self.tags = normalize_tags(tags, f"NodeInvocation '{alias or name}'")
         self.hook_defs = frozenset(hook_defs or ())
         self.retry_policy = retry_policy
 

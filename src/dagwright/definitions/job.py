@@ -16,10 +16,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..config.describe import scaffold
 from ..config.mapping import ConfigMapping
-from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
+from ..errors import (
+    InvalidDefinitionError,
+    InvalidInvocationError,
+    MissingResourceError,
+    ResourceCycleError,
+    did_you_mean,
+)
 from ._body import compose
 from ._flatten import FlatGraph, check_inputs_have_sources, flatten
-from ._util import check_name, check_tags, frozen_dict, tag_value
+from ._util import check_metadata, check_name, frozen_dict
 from .executor import ExecutorDefinition
 from .graph import GraphDefinition
 from .hooks import HookDefinition, check_hooks
@@ -27,10 +33,11 @@ from .logger import LoggerDefinition
 from .outputs import DEFAULT_IO_MANAGER_KEY
 from .partitioned_config import PartitionedConfig
 from .partitions import PartitionsDefinition
-from .resources import ResourceDefinition, resource_defs_from
+from .resources import ResourceDefinition, find_resource_cycle, resource_defs_from
 from .retry import RetryPolicy
 from .run_config import RunConfigSchema, run_config_schema
 from .selection import parse_op_selection, select_paths, subset_graph
+from .tags import normalize_tags
 
 if TYPE_CHECKING:
     from ..execution.result import ExecuteInProcessResult
@@ -71,11 +78,9 @@ class JobDefinition:
         where = f"job '{self._name}'"
         self._graph = graph_def
         self._description = description if description is not None else graph_def.description
-        self._tags = MappingProxyType({k: tag_value(v) for k, v in check_tags(tags, where).items()})
-        self._run_tags = MappingProxyType(
-            {k: tag_value(v) for k, v in check_tags(run_tags, where).items()}
-        )
-        self._metadata = frozen_dict(metadata)
+        self._tags = normalize_tags(tags, where)
+        self._run_tags = normalize_tags(run_tags, f"run_tags of {where}")
+        self._metadata = check_metadata(metadata, where)
         self._resource_defs = MappingProxyType(resource_defs_from(resource_defs, where))
         self._config = _check_config(config, where)
         self._logger_defs = MappingProxyType(_check_logger_defs(logger_defs, where))
@@ -136,6 +141,7 @@ class JobDefinition:
 
     @property
     def metadata(self) -> Mapping[str, Any]:
+        """The job's ``metadata=``, as given; each run records a copy (``job_metadata``)."""
         return self._metadata
 
     @property
@@ -171,6 +177,7 @@ class JobDefinition:
 
     @property
     def logger_defs(self) -> Mapping[str, LoggerDefinition]:
+        """The loggers the job declares; a job declaring none runs with the colored console."""
         return self._logger_defs
 
     @property
@@ -321,6 +328,7 @@ class JobDefinition:
                 )
 
     def _check_resources(self, where: str) -> None:
+        """Every required key is provided, and no resources require each other in a cycle."""
         provided = self._resource_defs
         for flat in self._flat.ops.values():
             needs = [(k, f"op '{flat.handle}'") for k in sorted(flat.op_def.required_resource_keys)]
@@ -334,21 +342,21 @@ class JobDefinition:
             ]
             for key, user in needs:
                 if key not in provided:
-                    raise InvalidDefinitionError(
-                        f"{user} requires resource '{key}', which the job does not provide."
-                        f"{did_you_mean(key, provided)}",
-                        where=where,
-                        fix=f"pass resource_defs={{'{key}': ...}} to @job or to_job().",
+                    raise MissingResourceError(
+                        required_by=user, key=key, known=list(provided), where=where
                     )
         for key, definition in provided.items():
             for needed in sorted(definition.required_resource_keys):
                 if needed not in provided:
-                    raise InvalidDefinitionError(
-                        f"resource '{key}' requires resource '{needed}', which the job does not "
-                        "provide.",
+                    raise MissingResourceError(
+                        required_by=f"resource '{key}'",
+                        key=needed,
+                        known=list(provided),
                         where=where,
-                        fix=f"add '{needed}' to resource_defs.",
                     )
+        cycle = find_resource_cycle(provided)
+        if cycle is not None:
+            raise ResourceCycleError(cycle=cycle, where=where)
 
 
 def _check_instance(value: object, cls: type[_T], label: str, where: str) -> _T | None:

@@ -6,9 +6,30 @@ from collections.abc import Callable
 from typing import Any, overload
 
 from ..config.schema import as_field
+from ..config.types import Enum, EnumValue, Field
 from ..errors import InvalidDefinitionError
 
-__all__ = ["LoggerDefinition", "logger"]
+__all__ = ["BUILTIN_LOGGER_CONFIG", "LOG_LEVEL_NAMES", "LoggerDefinition", "logger"]
+
+LOG_LEVEL_NAMES = ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL")
+
+# The config of the built-in loggers (the colored console and the JSON console):
+# ``loggers.<name>.config`` in run config.
+BUILTIN_LOGGER_CONFIG = Field(
+    {
+        "log_level": Field(
+            Enum("LogLevel", [EnumValue(name) for name in LOG_LEVEL_NAMES]),
+            is_required=False,
+            description="The lowest level written (default: $DAGWRIGHT_LOG_LEVEL, else INFO).",
+        ),
+        "name": Field(
+            str,
+            is_required=False,
+            description="The logger name shown in each line (default: dagwright).",
+        ),
+    },
+    is_required=False,
+)
 
 
 class LoggerDefinition:

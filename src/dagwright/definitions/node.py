@@ -15,11 +15,12 @@ from typing import Any
 
 from ..errors import InvalidDefinitionError, InvalidInvocationError
 from . import composition
-from ._util import check_name, check_tags
+from ._util import check_name
 from .hooks import HookDefinition, check_hooks
 from .inputs import In, InputDefinition
 from .outputs import Out, OutputDefinition
 from .retry import RetryPolicy
+from .tags import normalize_tags
 
 __all__ = ["NodeDefinition", "PendingNodeInvocation"]
 
@@ -42,7 +43,7 @@ class NodeDefinition:
         self._name = check_name(name, self.kind)
         where = f"{self.kind} '{name}'"
         self._description = description
-        self._tags = check_tags(tags, where)
+        self._tags = normalize_tags(tags, where)
         self._input_defs = tuple(input_defs)
         self._output_defs = tuple(output_defs)
         self._input_dict = MappingProxyType({d.name: d for d in self._input_defs})
@@ -70,7 +71,8 @@ class NodeDefinition:
         return self._description
 
     @property
-    def tags(self) -> Mapping[str, Any]:
+    def tags(self) -> Mapping[str, str]:
+        """Tags of the definition (values are strings; see docs/jobs.md for the rules)."""
         return self._tags
 
     @property
@@ -204,7 +206,7 @@ class PendingNodeInvocation:
         )
 
     def tag(self, tags: Mapping[str, Any] | None) -> PendingNodeInvocation:
-        checked = check_tags(tags, f"tags of '{self.node_def.name}'")
+        checked = normalize_tags(tags, f"tags of '{self.node_def.name}'")
         return self._replace(tags=MappingProxyType({**self.tags, **checked}))
 
     def with_hooks(self, hook_defs: Any) -> PendingNodeInvocation:

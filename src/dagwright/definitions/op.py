@@ -17,7 +17,7 @@ from ..config.types import Field
 from ..errors import InvalidDefinitionError
 from ._compute import ComputeFunction, Param, is_context_param, return_annotation, signature_params
 from ._invocation import invoke_op
-from ._util import NO_VALUE, check_name
+from ._util import NO_VALUE, check_metadata, check_name
 from .events import Output
 from .inputs import In, InputDefinition
 from .node import NodeDefinition
@@ -51,6 +51,7 @@ class OpDefinition(NodeDefinition):
         code_version: str | None = None,
         pool: str | None = None,
         *,
+        metadata: Mapping[str, Any] | None = None,
         _compute: ComputeFunction | None = None,
         _input_defs: list[InputDefinition] | None = None,
         _output_defs: list[OutputDefinition] | None = None,
@@ -91,6 +92,7 @@ class OpDefinition(NodeDefinition):
         self._retry_policy = retry_policy
         self._code_version = code_version
         self._pool = pool
+        self._metadata = check_metadata(metadata, where)
         # Built now, so that a malformed schema is reported with the op's name.
         self._config_field = as_field(config_schema, f"op '{name}'")
 
@@ -130,6 +132,11 @@ class OpDefinition(NodeDefinition):
     @property
     def code_version(self) -> str | None:
         return self._code_version
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        """The op's ``metadata=``, as given (a dagwright addition: Dagster's ops have none)."""
+        return self._metadata
 
     @property
     def pool(self) -> str | None:
@@ -326,6 +333,7 @@ def op(
     code_version: str | None = None,
     version: str | None = None,
     pool: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], OpDefinition]: ...
 def op(
     compute_fn: Callable[..., Any] | None = None,
@@ -341,6 +349,7 @@ def op(
     code_version: str | None = None,
     version: str | None = None,
     pool: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> OpDefinition | Callable[[Callable[..., Any]], OpDefinition]:
     """Turn a function into an op; inputs and outputs are read from its signature.
 
@@ -370,6 +379,7 @@ def op(
             retry_policy=retry_policy,
             code_version=code_version or version,
             pool=pool,
+            metadata=metadata,
             _compute=compute,
             _input_defs=input_defs,
             _output_defs=output_defs,

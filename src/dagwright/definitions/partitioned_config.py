@@ -27,6 +27,7 @@ from .partitions import (
     TimeWindowPartitionsDefinition,
     WeeklyPartitionsDefinition,
 )
+from .tags import normalize_tags
 
 __all__ = [
     "PartitionedConfig",
@@ -69,10 +70,11 @@ class PartitionedConfig:
         return self.run_config_for_partition_key_fn(partition_key)
 
     def tags_for_partition_key(self, partition_key: str) -> dict[str, str]:
-        """Extra run tags for ``partition_key``."""
+        """Extra run tags for ``partition_key`` (checked and encoded like any tags)."""
         if self.tags_for_partition_key_fn is None:
             return {}
-        return {str(k): str(v) for k, v in self.tags_for_partition_key_fn(partition_key).items()}
+        tags = self.tags_for_partition_key_fn(partition_key)
+        return dict(normalize_tags(tags, f"the tags of partition {partition_key!r}"))
 
     def get_partition_keys(self, current_time: datetime | None = None) -> Sequence[str]:
         return self.partitions_def.get_partition_keys(current_time)

@@ -21,6 +21,7 @@ __all__ = [
     "ResourceDependency",
     "ResourceParam",
     "decorate_resource_fn",
+    "find_resource_cycle",
     "is_resource_annotation",
     "resource",
     "resource_defs_from",
@@ -227,3 +228,33 @@ def resource_defs_from(
         else:
             result[key] = ResourceDefinition.hardcoded_resource(value)
     return result
+
+
+def find_resource_cycle(defs: Mapping[str, ResourceDefinition]) -> list[str] | None:
+    """A cycle among ``defs``' required resource keys (``['a', 'b', 'a']``), or None.
+
+    A resource requiring itself is the cycle ``['a', 'a']``. Keys that no
+    definition provides are not followed (that is another error).
+    """
+    done: set[str] = set()
+    for start in sorted(defs):
+        if start in done:
+            continue
+        # Depth-first, with an explicit stack: (key, its dependencies still to visit).
+        path: list[str] = [start]
+        on_path = {start}
+        stack = [iter(sorted(defs[start].required_resource_keys))]
+        while stack:
+            following = next(stack[-1], None)
+            if following is None:
+                stack.pop()
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+            elif following in on_path:
+                return [*path[path.index(following) :], following]
+            elif following in defs and following not in done:
+                path.append(following)
+                on_path.add(following)
+                stack.append(iter(sorted(defs[following].required_resource_keys)))
+    return None

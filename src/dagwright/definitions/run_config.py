@@ -30,8 +30,6 @@ from ..config.types import (
     Array,
     Bool,
     ConfigType,
-    Enum,
-    EnumValue,
     Field,
     Float,
     InputValue,
@@ -47,6 +45,7 @@ from ..config.validate import validate
 from ..errors import ConfigProblem, InvalidDefinitionError, did_you_mean
 from ._flatten import UNCONNECTED, FlatOp, GraphInputConfigRef, TopInputRef
 from .graph import GraphDefinition
+from .logger import BUILTIN_LOGGER_CONFIG
 from .types import DataType
 
 if TYPE_CHECKING:
@@ -60,24 +59,10 @@ __all__ = [
     "CONSOLE_LOGGER_FIELD",
 ]
 
-_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL")
-
 CONSOLE_LOGGER_FIELD = Field(
-    {
-        "config": Field(
-            {
-                "log_level": Field(
-                    Enum("LogLevel", [EnumValue(name) for name in _LOG_LEVELS]),
-                    is_required=False,
-                    description="The lowest level printed (default: $DAGWRIGHT_LOG_LEVEL or INFO).",
-                ),
-                "name": Field(str, is_required=False, description="default: dagwright"),
-            },
-            is_required=False,
-        )
-    },
+    {"config": BUILTIN_LOGGER_CONFIG},
     is_required=False,
-    description="The console logger every run has (stderr).",
+    description="The colored console logger (stderr) of a job that declares no loggers.",
 )
 
 
@@ -165,7 +150,7 @@ def _resource_field(config: Field, needed: bool) -> Field:
 
 def _logger_fields(job: JobDefinition) -> dict[str, Field]:
     fields: dict[str, Field] = {}
-    if "console" not in job.logger_defs:
+    if not job.logger_defs:
         fields["console"] = CONSOLE_LOGGER_FIELD
     for name, definition in job.logger_defs.items():
         fields[name] = Field({"config": definition.config_field}, is_required=None)

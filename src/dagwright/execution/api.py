@@ -15,10 +15,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..definitions._util import tag_value
+from ..definitions.tags import PARTITION_TAG, normalize_tags
 from ..errors import (
     InvalidDefinitionError,
     InvalidInvocationError,
+    InvalidTagError,
     RunAlreadyExistsError,
     UserCodeError,
     did_you_mean,
@@ -37,7 +38,8 @@ from ._boundary import UserFailure, call_user, describe
 from ._run import RunContext
 from .executors import execute_steps_in_process
 from .io_managers import inline_manager_keys
-from .logs import ERROR, RunLog, StepLog, build_sinks
+from .loggers import build_sinks
+from .logs import ERROR, RunLog, StepLog
 from .plan import ExecutionPlan
 from .resources import ResourceSet
 from .result import ExecuteInProcessResult
@@ -47,8 +49,6 @@ if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
 
 __all__ = ["execute_in_process", "PARTITION_TAG"]
-
-PARTITION_TAG = "dagwright/partition"
 
 
 def execute_in_process(
@@ -72,7 +72,7 @@ def execute_in_process(
         job = job.get_subset(op_selection=op_selection)
     instance = instance if instance is not None else Instance.ephemeral()
     run_id = _new_run_id(instance, run_id)
-    run_tags = {**job.run_tags, **{k: tag_value(v) for k, v in (tags or {}).items()}}
+    run_tags = {**job.run_tags, **_check_run_tags(job, tags)}
     if partition_key is not None:
         run_tags[PARTITION_TAG] = _check_partition_key(job, partition_key)
         run_tags.update(_partition_tags(job, partition_key))
@@ -92,6 +92,7 @@ def execute_in_process(
             status=RunStatus.NOT_STARTED,
             run_config=stored_run_config(run_config),
             tags=run_tags,
+            job_metadata=dict(job.metadata),
             op_selection=job.op_selection,
             partition_key=partition_key,
         )
@@ -118,6 +119,14 @@ def _new_run_id(instance: Instance, run_id: str | None) -> str:
     if instance.get_run_by_id(run_id) is not None:
         raise RunAlreadyExistsError(run_id=run_id)
     return run_id
+
+
+def _check_run_tags(job: JobDefinition, tags: Mapping[str, Any] | None) -> Mapping[str, str]:
+    """The tags given for one run, checked by the rules of job tags."""
+    try:
+        return normalize_tags(tags, f"the tags given to execute_in_process of job '{job.name}'")
+    except InvalidTagError as error:
+        raise InvalidInvocationError(error.problem, where=error.where, fix=error.fix) from None
 
 
 def _check_partition_key(job: JobDefinition, partition_key: str) -> str:

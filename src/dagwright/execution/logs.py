@@ -3,7 +3,9 @@
 :class:`RunLog` is the single way a run records anything. Each line becomes
 an :class:`~dagwright.records.EventLogEntry` kept for the result, buffered
 for the instance (written in one batch per step) and, when its level is
-high enough, handed to the loggers (the console by default).
+high enough, handed to the run's sinks: the console by default, and
+whatever the job's loggers build (see ``loggers.py``). A line below every
+sink's level costs one comparison.
 """
 
 from __future__ import annotations
@@ -11,24 +13,20 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..records import ErrorInfo, Event, EventData, EventLogEntry, EventType
-from ._boundary import call_user
 
 if TYPE_CHECKING:
-    from ..definitions.job import JobDefinition
     from ..storage.instance import Instance
 
 __all__ = [
     "RunLog",
     "StepLog",
     "LogSink",
+    "BuiltinSink",
     "ConsoleSink",
-    "PythonLoggerSink",
-    "InitLoggerContext",
-    "build_sinks",
+    "format_entry",
     "console_level",
     "DEBUG",
     "INFO",
@@ -94,14 +92,33 @@ def format_entry(entry: EventLogEntry, *, source: str = "dagwright") -> str:
     return line
 
 
-class ConsoleSink:
+class BuiltinSink:
+    """Base of the sinks dagwright writes itself (no :mod:`logging` in between).
+
+    A logger function may return one instead of a :class:`logging.Logger`;
+    the built-in loggers do, so that their lines cost no more than a format
+    and a write.
+    """
+
+    __slots__ = ()
+
+    @property
+    def level(self) -> int:
+        raise NotImplementedError
+
+    def handle(self, entry: EventLogEntry) -> None:
+        raise NotImplementedError
+
+
+class ConsoleSink(BuiltinSink):
     """Writes lines to stderr (colored on a terminal); the default logger of every run.
 
     ``level=None`` reads ``DAGWRIGHT_LOG_LEVEL`` at every line (for ops called
-    directly in tests, where there is no run to configure).
+    directly in tests, where there is no run to configure). ``name`` is the
+    logger name shown in each line.
     """
 
-    __slots__ = ("_color", "_level", "_stream")
+    __slots__ = ("_color", "_level", "_name", "_stream")
 
     _COLORS: ClassVar[dict[int, str]] = {
         DEBUG: "\033[34m",
@@ -110,9 +127,12 @@ class ConsoleSink:
         ERROR: "\033[31m",
     }
 
-    def __init__(self, level: int | None = INFO, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, level: int | None = INFO, stream: IO[str] | None = None, name: str = "dagwright"
+    ) -> None:
         self._level = level
         self._stream = stream
+        self._name = name
         self._color: bool | None = None
 
     @property
@@ -127,88 +147,9 @@ class ConsoleSink:
             self._color = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get(
                 "NO_COLOR"
             )
-        line = format_entry(entry)
+        line = format_entry(entry, source=self._name)
         color = self._COLORS.get(entry.level, "\033[31m") if self._color else ""
         stream.write(f"{color}{line}\033[0m\n" if color else line + "\n")
-
-
-class PythonLoggerSink:
-    """Hands lines to a :class:`logging.Logger` (what user-defined loggers return).
-
-    The logger's handlers are user code: one that raises is reported once on
-    stderr and then left out, so a broken logger never fails a run.
-    """
-
-    __slots__ = ("_broken", "_logger", "_name", "level")
-
-    def __init__(self, logger: Any, name: str) -> None:
-        self._logger = logger
-        self._name = name
-        self._broken = False
-        self.level = logger.getEffectiveLevel()
-
-    def handle(self, entry: EventLogEntry) -> None:
-        if self._broken:
-            return
-        event = entry.event
-        text = entry.user_message
-        if event is not None:
-            text = f"{event.event_type_value} - {text}"
-        prefix = f"{entry.job_name or 'system'} - {entry.run_id}"
-        if entry.step_key:
-            prefix += f" - {entry.step_key}"
-        try:
-            self._logger.log(entry.level, f"{prefix} - {text}")
-        except Exception as error:
-            self._broken = True
-            sys.stderr.write(
-                f"dagwright: logger '{self._name}' raised {type(error).__name__}: {error}; "
-                "it gets no more lines from this run.\n"
-            )
-
-
-class InitLoggerContext:
-    """What a logger function receives: its config and the run it logs for."""
-
-    __slots__ = ("job_name", "logger_config", "logger_def", "run_id")
-
-    def __init__(self, logger_config: Any, logger_def: Any, run_id: str, job_name: str) -> None:
-        self.logger_config = logger_config
-        self.logger_def = logger_def
-        self.run_id = run_id
-        self.job_name = job_name
-
-
-def build_sinks(job: JobDefinition, run_config: Mapping[str, Any], run_id: str) -> list[LogSink]:
-    """The console (unless the job replaces it) and every logger the job defines, started.
-
-    A logger function that raises becomes a :class:`UserFailure`.
-    """
-    section = run_config.get("loggers")
-    loggers_config: Mapping[str, Any] = section if isinstance(section, Mapping) else {}
-    sinks: list[LogSink] = []
-    if "console" not in job.logger_defs:
-        sinks.append(
-            ConsoleSink(console_level(_logger_config(loggers_config, "console").get("log_level")))
-        )
-    for name, definition in job.logger_defs.items():
-        init = InitLoggerContext(
-            loggers_config.get(name, {}).get("config")
-            if isinstance(loggers_config.get(name), Mapping)
-            else None,
-            definition,
-            run_id,
-            job.name,
-        )
-        logger = call_user(f"logger '{name}'", definition.logger_fn, init)
-        sinks.append(PythonLoggerSink(logger, name))
-    return sinks
-
-
-def _logger_config(loggers_config: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    section = loggers_config.get(name)
-    config = section.get("config") if isinstance(section, Mapping) else None
-    return config if isinstance(config, Mapping) else {}
 
 
 class RunLog:

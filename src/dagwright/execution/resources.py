@@ -17,6 +17,7 @@ from ..definitions.resources import ResourceDefinition
 from ..errors import (
     ConfigProblem,
     InvalidDefinitionError,
+    ResourceCycleError,
     RunConfigError,
     UnknownResourceError,
     UserCodeError,
@@ -112,11 +113,7 @@ def resolve_resource_keys(
         if key in done:
             return
         if key in visiting:
-            cycle = [*visiting[visiting.index(key) :], key]
-            raise InvalidDefinitionError(
-                "resources depend on each other in a cycle: " + " -> ".join(cycle) + ".",
-                fix="break the cycle; a resource cannot need itself.",
-            )
+            raise ResourceCycleError(cycle=[*visiting[visiting.index(key) :], key])
         definition = defs.get(key)
         if definition is None:
             raise InvalidDefinitionError(
