@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from ..config.describe import scaffold
 from ..config.mapping import ConfigMapping
 from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
+from ..metadata import MetadataValue, normalize_metadata
 from ._body import compose
 from ._flatten import FlatGraph, check_inputs_have_sources, flatten
 from ._util import check_name, check_tags, frozen_dict, tag_value
@@ -74,7 +75,7 @@ class JobDefinition:
         self._run_tags = MappingProxyType(
             {k: tag_value(v) for k, v in check_tags(run_tags, where).items()}
         )
-        self._metadata = frozen_dict(metadata)
+        self._metadata = frozen_dict(normalize_metadata(metadata, where=where))
         self._resource_defs = MappingProxyType(resource_defs_from(resource_defs, where))
         self._config = _check_config(config, where)
         self._logger_defs = MappingProxyType(_check_logger_defs(logger_defs, where))
@@ -134,7 +135,8 @@ class JobDefinition:
         return {**self._tags, **self._run_tags}
 
     @property
-    def metadata(self) -> Mapping[str, Any]:
+    def metadata(self) -> Mapping[str, MetadataValue]:
+        """The job's metadata, its values normalized to metadata values."""
         return self._metadata
 
     @property
