@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 _DEFINITIONS = "dagwright.definitions"
 _EXECUTION = "dagwright.execution"
+_METADATA = "dagwright.metadata"
 
 _EXPORTS = {
     # definitions
@@ -84,6 +85,37 @@ _EXPORTS = {
     "DailyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "WeeklyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "MonthlyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    # metadata, asset keys and what ops report about assets
+    "MetadataValue": f"{_METADATA}.values",
+    "TextMetadataValue": f"{_METADATA}.values",
+    "UrlMetadataValue": f"{_METADATA}.values",
+    "PathMetadataValue": f"{_METADATA}.values",
+    "NotebookMetadataValue": f"{_METADATA}.values",
+    "JsonMetadataValue": f"{_METADATA}.values",
+    "MarkdownMetadataValue": f"{_METADATA}.values",
+    "PythonArtifactMetadataValue": f"{_METADATA}.values",
+    "FloatMetadataValue": f"{_METADATA}.values",
+    "IntMetadataValue": f"{_METADATA}.values",
+    "BoolMetadataValue": f"{_METADATA}.values",
+    "TimestampMetadataValue": f"{_METADATA}.values",
+    "NullMetadataValue": f"{_METADATA}.values",
+    "RunMetadataValue": f"{_METADATA}.values",
+    "AssetMetadataValue": f"{_METADATA}.values",
+    "JobMetadataValue": f"{_METADATA}.values",
+    "TableMetadataValue": f"{_METADATA}.values",
+    "TableSchemaMetadataValue": f"{_METADATA}.values",
+    "TableColumnLineageMetadataValue": f"{_METADATA}.values",
+    "TableSchema": f"{_METADATA}.table",
+    "TableColumn": f"{_METADATA}.table",
+    "TableRecord": f"{_METADATA}.table",
+    "TableColumnConstraints": f"{_METADATA}.table",
+    "TableConstraints": f"{_METADATA}.table",
+    "TableColumnDep": f"{_METADATA}.table",
+    "TableColumnLineage": f"{_METADATA}.table",
+    "AssetKey": f"{_METADATA}.asset_key",
+    "AssetMaterialization": f"{_METADATA}.reports",
+    "AssetObservation": f"{_METADATA}.reports",
+    "ExpectationResult": f"{_METADATA}.reports",
     # config
     "ConfigMapping": "dagwright.config.mapping",
     "config_mapping": "dagwright.config.mapping",
@@ -143,6 +175,8 @@ _EXPORTS = {
     "TypeCheckError": "dagwright.errors",
     "StepExecutionError": "dagwright.errors",
     "UserCodeError": "dagwright.errors",
+    "InvalidMetadataError": "dagwright.errors",
+    "InvalidAssetKeyError": "dagwright.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -234,8 +268,10 @@ if TYPE_CHECKING:
     from .definitions.types import DataType, Nothing, TypeCheck
     from .errors import (
         DagwrightError,
+        InvalidAssetKeyError,
         InvalidDefinitionError,
         InvalidInvocationError,
+        InvalidMetadataError,
         InvalidSubsetError,
         InvariantViolationError,
         RunConfigError,
@@ -262,6 +298,38 @@ if TYPE_CHECKING:
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult
     from .execution.run_config import validate_run_config
+    from .metadata.asset_key import AssetKey
+    from .metadata.reports import AssetMaterialization, AssetObservation, ExpectationResult
+    from .metadata.table import (
+        TableColumn,
+        TableColumnConstraints,
+        TableColumnDep,
+        TableColumnLineage,
+        TableConstraints,
+        TableRecord,
+        TableSchema,
+    )
+    from .metadata.values import (
+        AssetMetadataValue,
+        BoolMetadataValue,
+        FloatMetadataValue,
+        IntMetadataValue,
+        JobMetadataValue,
+        JsonMetadataValue,
+        MarkdownMetadataValue,
+        MetadataValue,
+        NotebookMetadataValue,
+        NullMetadataValue,
+        PathMetadataValue,
+        PythonArtifactMetadataValue,
+        RunMetadataValue,
+        TableColumnLineageMetadataValue,
+        TableMetadataValue,
+        TableSchemaMetadataValue,
+        TextMetadataValue,
+        TimestampMetadataValue,
+        UrlMetadataValue,
+    )
     from .records.error_info import ErrorInfo
     from .records.events import Event, EventLogEntry, EventType
     from .records.runs import Run, RunStatus

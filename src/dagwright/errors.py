@@ -34,6 +34,9 @@ __all__ = [
     "StepExecutionError",
     "TypeCheckError",
     "InvalidOutputError",
+    "InvalidMetadataError",
+    "InvalidAssetKeyError",
+    "OutputMetadataError",
     "did_you_mean",
 ]
 
@@ -669,6 +672,88 @@ class InvalidOutputError(DagwrightError):
 
     def __init__(self, *, op: str, problem: str, fix: str | None = None) -> None:
         super().__init__(op=op, problem=problem, fix=fix)
+
+    def _compose(self) -> str:
+        return _problem_text(f"op '{self.op}'", self.problem, self.fix)
+
+
+# --------------------------------------------------------------------------
+# Metadata and asset keys
+
+
+class InvalidMetadataError(DagwrightError):
+    """A metadata value has no metadata form (or a metadata value was built from bad data).
+
+    ``key`` is the metadata key when the value came in a metadata dict (None
+    for a ``MetadataValue`` built directly); ``where`` names what carries the
+    metadata (``job 'nightly'``, ``AssetMaterialization``); ``value_type`` is
+    the type of the value given.
+    """
+
+    problem: str
+    key: str | None
+    where: str | None
+    value_type: str | None
+    fix: str | None
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        key: str | None = None,
+        where: str | None = None,
+        value_type: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(problem=problem, key=key, where=where, value_type=value_type, fix=fix)
+
+    def _compose(self) -> str:
+        subject = f"metadata '{self.key}'" if self.key is not None else None
+        where = ", ".join(part for part in (self.where, subject) if part) or None
+        return _problem_text(where, self.problem, self.fix)
+
+
+class InvalidAssetKeyError(DagwrightError):
+    """Something given as an asset key is not one; ``given`` is what was given."""
+
+    given: object
+    problem: str
+    fix: str | None
+
+    def __init__(self, *, given: object, problem: str, fix: str | None = None) -> None:
+        super().__init__(given=given, problem=problem, fix=fix)
+
+    def _compose(self) -> str:
+        return _problem_text(f"asset key {self.given!r}", self.problem, self.fix)
+
+
+class OutputMetadataError(InvariantViolationError):
+    """``context.add_output_metadata`` was called in a way that names no output it can still
+    describe: an unknown output, a second call for one output, or one already produced."""
+
+    op: str
+    output_name: str | None
+    mapping_key: str | None
+    problem: str
+    fix: str | None
+
+    def __init__(
+        self,
+        *,
+        op: str,
+        problem: str,
+        output_name: str | None = None,
+        mapping_key: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        DagwrightError.__init__(
+            self,
+            op=op,
+            output_name=output_name,
+            mapping_key=mapping_key,
+            problem=problem,
+            fix=fix,
+        )
 
     def _compose(self) -> str:
         return _problem_text(f"op '{self.op}'", self.problem, self.fix)

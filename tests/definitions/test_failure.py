@@ -6,14 +6,20 @@ import pickle
 
 import pytest
 
-from dagwright import Failure, InvalidInvocationError, RetryRequested
+from dagwright import (
+    Failure,
+    InvalidInvocationError,
+    InvalidMetadataError,
+    MetadataValue,
+    RetryRequested,
+)
 
 
 def test_failure_holds_its_description_metadata_and_retry_permission() -> None:
     failure = Failure("too few rows", metadata={"rows": 3}, allow_retries=False)
 
     assert failure.description == "too few rows"
-    assert failure.metadata == {"rows": 3}
+    assert failure.metadata == {"rows": MetadataValue.int(3)}
     assert failure.allow_retries is False
 
 
@@ -30,7 +36,7 @@ def test_failure_keeps_a_copy_of_its_metadata() -> None:
     failure = Failure(metadata=given)
     given["rows"] = 4
 
-    assert failure.metadata == {"rows": 3}
+    assert failure.metadata == {"rows": MetadataValue.int(3)}
 
 
 def test_failure_survives_pickling() -> None:
@@ -40,18 +46,18 @@ def test_failure_survives_pickling() -> None:
 
     assert (copy.description, dict(copy.metadata), copy.allow_retries) == (
         "too few rows",
-        {"rows": 3},
+        {"rows": MetadataValue.int(3)},
         False,
     )
 
 
 def test_failure_metadata_must_be_a_mapping() -> None:
-    with pytest.raises(InvalidInvocationError, match="metadata must be a mapping"):
+    with pytest.raises(InvalidMetadataError, match="metadata must be a dict"):
         Failure(metadata=[("rows", 3)])  # type: ignore[arg-type]
 
 
 def test_failure_metadata_labels_must_be_strings() -> None:
-    with pytest.raises(InvalidInvocationError, match=r"labels must be strings, got 3 \(int\)"):
+    with pytest.raises(InvalidMetadataError, match="Failure"):
         Failure(metadata={3: "rows"})  # type: ignore[dict-item]
 
 

@@ -12,6 +12,7 @@ from dagwright import (
     GraphIn,
     GraphOut,
     In,
+    MetadataValue,
     Nothing,
     Out,
     ResourceDefinition,
@@ -1013,14 +1014,14 @@ def test_to_job_tags_are_stored_as_strings_on_job_and_runs() -> None:
     assert result.dagster_run.tags["n"] == "1"
 
 
-def test_to_job_metadata_is_kept_on_the_job() -> None:
+def test_to_job_metadata_is_kept_on_the_job_as_metadata_values() -> None:
     @graph
     def g():
         return_one()
 
     j = g.to_job(metadata={"owner": "data-team"})
 
-    assert j.metadata["owner"] == "data-team"
+    assert j.metadata["owner"] == MetadataValue.text("data-team")
 
 
 def test_to_job_hooks_run_for_every_op() -> None:

@@ -11,6 +11,8 @@ import pytest
 from dagwright import (
     InvalidDefinitionError,
     InvalidInvocationError,
+    InvalidMetadataError,
+    MetadataValue,
     NodeInvocation,
     graph,
     job,
@@ -299,15 +301,23 @@ class _Owner:
     """A value that is neither a string nor JSON: metadata keeps it anyway."""
 
 
-def test_job_metadata_is_kept_as_given() -> None:
-    owner = _Owner()
-
-    @job(metadata={"owner": owner, "rows": 3})
+def test_job_metadata_values_are_normalized_to_metadata_values() -> None:
+    @job(metadata={"owner": "data-team", "rows": 3})
     def described():
         return_one()
 
-    assert dict(described.metadata) == {"owner": owner, "rows": 3}
-    assert described.metadata["owner"] is owner
+    assert dict(described.metadata) == {
+        "owner": MetadataValue.text("data-team"),
+        "rows": MetadataValue.int(3),
+    }
+
+
+def test_job_metadata_without_a_metadata_form_is_rejected_naming_the_key() -> None:
+    with pytest.raises(InvalidMetadataError, match="'owner'"):
+
+        @job(metadata={"owner": _Owner()})
+        def described():
+            return_one()
 
 
 def test_job_metadata_is_read_only() -> None:
@@ -344,13 +354,13 @@ def test_metadata_with_a_non_string_key_is_rejected_naming_the_op() -> None:
 
 
 def test_metadata_that_is_not_a_dict_is_rejected_naming_the_job() -> None:
-    with pytest.raises(InvalidDefinitionError) as caught:
+    with pytest.raises(InvalidMetadataError) as caught:
 
         @job(metadata=["owner"])  # type: ignore[arg-type]
         def described():
             return_one()
 
-    assert str(caught.value).startswith("job 'described': metadata must be a dict, got list")
+    assert str(caught.value).startswith("job 'described': metadata must be a dict")
 
 
 def test_job_metadata_is_copied_onto_the_run_record() -> None:
@@ -360,7 +370,10 @@ def test_job_metadata_is_copied_onto_the_run_record() -> None:
 
     run = described.execute_in_process().dagster_run
 
-    assert run.job_metadata == {"owner": "data-team", "rows": 3}
+    assert run.job_metadata == {
+        "owner": MetadataValue.text("data-team"),
+        "rows": MetadataValue.int(3),
+    }
 
 
 def test_job_tags_are_copied_onto_the_run_record_as_strings() -> None:
@@ -374,7 +387,6 @@ def test_job_metadata_is_kept_by_subsets_and_with_resources() -> None:
     def described():
         return_one()
 
-    assert dict(described.get_subset(op_selection=["return_one"]).metadata) == {
-        "owner": "data-team"
-    }
-    assert dict(described.with_resources({"x": 1}).metadata) == {"owner": "data-team"}
+    owner = {"owner": MetadataValue.text("data-team")}
+    assert dict(described.get_subset(op_selection=["return_one"]).metadata) == owner
+    assert dict(described.with_resources({"x": 1}).metadata) == owner

@@ -10,6 +10,7 @@ from dagwright import (
     EventType,
     In,
     InvalidDefinitionError,
+    MetadataValue,
     Out,
     RunStatus,
     TypeCheck,
@@ -54,12 +55,12 @@ class Rock:
 # TypeCheck
 
 
-def test_type_check_stores_success_description_and_metadata() -> None:
+def test_type_check_stores_success_description_and_normalized_metadata() -> None:
     check = TypeCheck(success=False, description="too small", metadata={"size": 3})
 
     assert check.success is False
     assert check.description == "too small"
-    assert check.metadata == {"size": 3}
+    assert check.metadata == {"size": MetadataValue.int(3)}
 
 
 def test_type_check_description_and_metadata_default_to_empty() -> None:
@@ -126,7 +127,7 @@ def test_a_failing_type_check_metadata_is_on_the_error() -> None:
     with pytest.raises(TypeCheckError) as caught:
         _op_taking(positive)(-4)
 
-    assert caught.value.metadata == {"value": -4}
+    assert caught.value.metadata == {"value": MetadataValue.int(-4)}
 
 
 def test_a_data_type_check_receives_the_value() -> None:
@@ -528,7 +529,7 @@ def test_a_data_type_failure_in_a_run_records_its_description_and_metadata() -> 
     check = output.step_output_data.type_check
     assert check.success is False
     assert check.description == "must be above zero"
-    assert check.metadata == {"value": -2}
+    assert check.metadata == {"value": MetadataValue.int(-2)}
 
 
 def test_a_data_type_failure_in_a_run_raises_with_its_description() -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from dagwright import EventLogEntry, Failure, RetryPolicy, RetryRequested, job, op
+from dagwright import (
+    EventLogEntry,
+    Failure,
+    MetadataValue,
+    RetryPolicy,
+    RetryRequested,
+    job,
+    op,
+)
 
 
 def _run_alone(op_def):
@@ -32,7 +38,7 @@ def test_failure_description_and_metadata_reach_the_step_failure_event() -> None
 
     assert data is not None
     assert data.description == "too few rows"
-    assert data.metadata == {"rows": 3, "table": "orders"}
+    assert data.metadata == {"rows": MetadataValue.int(3), "table": MetadataValue.text("orders")}
 
 
 def test_failure_without_arguments_has_empty_user_failure_data() -> None:
@@ -90,13 +96,15 @@ def test_failure_metadata_round_trips_through_the_event_log_json() -> None:
     assert restored.event is not None
     data = restored.event.step_failure_data.user_failure_data
     assert data is not None
-    assert data.metadata == {"rows": 3, "columns": ["id", "total"]}
+    assert data.metadata == {
+        "rows": MetadataValue.int(3),
+        "columns": MetadataValue.json(["id", "total"]),
+    }
 
 
-def test_failure_metadata_json_cannot_hold_is_written_as_its_repr() -> None:
+def test_failure_metadata_without_a_metadata_form_fails_the_step_naming_the_label() -> None:
     class Table:
-        def __repr__(self) -> str:
-            return "Table('orders')"
+        pass
 
     @op
     def check_rows():
@@ -104,10 +112,8 @@ def test_failure_metadata_json_cannot_hold_is_written_as_its_repr() -> None:
 
     result = _run_alone(check_rows)
 
-    (entry,) = [e for e in result.entries if e.event is not None and e.event.is_step_failure]
-    written = json.loads(entry.to_json())
-    data = written["event"]["event_specific_data"]["user_failure_data"]
-    assert data["metadata"] == {"table": "Table('orders')"}
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "'table'" in failure.step_failure_data.error.message
 
 
 def test_execute_in_process_raises_the_ops_failure() -> None:
@@ -122,7 +128,7 @@ def test_execute_in_process_raises_the_ops_failure() -> None:
     with pytest.raises(Failure, match="too few rows") as raised:
         single.execute_in_process()
 
-    assert raised.value.metadata == {"rows": 3}
+    assert raised.value.metadata == {"rows": MetadataValue.int(3)}
 
 
 def test_a_failure_is_retried_by_the_ops_retry_policy() -> None:
@@ -179,4 +185,4 @@ def test_a_failure_behind_an_exhausted_retry_request_keeps_its_data() -> None:
     data = _user_failure_data(_run_alone(check_rows), "check_rows")
 
     assert data is not None
-    assert (data.description, data.metadata) == ("too few rows", {"rows": 3})
+    assert (data.description, data.metadata) == ("too few rows", {"rows": MetadataValue.int(3)})

@@ -19,6 +19,7 @@ from dagwright import (
     Instance,
     InvalidDefinitionError,
     IOManager,
+    MetadataValue,
     Out,
     UPathIOManager,
     build_input_context,
@@ -254,9 +255,9 @@ def test_metadata_added_by_the_manager_lands_on_the_events() -> None:
 
     result = annotated.execute_in_process()
     handled = [e.event_specific_data.metadata for e in events_of(result, "HANDLED_OUTPUT")]
-    assert handled == [{"rows": 1}, {"rows": 2}]
+    assert handled == [{"rows": MetadataValue.int(1)}, {"rows": MetadataValue.int(2)}]
     (loaded,) = events_of(result, "LOADED_INPUT")
-    assert loaded.event_specific_data.metadata == {"source": "memory"}
+    assert loaded.event_specific_data.metadata == {"source": MetadataValue.text("memory")}
 
 
 # --------------------------------------------------------------------------
@@ -388,7 +389,7 @@ def test_configurable_io_manager_fields_are_its_config() -> None:
         run_config={"resources": {"io_manager": {"config": {"prefix": "s3://"}}}}
     )
     (handled,) = events_of(result, "HANDLED_OUTPUT")
-    assert handled.event_specific_data.metadata == {"key": "s3://result"}
+    assert handled.event_specific_data.metadata == {"key": MetadataValue.text("s3://result")}
 
 
 def test_configurable_io_manager_factory_builds_the_manager() -> None:
@@ -529,7 +530,8 @@ def test_fs_io_manager_records_the_path_on_the_events(tmp_path: Path) -> None:
         run_config={"resources": {"io_manager": {"config": {"base_dir": str(tmp_path)}}}}
     )
     (loaded,) = events_of(result, "LOADED_INPUT")
-    assert loaded.event_specific_data.metadata["path"].endswith("/emit/result")
+    path = loaded.event_specific_data.metadata["path"]
+    assert path == MetadataValue.path(tmp_path / result.run_id / "emit" / "result")
 
 
 def test_upath_io_manager_subclass_chooses_the_format_and_extension(tmp_path: Path) -> None:

@@ -23,6 +23,10 @@ _ALIASES = {
     "String": "dagwright.definitions.types:String",
     "Bool": "dagwright.definitions.types:Bool",
     "Any": "dagwright.definitions.types:Any_",
+    # metadata
+    "DagsterRunMetadataValue": "dagwright.metadata.values:RunMetadataValue",
+    "DagsterAssetMetadataValue": "dagwright.metadata.values:AssetMetadataValue",
+    "DagsterJobMetadataValue": "dagwright.metadata.values:JobMetadataValue",
     # records and storage
     "DagsterEvent": "dagwright.records.events:Event",
     "DagsterEventType": "dagwright.records.events:EventType",
@@ -40,6 +44,8 @@ _ALIASES = {
     "DagsterTypeCheckDidNotPass": "dagwright.errors:TypeCheckError",
     "DagsterExecutionStepExecutionError": "dagwright.errors:StepExecutionError",
     "DagsterUserCodeExecutionError": "dagwright.errors:UserCodeError",
+    "DagsterInvalidMetadata": "dagwright.errors:InvalidMetadataError",
+    "DagsterInvalidAssetKey": "dagwright.errors:InvalidAssetKeyError",
 }
 
 # (This module must not bind the name "Any" itself: it is Dagster's type alias above.)

@@ -2,8 +2,9 @@
 
 ``add_one(5)`` binds arguments to inputs like a Python call, checks input
 and output types, and returns what the function returned (a generator op
-returns a checked generator, an async op a coroutine). Ops that take a
-context receive one built with ``build_op_context()``.
+returns a checked generator, which passes on the reports it yields, an
+async op a coroutine). Ops that take a context receive one built with
+``build_op_context()``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._sentinel import NO_VALUE
 from ..errors import InvalidInvocationError
+from ..metadata import REPORT_TYPES
 from ._context import ExecutionContextBase
 from ._results import OutputTracker, outputs_from_return, outputs_from_yield
 from .events import Output
@@ -95,7 +97,13 @@ async def _finish_async(op_def: OpDefinition, context: Any, awaitable: Any) -> A
 
 def _checked_outputs(op_def: OpDefinition, context: Any, items: Iterator[Any]) -> Iterator[Any]:
     tracker = OutputTracker(op_def)
+    track = getattr(context, "track_outputs", None)
+    if track is not None:
+        track(tracker)  # so that add_output_metadata knows what was produced
     for output in outputs_from_yield(op_def, items):
+        if isinstance(output, REPORT_TYPES):
+            yield output
+            continue
         tracker.check(output)
         _check_output(op_def, context, output)
         yield output

@@ -3,15 +3,17 @@
 Shared by the step runner and by direct op calls in tests, so both accept
 exactly the same shapes: a plain value, a tuple for several outputs, an
 ``Output``, a list of ``DynamicOutput`` for a dynamic output, or a generator
-yielding ``Output``/``DynamicOutput``.
+yielding ``Output``/``DynamicOutput`` and reports (``AssetMaterialization``,
+``AssetObservation``, ``ExpectationResult``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidOutputError
+from ..metadata import REPORT_TYPES, Report
 from .events import OUTPUT_TYPES, DynamicOutput, Output
 from .types import type_name_of
 
@@ -79,16 +81,29 @@ def _dynamic_list(op_def: OpDefinition, name: str, value: Any) -> list[Any]:
     return items
 
 
-def outputs_from_yield(op_def: OpDefinition, items: Iterator[Any]) -> Iterator[Any]:
-    """The items a generator compute function yields, each checked to be something it may yield."""
+def outputs_from_yield(
+    op_def: OpDefinition,
+    items: Iterator[Any],
+    on_report: Callable[[Report], None] | None = None,
+) -> Iterator[Any]:
+    """The items a generator compute function yields, each checked to be something it may yield.
+
+    Reports are handed to ``on_report`` as they come; without it they are yielded too.
+    """
     for item in items:
         if isinstance(item, OUTPUT_TYPES):
             yield item
+        elif isinstance(item, REPORT_TYPES):
+            if on_report is None:
+                yield item
+            else:
+                on_report(item)
         else:
             raise InvalidOutputError(
                 op=op_def.name,
-                problem=f"it yielded a value of type {type_name_of(item)}; a generator op must "
-                "yield Output(...) or DynamicOutput(...) objects.",
+                problem=f"it yielded a value of type {type_name_of(item)}; a generator op "
+                "yields Output(...) or DynamicOutput(...) objects, and may yield "
+                "AssetMaterialization, AssetObservation or ExpectationResult reports.",
                 fix=f"yield Output({_short(item)}) instead.",
             )
 
@@ -153,6 +168,12 @@ class OutputTracker:
                 fix="produce each output once per run of the op.",
             )
         self.seen.add(name)
+
+    def has_produced(self, output_name: str, mapping_key: str | None) -> bool:
+        """Whether output ``output_name`` (its value ``mapping_key``, if dynamic) was produced."""
+        if mapping_key is None:
+            return output_name in self.seen
+        return mapping_key in self.mapping_keys.get(output_name, ())
 
     def missing_required(self) -> list[str]:
         """Required, non-dynamic, non-Nothing outputs that were not produced."""

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import InvalidInvocationError
+from ..metadata import MetadataValueUnion, normalize_metadata
 
 __all__ = ["Failure", "RetryRequested"]
 
@@ -23,14 +24,14 @@ class Failure(Exception):
     """Raise from an op to fail its step with a description and metadata.
 
     The step's STEP_FAILURE event carries both in its ``user_failure_data``.
-    ``metadata`` maps string labels to values (JSON-able values are kept as
-    they are). With ``allow_retries=False`` the op's retry policy does not
-    retry this failure: the step fails at once (``None`` means ``True``, as
-    in Dagster).
+    ``metadata`` maps string labels to values, normalized to metadata values
+    when the Failure is made (a value without a metadata form is an error).
+    With ``allow_retries=False`` the op's retry policy does not retry this
+    failure: the step fails at once (``None`` means ``True``, as in Dagster).
     """
 
     description: str | None
-    metadata: Mapping[str, Any]
+    metadata: Mapping[str, MetadataValueUnion]
     allow_retries: bool
 
     def __init__(
@@ -53,32 +54,13 @@ class Failure(Exception):
                 where="Failure",
             )
         self.description = description
-        self.metadata = _checked_metadata(metadata)
+        self.metadata = MappingProxyType(normalize_metadata(metadata, where="Failure"))
         self.allow_retries = allow_retries
         super().__init__(*(() if description is None else (description,)))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from its fields when it crosses processes (its metadata view cannot pickle).
         return (type(self), (self.description, dict(self.metadata), self.allow_retries))
-
-
-def _checked_metadata(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    if metadata is None:
-        return MappingProxyType({})
-    if not isinstance(metadata, Mapping):
-        raise InvalidInvocationError(
-            f"metadata must be a mapping of labels to values, got {type(metadata).__name__}.",
-            where="Failure",
-            fix="pass metadata={'rows': 12, 'table': 'orders'}.",
-        )
-    for key in metadata:
-        if not isinstance(key, str):
-            raise InvalidInvocationError(
-                f"metadata labels must be strings, got {key!r} ({type(key).__name__}).",
-                where="Failure",
-                fix=f"use the label {str(key)!r} instead.",
-            )
-    return MappingProxyType(dict(metadata))
 
 
 class RetryRequested(Exception):

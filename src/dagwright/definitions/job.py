@@ -23,9 +23,10 @@ from ..errors import (
     ResourceCycleError,
     did_you_mean,
 )
+from ..metadata import MetadataValueUnion, normalize_metadata
 from ._body import compose
 from ._flatten import FlatGraph, check_inputs_have_sources, flatten
-from ._util import check_metadata, check_name, frozen_dict
+from ._util import check_name, frozen_dict
 from .executor import ExecutorDefinition
 from .graph import GraphDefinition
 from .hooks import HookDefinition, check_hooks
@@ -80,7 +81,7 @@ class JobDefinition:
         self._description = description if description is not None else graph_def.description
         self._tags = normalize_tags(tags, where)
         self._run_tags = normalize_tags(run_tags, f"run_tags of {where}")
-        self._metadata = check_metadata(metadata, where)
+        self._metadata = frozen_dict(normalize_metadata(metadata, where=where))
         self._resource_defs = MappingProxyType(resource_defs_from(resource_defs, where))
         self._config = _check_config(config, where)
         self._logger_defs = MappingProxyType(_check_logger_defs(logger_defs, where))
@@ -140,8 +141,9 @@ class JobDefinition:
         return {**self._tags, **self._run_tags}
 
     @property
-    def metadata(self) -> Mapping[str, Any]:
-        """The job's ``metadata=``, as given; each run records a copy (``job_metadata``)."""
+    def metadata(self) -> Mapping[str, MetadataValueUnion]:
+        """The job's metadata, its values normalized to metadata values; each run records a copy
+        (``job_metadata``)."""
         return self._metadata
 
     @property

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import InvalidDefinitionError, TypeCheckError
+from ..metadata import normalize_metadata
 
 __all__ = [
     "TypeCheck",
@@ -35,7 +36,11 @@ __all__ = [
 
 
 class TypeCheck:
-    """The result of a type check: success or not, why, and metadata about the value."""
+    """The result of a type check: success or not, why, and metadata about the value.
+
+    ``metadata`` values are normalized to metadata values (``{"rows": 3}`` holds
+    ``IntMetadataValue(3)``).
+    """
 
     __slots__ = ("description", "metadata", "success")
 
@@ -47,7 +52,7 @@ class TypeCheck:
     ) -> None:
         self.success = bool(success)
         self.description = description
-        self.metadata = dict(metadata or {})
+        self.metadata = normalize_metadata(metadata, where="TypeCheck") if metadata else {}
 
     def __repr__(self) -> str:
         return f"TypeCheck(success={self.success}, description={self.description!r})"

@@ -4,6 +4,9 @@
 the run's shared state (config, resources, log, tags). ``build_op_context``
 makes a :class:`DirectOpContext` for calling an op directly in a test, with
 the config and resources the test gives.
+
+Both let the op report about assets and its data (``log_event``) and add
+metadata to an output before producing it (``add_output_metadata``).
 """
 
 from __future__ import annotations
@@ -11,15 +14,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..definitions._context import ExecutionContextBase
+from ..definitions._output_metadata import PendingMetadata, add_output_metadata
 from ..definitions.resources import resource_defs_from
 from ..errors import InvalidInvocationError
+from ..metadata import MetadataValueUnion, RawMetadataMapping, Report
 from .logs import StepLog
+from .reports import check_report, record_report
 from .resources import EMPTY_RESOURCES, Resources, ResourceSet, open_resources
 
 if TYPE_CHECKING:
+    from ..definitions._results import OutputTracker
     from ..definitions.dependency import Node
     from ..definitions.job import JobDefinition
     from ..definitions.op import OpDefinition
@@ -27,7 +34,18 @@ if TYPE_CHECKING:
     from ._run import RunContext
     from .state import ExecutionStep
 
-__all__ = ["OpExecutionContext", "DirectOpContext", "build_op_context"]
+__all__ = ["OpExecutionContext", "DirectOpContext", "build_op_context", "AttemptOutputs"]
+
+
+class AttemptOutputs(Protocol):
+    """What the step runner keeps for one attempt that the context reads and adds to."""
+
+    metadata: PendingMetadata | None
+    """Metadata added with ``add_output_metadata`` for outputs not produced yet."""
+
+    def produced(self, output_name: str, mapping_key: str | None) -> bool:
+        """Whether the attempt has produced that output (that value of a dynamic output)."""
+        ...
 
 
 class OpExecutionContext(ExecutionContextBase):
@@ -37,11 +55,12 @@ class OpExecutionContext(ExecutionContextBase):
     about the run and the step (run id, job, tags, partition, mapping key).
     """
 
-    __slots__ = ("_log", "_run", "_step")
+    __slots__ = ("_attempt", "_log", "_run", "_step")
 
-    def __init__(self, run: RunContext, step: ExecutionStep) -> None:
+    def __init__(self, run: RunContext, step: ExecutionStep, attempt: AttemptOutputs) -> None:
         self._run = run
         self._step = step
+        self._attempt = attempt
         self._log: StepLog | None = None
 
     # -- the op ------------------------------------------------------------
@@ -89,6 +108,41 @@ class OpExecutionContext(ExecutionContextBase):
     def get_mapping_key(self) -> str | None:
         """The mapping key of this step when it runs over a dynamic output, else None."""
         return self._step.mapping_key
+
+    # -- what the op reports -------------------------------------------------
+
+    def log_event(self, event: Report) -> None:
+        """Record an ``AssetMaterialization``, ``AssetObservation`` or ``ExpectationResult``
+        as an event of this step, now (as yielding it would)."""
+        step = self._step
+        record_report(self._run, step, check_report(event, f"op '{step.spec.key}'"))
+
+    def add_output_metadata(
+        self,
+        metadata: RawMetadataMapping,
+        output_name: str | None = None,
+        mapping_key: str | None = None,
+    ) -> None:
+        """Add metadata to an output before the op produces it; it lands on the output's
+        STEP_OUTPUT event, over any metadata its ``Output`` carries.
+
+        ``output_name`` may be left out when the op has one output;
+        ``mapping_key`` names the value of a dynamic output. Once per output
+        (per value of a dynamic output).
+        """
+        attempt = self._attempt
+        pending = attempt.metadata
+        if pending is None:
+            pending = attempt.metadata = {}
+        add_output_metadata(
+            self.op_def,
+            self._step.spec.key,
+            pending,
+            attempt.produced,
+            metadata,
+            output_name,
+            mapping_key,
+        )
 
     # -- the run -------------------------------------------------------------
 
@@ -158,11 +212,14 @@ class DirectOpContext(ExecutionContextBase):
     """
 
     __slots__ = (
+        "_events",
         "_instance",
         "_log",
         "_mapping_key",
         "_op_config",
         "_op_def",
+        "_output_metadata",
+        "_outputs",
         "_partition_key",
         "_resource_set",
         "_resources",
@@ -188,6 +245,9 @@ class DirectOpContext(ExecutionContextBase):
         self._instance = instance
         self._op_def: OpDefinition | None = None
         self._log = StepLog(None, None)
+        self._events: list[Report] = []
+        self._output_metadata: PendingMetadata = {}
+        self._outputs: OutputTracker | None = None
         self.run_id = "EPHEMERAL"
 
     def bind_to_op(
@@ -196,6 +256,7 @@ class DirectOpContext(ExecutionContextBase):
         """This context, checked for and attached to ``op_def`` (done by the op call).
 
         ``given`` are resources the call passes itself, as keyword arguments.
+        Events and output metadata of an earlier call are forgotten.
         """
         missing = sorted(
             k for k in op_def.required_resource_keys if k not in self._resources and k not in given
@@ -207,7 +268,15 @@ class DirectOpContext(ExecutionContextBase):
                 fix=f"build_op_context(resources={{'{missing[0]}': ...}}).",
             )
         self._op_def = op_def
+        self._events = []
+        self._output_metadata = {}
+        self._outputs = None
         return self
+
+    def track_outputs(self, tracker: OutputTracker) -> None:
+        """Watch what a generator op yields, to know which outputs it produced (done by the
+        op call)."""
+        self._outputs = tracker
 
     @property
     def op_def(self) -> OpDefinition:
@@ -244,6 +313,40 @@ class DirectOpContext(ExecutionContextBase):
 
     def get_mapping_key(self) -> str | None:
         return self._mapping_key
+
+    def log_event(self, event: Report) -> None:
+        """Keep a report of the op (read it back with :meth:`get_events`)."""
+        where = f"op '{self._op_def.name}'" if self._op_def is not None else "log_event"
+        self._events.append(check_report(event, where))
+
+    def get_events(self) -> list[Report]:
+        """The reports the op passed to ``log_event`` in its last call, in order."""
+        return list(self._events)
+
+    def add_output_metadata(
+        self,
+        metadata: RawMetadataMapping,
+        output_name: str | None = None,
+        mapping_key: str | None = None,
+    ) -> None:
+        """Add metadata to an output before the op produces it, as in a run (read it back
+        with :meth:`get_output_metadata`)."""
+        outputs = self._outputs
+        add_output_metadata(
+            self.op_def,
+            self.op_def.name,
+            self._output_metadata,
+            outputs.has_produced if outputs is not None else _nothing_produced,
+            metadata,
+            output_name,
+            mapping_key,
+        )
+
+    def get_output_metadata(
+        self, output_name: str, mapping_key: str | None = None
+    ) -> dict[str, MetadataValueUnion] | None:
+        """The metadata the op's last call added for an output, or None."""
+        return self._output_metadata.get((output_name, mapping_key))
 
     @property
     def has_partition_key(self) -> bool:
@@ -283,6 +386,10 @@ class DirectOpContext(ExecutionContextBase):
         # Teardown errors at garbage collection have nowhere to go.
         with contextlib.suppress(Exception):
             self._resource_set.close()
+
+
+def _nothing_produced(_output_name: str, _mapping_key: str | None) -> bool:
+    return False
 
 
 def build_op_context(

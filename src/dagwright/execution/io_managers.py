@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..definitions.io_manager import InMemoryIOManager, is_io_manager
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..errors import InvalidDefinitionError, InvalidInvocationError
+from ..metadata import normalize_metadata
 from ._boundary import call_user
 from .logs import StepLog
 from .resources import EMPTY_RESOURCES, Resources
@@ -159,7 +160,7 @@ class OutputContext(_IOContext):
 
     def add_output_metadata(self, metadata: Mapping[str, Any]) -> None:
         """Attach metadata to the HANDLED_OUTPUT event of this output (a path, a row count)."""
-        self._added.update(metadata)
+        self._added.update(normalize_metadata(metadata, where=self._where()))
 
     @property
     def output_metadata(self) -> Mapping[str, Any]:
@@ -204,7 +205,7 @@ class InputContext(_IOContext):
 
     def add_input_metadata(self, metadata: Mapping[str, Any]) -> None:
         """Attach metadata to the LOADED_INPUT event of this input."""
-        self._added.update(metadata)
+        self._added.update(normalize_metadata(metadata, where=self._where()))
 
 
 def _as_resources(resources: Resources | Mapping[str, Any] | None) -> Resources:

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any
 from ..definitions._flatten import op_output_of
 from ..definitions.outputs import DEFAULT_OUTPUT
 from ..errors import DagwrightError, InvariantViolationError
-from ..records import Event, EventLogEntry, EventType, Run, StepFailureData
+from ..metadata import AssetMaterialization, AssetObservation, ExpectationResult
+from ..records import (
+    AssetObservationData,
+    Event,
+    EventLogEntry,
+    EventType,
+    Run,
+    StepExpectationResultData,
+    StepFailureData,
+    StepMaterializationData,
+)
 from ..records.events import STEP_EVENTS
 
 if TYPE_CHECKING:
@@ -137,6 +147,40 @@ class ExecuteInProcessResult:
             if event.is_step_failure:
                 return event.step_failure_data
         return None
+
+    # -- what ops reported -------------------------------------------------------
+
+    def asset_materializations_for_node(self, node_name: str) -> list[AssetMaterialization]:
+        """The materializations node ``node_name`` (and, for a graph, its ops) reported."""
+        return [
+            e.event_specific_data.materialization
+            for e in self.events_for_node(node_name)
+            if isinstance(e.event_specific_data, StepMaterializationData)
+        ]
+
+    def asset_observations_for_node(self, node_name: str) -> list[AssetObservation]:
+        """The observations node ``node_name`` (and, for a graph, its ops) reported."""
+        return [
+            e.event_specific_data.asset_observation
+            for e in self.events_for_node(node_name)
+            if isinstance(e.event_specific_data, AssetObservationData)
+        ]
+
+    def expectation_results_for_node(self, node_name: str) -> list[ExpectationResult]:
+        """The expectation results node ``node_name`` (and, for a graph, its ops) reported."""
+        return [
+            e.event_specific_data.expectation_result
+            for e in self.events_for_node(node_name)
+            if isinstance(e.event_specific_data, StepExpectationResultData)
+        ]
+
+    def get_asset_materialization_events(self) -> list[Event]:
+        """Every ASSET_MATERIALIZATION event of the run."""
+        return self._of_type(EventType.ASSET_MATERIALIZATION)
+
+    def get_asset_observation_events(self) -> list[Event]:
+        """Every ASSET_OBSERVATION event of the run."""
+        return self._of_type(EventType.ASSET_OBSERVATION)
 
     def retry_attempts_for_node(self, node_name: str) -> int:
         return sum(

@@ -18,7 +18,7 @@ retry policy allows, unless it is a ``Failure(allow_retries=False)``. A
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..definitions._flatten import (
@@ -55,6 +55,7 @@ from .logs import ERROR
 from .state import StepState
 
 if TYPE_CHECKING:
+    from ..definitions._output_metadata import PendingMetadata
     from ..definitions.outputs import OutputDefinition
     from ._run import MemoryOutputs, RunContext
     from .state import ExecutionStep
@@ -96,13 +97,23 @@ class StepOutcome:
 
 
 class _Attempt:
-    """The outputs one attempt has produced so far; they reach the run only on success."""
+    """The outputs one attempt has produced so far; they reach the run only on success.
 
-    __slots__ = ("dynamic", "values")
+    ``metadata`` holds what ``context.add_output_metadata`` added for outputs
+    not produced yet (None until it is first called).
+    """
+
+    __slots__ = ("dynamic", "metadata", "values")
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
         self.dynamic: dict[str, dict[str, Any]] = {}
+        self.metadata: PendingMetadata | None = None
+
+    def produced(self, output_name: str, mapping_key: str | None) -> bool:
+        if mapping_key is None:
+            return output_name in self.values
+        return mapping_key in self.dynamic.get(output_name, ())
 
     def commit(self, key: str, outputs: MemoryOutputs) -> None:
         for name, value in self.values.items():
@@ -129,8 +140,8 @@ def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
             step_key=key,
             handle=spec.key,
         )
-    context = OpExecutionContext(run, step)
     attempt = _Attempt()
+    context = OpExecutionContext(run, step, attempt)
     try:
         inputs = _load_inputs(run, step, context)
         produced, dynamic = _compute(run, step, context, inputs, attempt)
@@ -483,7 +494,7 @@ def _compute(
         or compute.is_async_generator
         or (compute.legacy and isinstance(result, Iterator))
     ):
-        outputs: Any = outputs_from_yield(op_def, user_iter(place, result))
+        outputs: Any = outputs_from_yield(op_def, user_iter(place, result), context.log_event)
     else:
         outputs = outputs_from_return(op_def, result)
     for output in outputs:
@@ -532,11 +543,15 @@ def _handle_output(
     out_def: OutputDefinition,
     value: Any,
     mapping_key: str | None,
-    metadata: dict[str, Any] | None,
+    metadata: Mapping[str, Any] | None,
 ) -> None:
     name = out_def.name
     dagster_type = out_def.dagster_type
     log = run.log
+    if attempt.metadata is not None:  # context.add_output_metadata was called
+        added = attempt.metadata.pop((name, mapping_key), None)
+        if added is not None:
+            metadata = added if metadata is None else {**metadata, **added}
     passed, data = _type_check(step, dagster_type, context, value, "output", name)
     log.event(
         _STEP_OUTPUT,

@@ -6,6 +6,7 @@ no other dagwright layer.
 
 from .error_info import ErrorInfo
 from .events import (
+    AssetObservationData,
     EngineEventData,
     Event,
     EventData,
@@ -13,9 +14,12 @@ from .events import (
     EventType,
     HandledOutputData,
     LoadedInputData,
+    Metadata,
     RunFailureData,
+    StepExpectationResultData,
     StepFailureData,
     StepInputData,
+    StepMaterializationData,
     StepOutputData,
     StepRetryData,
     StepSkippedData,
@@ -43,6 +47,10 @@ __all__ = [
     "StepSuccessData",
     "TypeCheckData",
     "UserFailureData",
+    "StepMaterializationData",
+    "AssetObservationData",
+    "StepExpectationResultData",
+    "Metadata",
     "FINISHED_STATUSES",
     "Run",
     "RunStatus",

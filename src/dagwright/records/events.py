@@ -5,15 +5,25 @@ yielded, a step failed); an :class:`EventLogEntry` is one line of a run's
 event log: a timestamped, levelled wrapper around an event or around a
 plain log message from ``context.log``. Both have a stable JSON form
 (``to_json`` / ``from_json``) that storage and the API rely on.
+
+Metadata in event data is always typed (``dagwright.metadata`` values, tagged
+in JSON); the reports ops make (asset materializations and observations,
+expectation results) are carried whole by the events that record them.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 import msgspec
 
+from ..metadata import (
+    AssetKey,
+    AssetMaterialization,
+    AssetObservation,
+    ExpectationResult,
+    MetadataValueUnion,
+)
 from .error_info import ErrorInfo
 
 __all__ = [
@@ -32,6 +42,10 @@ __all__ = [
     "UserFailureData",
     "EngineEventData",
     "RunFailureData",
+    "StepMaterializationData",
+    "AssetObservationData",
+    "StepExpectationResultData",
+    "Metadata",
     "EventData",
     "STEP_EVENTS",
     "FAILURE_EVENTS",
@@ -108,6 +122,9 @@ FAILURE_EVENTS = frozenset(
 # --------------------------------------------------------------------------
 # Event-specific data: one small struct per kind of event, tagged in JSON.
 
+Metadata = dict[str, MetadataValueUnion]
+"""Metadata as events hold it: typed values by key (see ``dagwright.metadata.normalize``)."""
+
 
 class _Data(msgspec.Struct, frozen=True, kw_only=True, tag=True, gc=False):
     pass
@@ -120,7 +137,7 @@ class TypeCheckData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     label: str
     type_name: str
     description: str | None = None
-    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    metadata: Metadata = msgspec.field(default_factory=dict)
 
 
 class StepInputData(_Data, frozen=True):
@@ -132,7 +149,7 @@ class StepOutputData(_Data, frozen=True):
     output_name: str
     mapping_key: str | None = None
     type_check: TypeCheckData | None = None
-    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    metadata: Metadata = msgspec.field(default_factory=dict)
 
 
 class LoadedInputData(_Data, frozen=True):
@@ -140,14 +157,14 @@ class LoadedInputData(_Data, frozen=True):
     manager_key: str
     upstream_step_key: str | None = None
     upstream_output_name: str | None = None
-    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    metadata: Metadata = msgspec.field(default_factory=dict)
 
 
 class HandledOutputData(_Data, frozen=True):
     output_name: str
     manager_key: str
     mapping_key: str | None = None
-    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    metadata: Metadata = msgspec.field(default_factory=dict)
 
 
 class StepSuccessData(_Data, frozen=True):
@@ -158,7 +175,7 @@ class UserFailureData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """What a user said about a failure they raised on purpose (``Failure``)."""
 
     description: str | None = None
-    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    metadata: Metadata = msgspec.field(default_factory=dict)
 
 
 class StepFailureData(_Data, frozen=True):
@@ -177,7 +194,7 @@ class StepSkippedData(_Data, frozen=True):
 
 
 class EngineEventData(_Data, frozen=True):
-    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    metadata: Metadata = msgspec.field(default_factory=dict)
     error: ErrorInfo | None = None
 
 
@@ -188,6 +205,24 @@ class RunFailureData(_Data, frozen=True):
     reason: str = "STEP_FAILURE"
     error: ErrorInfo | None = None
     failed_steps: list[str] = msgspec.field(default_factory=list)
+
+
+class StepMaterializationData(_Data, frozen=True):
+    """An ASSET_MATERIALIZATION event's data: the materialization the op reported."""
+
+    materialization: AssetMaterialization
+
+
+class AssetObservationData(_Data, frozen=True):
+    """An ASSET_OBSERVATION event's data: the observation the op reported."""
+
+    asset_observation: AssetObservation
+
+
+class StepExpectationResultData(_Data, frozen=True):
+    """A STEP_EXPECTATION_RESULT event's data: the result of the op's check."""
+
+    expectation_result: ExpectationResult
 
 
 EventData = (
@@ -201,6 +236,9 @@ EventData = (
     | StepSkippedData
     | EngineEventData
     | RunFailureData
+    | StepMaterializationData
+    | AssetObservationData
+    | StepExpectationResultData
 )
 
 
@@ -273,6 +311,21 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.event_type_value == EventType.LOADED_INPUT
 
     @property
+    def is_step_materialization(self) -> bool:
+        """Whether this is an ASSET_MATERIALIZATION event (Dagster's name)."""
+        return self.event_type_value == EventType.ASSET_MATERIALIZATION
+
+    is_asset_materialization = is_step_materialization
+
+    @property
+    def is_asset_observation(self) -> bool:
+        return self.event_type_value == EventType.ASSET_OBSERVATION
+
+    @property
+    def is_expectation_result(self) -> bool:
+        return self.event_type_value == EventType.STEP_EXPECTATION_RESULT
+
+    @property
     def is_run_success(self) -> bool:
         return self.event_type_value == EventType.RUN_SUCCESS
 
@@ -318,6 +371,50 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
             raise ValueError(f"{self.event_type_value} event has no step input data")
         return data
 
+    @property
+    def step_materialization_data(self) -> StepMaterializationData:
+        """The data of an ASSET_MATERIALIZATION event (``.materialization``)."""
+        data = self.event_specific_data
+        if not isinstance(data, StepMaterializationData):
+            raise ValueError(f"{self.event_type_value} event has no materialization data")
+        return data
+
+    @property
+    def asset_observation_data(self) -> AssetObservationData:
+        """The data of an ASSET_OBSERVATION event (``.asset_observation``)."""
+        data = self.event_specific_data
+        if not isinstance(data, AssetObservationData):
+            raise ValueError(f"{self.event_type_value} event has no asset observation data")
+        return data
+
+    @property
+    def step_expectation_result_data(self) -> StepExpectationResultData:
+        """The data of a STEP_EXPECTATION_RESULT event (``.expectation_result``)."""
+        data = self.event_specific_data
+        if not isinstance(data, StepExpectationResultData):
+            raise ValueError(f"{self.event_type_value} event has no expectation result data")
+        return data
+
+    @property
+    def asset_key(self) -> AssetKey | None:
+        """The asset a materialization or observation event is about; None for other events."""
+        data = self.event_specific_data
+        if isinstance(data, StepMaterializationData):
+            return data.materialization.asset_key
+        if isinstance(data, AssetObservationData):
+            return data.asset_observation.asset_key
+        return None
+
+    @property
+    def partition(self) -> str | None:
+        """The partition a materialization or observation event is about, if any."""
+        data = self.event_specific_data
+        if isinstance(data, StepMaterializationData):
+            return data.materialization.partition
+        if isinstance(data, AssetObservationData):
+            return data.asset_observation.partition
+        return None
+
 
 class EventLogEntry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One line of a run's event log: an :class:`Event`, or a plain ``context.log`` message.
@@ -355,6 +452,18 @@ class EventLogEntry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     def message(self) -> str:
         return self.user_message
 
+    @property
+    def asset_materialization(self) -> AssetMaterialization | None:
+        """The materialization this entry records, if it records one."""
+        data = self.event.event_specific_data if self.event is not None else None
+        return data.materialization if isinstance(data, StepMaterializationData) else None
+
+    @property
+    def asset_observation(self) -> AssetObservation | None:
+        """The observation this entry records, if it records one."""
+        data = self.event.event_specific_data if self.event is not None else None
+        return data.asset_observation if isinstance(data, AssetObservationData) else None
+
     def to_json(self) -> bytes:
         """The stable JSON form of this entry."""
         return _ENCODER.encode(self)
@@ -365,10 +474,6 @@ class EventLogEntry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return _DECODER.decode(data)
 
 
-def _encode_unknown(value: object) -> str:
-    # Metadata may hold objects JSON has no form for; keep their repr rather than fail.
-    return repr(value)
-
-
-_ENCODER = msgspec.json.Encoder(enc_hook=_encode_unknown)
+# Every field has a JSON form (metadata is typed), so no fallback for unknown objects.
+_ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(EventLogEntry)

@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from ..metadata import MetadataValueUnion
+
 __all__ = ["RunStatus", "Run", "FINISHED_STATUSES"]
 
 
@@ -30,7 +32,7 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
     """One execution of a job: its id, job, config, tags, selection, lineage and status.
 
     ``tags`` are the job's tags with the run's own over them;
-    ``job_metadata`` is a copy of the job's ``metadata=`` as it was defined.
+    ``job_metadata`` is a copy of the job's ``metadata=`` (normalized metadata values).
     Records are immutable; a status change makes a new record
     (``run.with_status(RunStatus.SUCCESS)``).
     """
@@ -40,7 +42,7 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
     status: RunStatus = RunStatus.NOT_STARTED
     run_config: dict[str, Any] = msgspec.field(default_factory=dict)
     tags: dict[str, str] = msgspec.field(default_factory=dict)
-    job_metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    job_metadata: dict[str, MetadataValueUnion] = msgspec.field(default_factory=dict)
     op_selection: list[str] | None = None
     parent_run_id: str | None = None
     root_run_id: str | None = None

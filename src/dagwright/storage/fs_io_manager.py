@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config.types import Field, StringSource
 from ..definitions.io_manager import IOManager, io_manager
+from ..metadata import MetadataValue
 
 __all__ = ["UPathIOManager", "PickledObjectFilesystemIOManager", "fs_io_manager"]
 
@@ -56,7 +57,7 @@ class UPathIOManager(IOManager):
         path = self.get_path(context)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.dump_to_path(context, obj, path)
-        context.add_output_metadata({"path": str(path)})
+        context.add_output_metadata({"path": MetadataValue.path(path)})
 
     def load_input(self, context: Any) -> Any:
         upstream = context.upstream_output
@@ -71,7 +72,7 @@ class UPathIOManager(IOManager):
                 f"no stored output at {path}: the step that makes it "
                 f"({upstream.step_key}) has not stored it under this base path"
             )
-        context.add_input_metadata({"path": str(path)})
+        context.add_input_metadata({"path": MetadataValue.path(path)})
         return self.load_from_path(context, path)
 
 
