@@ -55,6 +55,9 @@ _EXPORTS = {
     "IOManager": f"{_DEFINITIONS}.io_manager",
     "IOManagerDefinition": f"{_DEFINITIONS}.io_manager",
     "InMemoryIOManager": f"{_DEFINITIONS}.io_manager",
+    "InputManager": f"{_DEFINITIONS}.io_manager",
+    "InputManagerDefinition": f"{_DEFINITIONS}.io_manager",
+    "input_manager": f"{_DEFINITIONS}.io_manager",
     "io_manager": f"{_DEFINITIONS}.io_manager",
     "mem_io_manager": f"{_DEFINITIONS}.io_manager",
     "ConfigurableResource": f"{_DEFINITIONS}.configurable_resource",
@@ -229,8 +232,11 @@ if TYPE_CHECKING:
     from .definitions.inputs import GraphIn, In, InputMapping
     from .definitions.io_manager import (
         InMemoryIOManager,
+        InputManager,
+        InputManagerDefinition,
         IOManager,
         IOManagerDefinition,
+        input_manager,
         io_manager,
         mem_io_manager,
     )

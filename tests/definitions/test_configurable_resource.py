@@ -11,6 +11,7 @@ from dagwright import (
     ConfigurableResource,
     ConfigurableResourceFactory,
     EnvVar,
+    In,
     InvalidDefinitionError,
     InvalidInvocationError,
     ResourceDependency,
@@ -480,3 +481,34 @@ def test_resource_instances_are_immutable() -> None:
     warehouse = Warehouse(url="pg")
     with pytest.raises(Exception, match="frozen"):
         warehouse.url = "other"  # type: ignore[misc]
+
+
+def test_nested_factory_resource_hands_its_parent_what_it_creates() -> None:
+    class Outer(ConfigurableResource):
+        writer: WriterResource
+
+    @op
+    def prefix(outer: Outer) -> str:
+        return f"{type(outer.writer).__name__}:{outer.writer.prefix}"
+
+    @job(resource_defs={"outer": Outer(writer=WriterResource(prefix="w"))})
+    def factory_nested():
+        prefix()
+
+    assert factory_nested.execute_in_process().output_for_node("prefix") == "Writer:w"
+
+
+def test_binding_a_resource_class_instead_of_an_instance_fails_at_definition() -> None:
+    with pytest.raises(InvalidDefinitionError, match=r"bind an instance: \{'warehouse'"):
+
+        @job(resource_defs={"warehouse": Warehouse})
+        def misbound():
+            address()
+
+
+def test_ins_naming_a_resource_parameter_says_it_is_a_resource() -> None:
+    with pytest.raises(InvalidDefinitionError, match="annotated as a resource"):
+
+        @op(ins={"warehouse": In()})
+        def confused(warehouse: Warehouse) -> None:
+            pass

@@ -80,15 +80,19 @@ def test_added_metadata_for_a_dynamic_value_is_read_back_by_mapping_key() -> Non
     assert context.get_output_metadata("result") is None
 
 
-def test_adding_output_metadata_twice_raises() -> None:
+def test_adding_output_metadata_twice_merges_with_the_later_value_winning() -> None:
     @op
     def emit(context):
-        context.add_output_metadata({"a": 1})
+        context.add_output_metadata({"a": 1, "b": 1})
         context.add_output_metadata({"b": 2})
         return 1
 
-    with pytest.raises(OutputMetadataError, match="more than once"):
-        emit(build_op_context())
+    context = build_op_context()
+    emit(context)
+    assert context.get_output_metadata("result") == {
+        "a": MetadataValue.int(1),
+        "b": MetadataValue.int(2),
+    }
 
 
 def test_adding_output_metadata_after_yielding_the_output_raises() -> None:

@@ -329,14 +329,15 @@ def test_job_metadata_is_read_only() -> None:
         described.metadata["rows"] = 4  # type: ignore[index]
 
 
-def test_op_metadata_is_kept_as_given() -> None:
-    owner = _Owner()
-
-    @op(metadata={"owner": owner, "sla_minutes": 30})
+def test_op_metadata_values_are_normalized_to_metadata_values() -> None:
+    @op(metadata={"owner": "ann", "sla_minutes": 30})
     def described():
         return 1
 
-    assert dict(described.metadata) == {"owner": owner, "sla_minutes": 30}
+    assert dict(described.metadata) == {
+        "owner": MetadataValue.text("ann"),
+        "sla_minutes": MetadataValue.int(30),
+    }
 
 
 def test_an_op_without_metadata_has_empty_metadata() -> None:
@@ -347,10 +348,10 @@ def test_metadata_with_a_non_string_key_is_rejected_naming_the_op() -> None:
     def described():
         return 1
 
-    with pytest.raises(InvalidDefinitionError) as caught:
+    with pytest.raises(InvalidMetadataError) as caught:
         op(metadata={1: "a"})(described)  # type: ignore[dict-item]
 
-    assert str(caught.value).startswith("op 'described': metadata key 1 is a int")
+    assert str(caught.value).startswith("op 'described': the key 1 is an int")
 
 
 def test_metadata_that_is_not_a_dict_is_rejected_naming_the_job() -> None:

@@ -16,15 +16,19 @@ from dagwright import (
     DynamicOutput,
     In,
     InMemoryIOManager,
+    InputManager,
     Instance,
     InvalidDefinitionError,
     IOManager,
     MetadataValue,
+    Nothing,
     Out,
+    RetryPolicy,
     UPathIOManager,
     build_input_context,
     build_output_context,
     fs_io_manager,
+    input_manager,
     io_manager,
     job,
     mem_io_manager,
@@ -580,3 +584,136 @@ def test_output_identifier_of_a_dynamic_output_ends_with_its_mapping_key() -> No
 def test_built_context_accepts_plain_resources() -> None:
     context = build_output_context(resources={"bucket": "s3://b"})
     assert context.resources.bucket == "s3://b"
+
+
+# --------------------------------------------------------------------------
+# Edge cases
+
+
+def test_fan_in_input_with_its_own_input_manager_loads_each_item_through_it() -> None:
+    manager = RecordingIOManager()
+
+    @op
+    def two() -> int:
+        return 2
+
+    @op(ins={"values": In(input_manager_key="loader")})
+    def total(values: list[int]) -> int:
+        return sum(values)
+
+    @job(resource_defs={"io_manager": manager, "loader": manager})
+    def fan_in():
+        total([emit(), two()])
+
+    assert fan_in.execute_in_process().output_for_node("total") == 3
+    assert len([kind for kind, _ in manager.calls if kind == "load"]) == 2
+
+
+def test_unconnected_input_loaded_by_the_in_memory_default_fails_at_definition() -> None:
+    @op(ins={"x": In(input_manager_key="io_manager")})
+    def loads(x: int) -> int:
+        return x
+
+    with pytest.raises(InvalidDefinitionError, match="nothing feeds the input"):
+
+        @job
+        def nothing_to_load():
+            loads()
+
+
+def test_an_output_of_type_nothing_is_not_handed_to_the_io_manager() -> None:
+    manager = RecordingIOManager()
+
+    @op
+    def side_effect() -> None:
+        pass
+
+    @op(ins={"after": In(Nothing)})
+    def later() -> int:
+        return 1
+
+    @job(resource_defs={"io_manager": manager})
+    def ordered():
+        later(after=side_effect())
+
+    result = ordered.execute_in_process()
+    assert result.success
+    assert ("side_effect", "result") not in manager.stored
+
+
+def test_load_only_input_manager_from_the_decorator_loads_a_root_input() -> None:
+    @input_manager
+    def users_table(context: Any) -> list[str]:
+        return [f"{context.name}:ann", f"{context.name}:bob"]
+
+    @op(ins={"users": In(input_manager_key="users_table")})
+    def count(users: list[str]) -> int:
+        return len(users)
+
+    @job(resource_defs={"users_table": users_table})
+    def from_table():
+        count()
+
+    assert from_table.execute_in_process().output_for_node("count") == 2
+
+
+def test_input_manager_subclass_needs_only_load_input() -> None:
+    class Constant(InputManager):
+        def load_input(self, context: Any) -> Any:
+            return 7
+
+    @op(ins={"x": In(input_manager_key="constant")})
+    def echo(x: int) -> int:
+        return x
+
+    @job(resource_defs={"constant": Constant()})
+    def constant():
+        echo()
+
+    assert constant.execute_in_process().output_for_node("echo") == 7
+
+
+def test_load_only_manager_bound_where_outputs_are_stored_names_the_missing_method() -> None:
+    class OnlyLoads(InputManager):
+        def load_input(self, context: Any) -> Any:
+            return 0
+
+    @job(resource_defs={"io_manager": OnlyLoads()})
+    def misbound():
+        emit()
+
+    result = misbound.execute_in_process(raise_on_error=False)
+    (failure,) = events_of(result, "RESOURCE_INIT_FAILURE")
+    assert "lacks handle_output" in failure.message
+
+
+def test_binding_an_io_manager_class_instead_of_an_instance_fails_at_definition() -> None:
+    with pytest.raises(InvalidDefinitionError, match=r"bind an instance"):
+
+        @job(resource_defs={"io_manager": RecordingIOManager})
+        def misbound():
+            emit()
+
+
+def test_failing_handle_output_is_retried_with_the_step() -> None:
+    attempts = []
+
+    class Flaky(RecordingIOManager):
+        def handle_output(self, context: Any, obj: Any) -> None:
+            attempts.append(1)
+            if len(attempts) == 1:
+                raise OSError("busy")
+            super().handle_output(context, obj)
+
+    @op(retry_policy=RetryPolicy(max_retries=1))
+    def retried() -> int:
+        return 1
+
+    manager = Flaky()
+
+    @job(resource_defs={"io_manager": manager})
+    def flaky():
+        retried()
+
+    assert flaky.execute_in_process().success
+    assert manager.stored == {("retried", "result"): 1}

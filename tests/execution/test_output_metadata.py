@@ -13,7 +13,6 @@ from dagwright import (
     DynamicOutput,
     EventLogEntry,
     InvalidMetadataError,
-    InvariantViolationError,
     MetadataValue,
     Out,
     Output,
@@ -172,17 +171,16 @@ def test_the_step_output_event_with_metadata_round_trips_through_json() -> None:
 # Mistakes are clear errors
 
 
-def test_adding_metadata_twice_for_one_output_is_an_error() -> None:
+def test_adding_metadata_twice_for_one_output_merges_with_the_later_value_winning() -> None:
     @op
     def emit(context):
-        context.add_output_metadata({"a": 1})
+        context.add_output_metadata({"a": 1, "b": 1})
         context.add_output_metadata({"b": 2})
         return 1
 
-    with pytest.raises(OutputMetadataError, match="output 'result' more than once") as caught:
-        _run(emit)
-    assert isinstance(caught.value, InvariantViolationError)
-    assert (caught.value.op, caught.value.output_name) == ("emit", "result")
+    assert _output_metadata(_run(emit), "emit") == {
+        ("result", None): {"a": MetadataValue.int(1), "b": MetadataValue.int(2)}
+    }
 
 
 def test_adding_metadata_for_an_unknown_output_names_the_outputs_and_a_close_match() -> None:

@@ -63,7 +63,7 @@ def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
     return resolved
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def _defining_locals() -> dict[str, Any]:

@@ -59,10 +59,10 @@ def invoke_op(op_def: OpDefinition, args: tuple[Any, ...], kwargs: dict[str, Any
     missing = [n for n in compute.resource_params if n not in resources]
     if missing and context is None:
         raise InvalidInvocationError(
-            f"it takes the resource '{missing[0]}', which was not given.",
+            f"it takes the resource '{missing[0]}', which was not given by keyword.",
             where=where,
-            fix=f"pass {missing[0]}=... to the call, or a context built with "
-            f"build_op_context(resources={{'{missing[0]}': ...}}).",
+            fix=f"pass {missing[0]}=... to the call (resources are passed by keyword), or a "
+            f"context built with build_op_context(resources={{'{missing[0]}': ...}}).",
         )
     inputs = _bind_inputs(op_def, positional, named, where)
     bind = getattr(context, "bind_to_op", None)

@@ -88,12 +88,6 @@ def add_output_metadata(
             fix="add the metadata before yielding the output, or pass it in "
             "Output(value, metadata={...}).",
         )
-    if (name, mapping_key) in pending:
-        raise OutputMetadataError(
-            op=node,
-            output_name=name,
-            mapping_key=mapping_key,
-            problem=f"metadata was added for {described} more than once.",
-            fix="add all of it in one call: context.add_output_metadata({**first, **second}).",
-        )
-    pending[(name, mapping_key)] = normalize_metadata(metadata, where=f"op '{node}', {described}")
+    # Several calls merge, a later value winning for the same key (as in Dagster).
+    added = normalize_metadata(metadata, where=f"op '{node}', {described}")
+    pending[(name, mapping_key)] = {**pending.get((name, mapping_key), {}), **added}

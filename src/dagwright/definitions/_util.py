@@ -8,9 +8,9 @@ from types import MappingProxyType
 from typing import Any
 
 from .._sentinel import NO_VALUE, NoValue
-from ..errors import InvalidDefinitionError, InvalidNameError
+from ..errors import InvalidNameError
 
-__all__ = ["NoValue", "NO_VALUE", "check_name", "check_metadata", "frozen_dict"]
+__all__ = ["NoValue", "NO_VALUE", "check_name", "frozen_dict"]
 
 
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
@@ -26,23 +26,3 @@ def check_name(name: object, kind: str, where: str | None = None) -> str:
 def frozen_dict(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """A read-only copy of ``value`` (empty when None)."""
     return MappingProxyType(dict(value) if value else {})
-
-
-def check_metadata(metadata: Mapping[str, Any] | None, where: str) -> Mapping[str, Any]:
-    """A read-only copy of a definition's ``metadata=`` (string keys; values as given)."""
-    if metadata is None:
-        return MappingProxyType({})
-    if not isinstance(metadata, Mapping):
-        raise InvalidDefinitionError(
-            f"metadata must be a dict, got {type(metadata).__name__}.",
-            where=where,
-            fix="pass metadata={'owner': 'data-team'}.",
-        )
-    for key in metadata:
-        if not isinstance(key, str):
-            raise InvalidDefinitionError(
-                f"metadata key {key!r} is a {type(key).__name__}, not a string.",
-                where=where,
-                fix="use string keys, e.g. metadata={'owner': 'data-team'}.",
-            )
-    return MappingProxyType(dict(metadata))

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Generator, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._sentinel import NO_VALUE
@@ -52,6 +53,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+# Set while a run rebuilds a resource from its resolved config and built nested resources.
+_REBUILDING: ContextVar[bool] = ContextVar("dagwright_rebuilding_resource", default=False)
 
 
 class ConfigurableResourceFactory(Config, Generic[T]):
@@ -89,7 +93,8 @@ class ConfigurableResourceFactory(Config, Generic[T]):
 
     def __init__(self, **data: Any) -> None:
         super().__init__(**data)
-        _check_nested(self)
+        if not _REBUILDING.get():
+            _check_nested(self)
 
     @classmethod
     def config_fields(cls) -> list[str]:
@@ -244,7 +249,13 @@ def _definition(
             values = {name: getattr(context.resources, key) for name, key in shared.items()}
             for name, value in private.items():
                 values[name] = _open_private(value, context, stack, f"{cls.__name__}.{name}")
-            instance = cls(**(context.resource_config or {}), **values)
+            # Nested values are now what their resources hand out (a factory's product),
+            # not the resource objects the fields were declared with.
+            token = _REBUILDING.set(True)
+            try:
+                instance = cls(**(context.resource_config or {}), **values)
+            finally:
+                _REBUILDING.reset(token)
             yield stack.enter_context(instance.yield_for_execution(context))
 
     return ResourceDefinition(

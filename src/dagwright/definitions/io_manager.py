@@ -14,6 +14,7 @@ Without a binding for ``"io_manager"``, a run keeps outputs in memory
 
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Any, overload
@@ -22,6 +23,10 @@ from ._util import NO_VALUE
 from .resources import ResourceDefinition, decorate_resource_fn
 
 __all__ = [
+    "InputManager",
+    "InputManagerDefinition",
+    "input_manager",
+    "is_input_manager",
     "IOManager",
     "IOManagerDefinition",
     "InMemoryIOManager",
@@ -31,23 +36,30 @@ __all__ = [
 ]
 
 
-class IOManager(ABC):
-    """Stores op outputs and loads them as inputs downstream; subclass and define both methods."""
-
-    @abstractmethod
-    def handle_output(self, context: Any, obj: Any) -> None:
-        """Store ``obj``, the output described by ``context`` (an OutputContext)."""
+class InputManager(ABC):
+    """Loads inputs (``In(input_manager_key=...)``); it stores nothing."""
 
     @abstractmethod
     def load_input(self, context: Any) -> Any:
         """Return the value of the input described by ``context`` (an InputContext)."""
 
 
+class IOManager(InputManager):
+    """Stores op outputs and loads them as inputs downstream; subclass and define both methods."""
+
+    @abstractmethod
+    def handle_output(self, context: Any, obj: Any) -> None:
+        """Store ``obj``, the output described by ``context`` (an OutputContext)."""
+
+
 def is_io_manager(value: Any) -> bool:
-    """Whether ``value`` can serve as an IO manager (has both methods)."""
-    return callable(getattr(value, "handle_output", None)) and callable(
-        getattr(value, "load_input", None)
-    )
+    """Whether ``value`` can store outputs and load them (has both methods)."""
+    return callable(getattr(value, "handle_output", None)) and is_input_manager(value)
+
+
+def is_input_manager(value: Any) -> bool:
+    """Whether ``value`` can load inputs (has ``load_input``)."""
+    return callable(getattr(value, "load_input", None))
 
 
 class IOManagerDefinition(ResourceDefinition):
@@ -96,6 +108,65 @@ def io_manager(
         required_resource_keys=required_resource_keys,
         version=version,
     )
+
+
+class InputManagerDefinition(ResourceDefinition):
+    """A resource whose value is an :class:`InputManager` (or any object with ``load_input``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"InputManagerDefinition({getattr(self.resource_fn, '__name__', '?')})"
+
+
+@overload
+def input_manager(fn: Callable[..., Any]) -> InputManagerDefinition: ...
+@overload
+def input_manager(
+    fn: None = None,
+    *,
+    config_schema: Any = None,
+    description: str | None = None,
+    required_resource_keys: Iterable[str] | None = None,
+    version: str | None = None,
+) -> Callable[[Callable[..., Any]], InputManagerDefinition]: ...
+def input_manager(
+    fn: Callable[..., Any] | None = None,
+    *,
+    config_schema: Any = None,
+    description: str | None = None,
+    required_resource_keys: Iterable[str] | None = None,
+    version: str | None = None,
+) -> InputManagerDefinition | Callable[[Callable[..., Any]], InputManagerDefinition]:
+    """Turn a loading function into an input manager definition.
+
+    The function is the manager's ``load_input``: it takes the InputContext
+    (or nothing) and returns the input's value; its config, declared with
+    ``config_schema``, is ``context.resource_config``.
+    """
+
+    def build(function: Callable[..., Any]) -> InputManagerDefinition:
+        manager = _FunctionInputManager(function)
+        return InputManagerDefinition(
+            lambda _init_context: manager,
+            config_schema=config_schema,
+            description=description if description is not None else function.__doc__,
+            required_resource_keys=required_resource_keys,
+            version=version,
+        )
+
+    return build(fn) if fn is not None else build
+
+
+class _FunctionInputManager(InputManager):
+    """An input manager whose ``load_input`` is a user's function."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self._function = function
+        self._takes_context = bool(inspect.signature(function).parameters)
+
+    def load_input(self, context: Any) -> Any:
+        return self._function(context) if self._takes_context else self._function()
 
 
 class InMemoryIOManager(IOManager):

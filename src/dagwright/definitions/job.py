@@ -25,7 +25,16 @@ from ..errors import (
 )
 from ..metadata import MetadataValueUnion, normalize_metadata
 from ._body import compose
-from ._flatten import FlatGraph, check_inputs_have_sources, flatten
+from ._flatten import (
+    CollectRef,
+    DynamicElementRef,
+    FanInRef,
+    FlatGraph,
+    FlatOp,
+    StepOutputRef,
+    check_inputs_have_sources,
+    flatten,
+)
 from ._util import check_name, frozen_dict
 from .executor import ExecutorDefinition
 from .graph import GraphDefinition
@@ -347,6 +356,8 @@ class JobDefinition:
                     raise MissingResourceError(
                         required_by=user, key=key, known=list(provided), where=where
                     )
+            if DEFAULT_IO_MANAGER_KEY not in provided:
+                _check_root_inputs(flat, where)
         for key, definition in provided.items():
             for needed in sorted(definition.required_resource_keys):
                 if needed not in provided:
@@ -359,6 +370,23 @@ class JobDefinition:
         cycle = find_resource_cycle(provided)
         if cycle is not None:
             raise ResourceCycleError(cycle=cycle, where=where)
+
+
+def _check_root_inputs(flat: FlatOp, where: str) -> None:
+    """An unconnected input loaded by the default, in-memory IO manager has nothing to load."""
+    for flat_input in flat.inputs:
+        in_def = flat.op_def.input_dict[flat_input.name]
+        if in_def.input_manager_key == DEFAULT_IO_MANAGER_KEY and not isinstance(
+            flat_input.source, StepOutputRef | DynamicElementRef | CollectRef | FanInRef
+        ):
+            raise InvalidDefinitionError(
+                f"input '{flat_input.name}' of op '{flat.handle}' is loaded by the IO manager "
+                "'io_manager', which is the in-memory default here, and nothing feeds the input: "
+                "the in-memory manager only loads outputs it stored.",
+                where=where,
+                fix="bind an IO manager that can load it (resource_defs={'io_manager': ...}), "
+                "or give the input its own input_manager_key.",
+            )
 
 
 def _check_instance(value: object, cls: type[_T], label: str, where: str) -> _T | None:

@@ -15,9 +15,10 @@ from typing import Any, overload
 from ..config.schema import as_field
 from ..config.types import Field
 from ..errors import InvalidDefinitionError
+from ..metadata import MetadataValueUnion, normalize_metadata
 from ._compute import ComputeFunction, Param, is_context_param, return_annotation, signature_params
 from ._invocation import invoke_op
-from ._util import NO_VALUE, check_metadata, check_name
+from ._util import NO_VALUE, check_name, frozen_dict
 from .events import Output
 from .inputs import In, InputDefinition
 from .node import NodeDefinition
@@ -92,7 +93,7 @@ class OpDefinition(NodeDefinition):
         self._retry_policy = retry_policy
         self._code_version = code_version
         self._pool = pool
-        self._metadata = check_metadata(metadata, where)
+        self._metadata = frozen_dict(normalize_metadata(metadata, where=where))
         # Built now, so that a malformed schema is reported with the op's name.
         self._config_field = as_field(config_schema, f"op '{name}'")
 
@@ -134,8 +135,8 @@ class OpDefinition(NodeDefinition):
         return self._code_version
 
     @property
-    def metadata(self) -> Mapping[str, Any]:
-        """The op's ``metadata=``, as given (a dagwright addition: Dagster's ops have none)."""
+    def metadata(self) -> Mapping[str, MetadataValueUnion]:
+        """The op's ``metadata=``, normalized to metadata values (a dagwright addition)."""
         return self._metadata
 
     @property
@@ -287,6 +288,14 @@ def _from_function(
         input_defs.append(in_def)
     for input_name, decl in declared.items():
         in_def = _input_def(input_name, decl, where)
+        if input_name in resource_params:
+            raise InvalidDefinitionError(
+                f"ins declares '{input_name}', but that parameter is annotated as a resource, "
+                "so it receives the resource of that key, not an input.",
+                where=where,
+                fix=f"remove '{input_name}' from ins, or annotate the parameter with the "
+                "input's type.",
+            )
         if not in_def.is_nothing and not var_kwargs:
             params_listed = ", ".join(p.name for p in input_params) or "none"
             raise InvalidDefinitionError(

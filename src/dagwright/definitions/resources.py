@@ -204,6 +204,13 @@ def decorate_resource_fn(
     return build(fn) if fn is not None else build
 
 
+def _is_resource_class(cls: type) -> bool:
+    """Whether ``cls`` is a class whose instances are resources (a likely missing call)."""
+    return bool(getattr(cls, "__dagwright_resource__", False)) or callable(
+        getattr(cls, "load_input", None)
+    )
+
+
 def resource_defs_from(
     values: Mapping[str, Any] | None, where: str
 ) -> dict[str, ResourceDefinition]:
@@ -220,6 +227,12 @@ def resource_defs_from(
     bound = {id(value): key for key, value in values.items()}
     for key, value in values.items():
         check_name(key, "resource key", where)
+        if isinstance(value, type) and _is_resource_class(value):
+            raise InvalidDefinitionError(
+                f"resource '{key}' is the class {value.__name__}, not an instance of it.",
+                where=where,
+                fix=f"bind an instance: {{'{key}': {value.__name__}(...)}}.",
+            )
         if isinstance(value, ResourceDefinition):
             result[key] = value
         elif getattr(value, "__dagwright_resource__", False) and not isinstance(value, type):

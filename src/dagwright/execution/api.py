@@ -48,7 +48,7 @@ from .run_config import resolve_run_config, stored_run_config
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
 
-__all__ = ["execute_in_process", "PARTITION_TAG"]
+__all__ = ["execute_in_process"]
 
 
 def execute_in_process(
@@ -172,13 +172,20 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
     log.flush()
     try:
         specs = context.plan.specs.values()
-        io_keys = {k for spec in specs for k in spec.flat.io_manager_keys}
+        output_keys = {d.io_manager_key for spec in specs for d in spec.op_def.output_defs}
+        input_keys = {
+            d.input_manager_key
+            for spec in specs
+            for d in spec.op_def.input_defs
+            if d.input_manager_key is not None
+        }
+        io_keys = output_keys | input_keys
         needed = {k for spec in specs for k in spec.resource_keys}
         # An unbound "io_manager" is the in-memory default, kept inline by the steps.
         needed |= {k for k in io_keys if k in context.job.resource_defs}
         resource_failure = _start_resources(context, needed)
         if resource_failure is None:
-            resource_failure = _check_io_managers(context, io_keys)
+            resource_failure = _check_io_managers(context, output_keys, input_keys)
         if resource_failure is not None:
             _teardown(context)
             _finish(context, started, pid, "RESOURCE_INIT_FAILURE", [], resource_failure)
@@ -197,9 +204,11 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
     return failures[0][1] if failures else None
 
 
-def _check_io_managers(context: RunContext, io_keys: set[str]) -> BaseException | None:
+def _check_io_managers(
+    context: RunContext, output_keys: set[str], input_keys: set[str]
+) -> BaseException | None:
     try:
-        context.inline_io = inline_manager_keys(context.resources.values, io_keys)
+        context.inline_io = inline_manager_keys(context.resources.values, output_keys, input_keys)
     except InvalidDefinitionError as error:
         context.log.event(
             EventType.RESOURCE_INIT_FAILURE,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..definitions.io_manager import InMemoryIOManager, is_io_manager
+from ..definitions.io_manager import InMemoryIOManager, is_input_manager, is_io_manager
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..errors import InvalidDefinitionError, InvalidInvocationError
 from ..metadata import normalize_metadata
@@ -216,39 +216,52 @@ def _as_resources(resources: Resources | Mapping[str, Any] | None) -> Resources:
     return Resources(resources, "this IO manager context")
 
 
-def build_output_context(**kwargs: Any) -> OutputContext:
-    """An OutputContext for testing an IO manager: give what your manager reads."""
-    return OutputContext(**kwargs)
-
-
-def build_input_context(**kwargs: Any) -> InputContext:
-    """An InputContext for testing an IO manager (``upstream_output=build_output_context(...)``)."""
-    return InputContext(**kwargs)
+# For unit tests of an IO manager: give the fields your manager reads, e.g.
+# ``build_input_context(name="x", upstream_output=build_output_context(run_id=..., ...))``.
+build_output_context = OutputContext
+build_input_context = InputContext
 
 
 # --------------------------------------------------------------------------
 # In a run
 
 
-def inline_manager_keys(values: Mapping[str, Any], keys: set[str]) -> frozenset[str]:
+def inline_manager_keys(
+    values: Mapping[str, Any], output_keys: set[str], input_keys: set[str]
+) -> frozenset[str]:
     """The IO manager keys the step runner handles itself: in-memory ones (or none bound).
 
-    Raises InvalidDefinitionError for a key whose resource is not an IO manager.
+    ``output_keys`` store outputs (they need ``handle_output`` and
+    ``load_input``); ``input_keys`` only load inputs (``load_input``).
+    Raises InvalidDefinitionError for a key whose resource cannot do its part.
     """
     inline: set[str] = set()
-    for key in keys:
+    for key in output_keys | input_keys:
         manager = values.get(key)
         unbound_default = manager is None and key == DEFAULT_IO_MANAGER_KEY
         if unbound_default or type(manager) is InMemoryIOManager:
             inline.add(key)
-        elif not is_io_manager(manager):
+        elif key in output_keys and not is_io_manager(manager):
             raise InvalidDefinitionError(
-                f"resource '{key}' is used as an IO manager, but its value is a "
-                f"{type(manager).__name__}, which has no handle_output/load_input.",
+                f"resource '{key}' stores op outputs, so it must be an IO manager, but its "
+                f"value is a {type(manager).__name__}, which lacks "
+                f"{_missing_methods(manager)}.",
                 fix=f"bind '{key}' to an IOManager (a subclass, @io_manager or "
                 "ConfigurableIOManager).",
             )
+        elif not is_input_manager(manager):
+            raise InvalidDefinitionError(
+                f"resource '{key}' loads inputs, so it must be an input manager, but its "
+                f"value is a {type(manager).__name__}, which has no load_input.",
+                fix=f"bind '{key}' to an InputManager or IOManager (a subclass, "
+                "@input_manager or @io_manager).",
+            )
     return frozenset(inline)
+
+
+def _missing_methods(value: Any) -> str:
+    missing = [m for m in ("handle_output", "load_input") if not callable(getattr(value, m, None))]
+    return " and ".join(missing)
 
 
 def _output_context(
@@ -323,6 +336,8 @@ def load_with_manager(
     if upstream is not None:
         upstream_key, output_name, mapping_key = upstream
         upstream_spec = run.plan.specs[upstream_key.split("[", 1)[0]]
+        if upstream_spec.op_def.output_dict[output_name].dagster_type.is_nothing:
+            return None, {}  # a Nothing output was never stored: it carries no value
         upstream_context = _output_context(
             run, upstream_key, upstream_spec.op_def, output_name, mapping_key, log
         )

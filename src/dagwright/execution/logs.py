@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from abc import ABC, abstractmethod
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..records import ErrorInfo, Event, EventData, EventLogEntry, EventType
@@ -92,7 +93,7 @@ def format_entry(entry: EventLogEntry, *, source: str = "dagwright") -> str:
     return line
 
 
-class BuiltinSink:
+class BuiltinSink(ABC):
     """Base of the sinks dagwright writes itself (no :mod:`logging` in between).
 
     A logger function may return one instead of a :class:`logging.Logger`;
@@ -103,11 +104,13 @@ class BuiltinSink:
     __slots__ = ()
 
     @property
+    @abstractmethod
     def level(self) -> int:
-        raise NotImplementedError
+        """The lowest level this sink writes."""
 
+    @abstractmethod
     def handle(self, entry: EventLogEntry) -> None:
-        raise NotImplementedError
+        """Write one entry (already known to be at or above ``level``)."""
 
 
 class ConsoleSink(BuiltinSink):

@@ -34,7 +34,7 @@ from ..definitions.events import OUTPUT_TYPES
 from ..definitions.failure import Failure, RetryRequested
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.types import DataType, type_check_error
-from ..errors import DagwrightError, TypeCheckError
+from ..errors import DagwrightError, InvariantViolationError, TypeCheckError
 from ..records import (
     EventType,
     HandledOutputData,
@@ -266,7 +266,10 @@ def _load_inputs(
         if (
             flat_input.manager_key not in inline and flat_input.manager_key is not None
         ) or source is LOAD_BY_MANAGER:
-            value = _load_by_manager(run, step, context, name, flat_input.manager_key, source)
+            if type(source) is FanInRef:  # each item through the input's own manager
+                value = _fanned_in(run, step, context, name, source, flat_input.manager_key)
+            else:
+                value = _load_by_manager(run, step, context, name, flat_input.manager_key, source)
         elif type(source) is StepOutputRef:
             upstream = source.step_key(mapping_key)
             value = outputs.values[(upstream, source.output)]
@@ -310,7 +313,7 @@ def _load_by_manager(
         upstreams = [(source.step_key(step.mapping_key), source.output, None)]
     elif type(source) is DynamicElementRef:
         upstreams = [(source.handle, source.output, step.mapping_key)]
-    else:  # CollectRef: every mapping key of the dynamic output it collects
+    elif type(source) is CollectRef:  # every mapping key of the dynamic output it collects
         keys = list(run.outputs.dynamic.get(source.root, {}))
         if source.over_mapped:
             done = run.outputs.values
@@ -321,6 +324,10 @@ def _load_by_manager(
             ]
         else:
             upstreams = [(source.handle, source.output, k) for k in keys]
+    else:
+        raise InvariantViolationError(
+            f"input '{name}' of step '{step.key}' has a source ({source!r}) no IO manager loads."
+        )
     loaded = []
     for upstream in upstreams:
         value, metadata = load_with_manager(run, step, log, name, manager_key, upstream)
@@ -348,7 +355,10 @@ def _fanned_in(
     context: OpExecutionContext,
     name: str,
     source: FanInRef,
+    input_manager_key: str | None = None,
 ) -> list[Any]:
+    """The list a fan-in input receives; each item loaded by its upstream output's manager,
+    or all by the input's own ``input_manager_key``."""
     values = run.outputs.values
     fanned: list[Any] = []
     for item in source.items:
@@ -356,7 +366,7 @@ def _fanned_in(
             fanned.append(item.value)
         elif isinstance(item, StepOutputRef) and (item.handle, item.output) in values:
             out_def = run.plan.specs[item.handle].op_def.output_dict[item.output]
-            key = out_def.io_manager_key
+            key = input_manager_key or out_def.io_manager_key
             if key in run.inline_io:
                 fanned.append(values[(item.handle, item.output)])
                 _loaded(run, step, name, item.handle, item.output, key)
@@ -481,10 +491,13 @@ def _compute(
         return f"op '{step.spec.key}'"
 
     result = call_user(place, compute.call, context, inputs)
-    if compute.is_async or compute.is_async_generator:
-        result = call_user(place, _run_async, compute.is_async_generator, result)
+    if compute.is_async:
+        result = call_user(place, _run_coroutine, result)
+    elif compute.is_async_generator:
+        result = _iterate_async(result)  # item by item, as a plain generator would
     single = op_def.single_output
-    if single is not None and not compute.is_generator and not isinstance(result, OUTPUT_TYPES):
+    iterates = compute.is_generator or compute.is_async_generator
+    if single is not None and not iterates and not isinstance(result, OUTPUT_TYPES):
         # The common case, kept short: one output, returned as a plain value.
         _handle_output(run, step, context, attempt, single, result, None, None)
         return [single.name], None
@@ -523,16 +536,26 @@ def _compute(
     return list(tracker.seen), dynamic
 
 
-def _run_async(is_generator: bool, result: Any) -> Any:
+def _run_coroutine(coroutine: Any) -> Any:
     import asyncio
 
-    if is_generator:
-        return iter(asyncio.run(_drain(result)))
-    return asyncio.run(result)
+    return asyncio.run(coroutine)
 
 
-async def _drain(items: AsyncIterator[Any]) -> list[Any]:
-    return [item async for item in items]
+def _iterate_async(items: AsyncIterator[Any]) -> Iterator[Any]:
+    """An async generator's items, each handled before the next is asked for."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    try:
+        while True:
+            try:
+                yield loop.run_until_complete(items.__anext__())
+            except StopAsyncIteration:
+                return
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
 
 
 def _handle_output(
@@ -571,6 +594,8 @@ def _handle_output(
     else:
         attempt.dynamic.setdefault(name, {})[mapping_key] = value
     manager_key = out_def.io_manager_key
+    if dagster_type.is_nothing:
+        return  # an output that carries no value is not stored (as in Dagster)
     handled: dict[str, Any] | None = None
     if manager_key not in run.inline_io:
         handled = store_with_manager(run, step, context.log, name, value, mapping_key)

@@ -60,8 +60,11 @@ class MetadataValue(msgspec.Struct, frozen=True, gc=False, tag_field="type"):
 
     @property
     def value(self) -> Any:
-        """The plain value this metadata value wraps."""
-        raise NotImplementedError
+        """The plain value this metadata value wraps (each kind defines it)."""
+        raise TypeError(
+            "MetadataValue is the base class of metadata values and wraps nothing; build one "
+            "with its constructors, e.g. MetadataValue.text(...) or MetadataValue.int(...)."
+        )
 
     @staticmethod
     def text(text: str) -> TextMetadataValue:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Sequence
 
@@ -20,6 +22,18 @@ _STATUS_AFTER = {
     EventType.RUN_CANCELING: RunStatus.CANCELING,
     EventType.RUN_CANCELED: RunStatus.CANCELED,
 }
+
+
+_EPHEMERAL_ROOT: list[str] = []
+
+
+def _ephemeral_root() -> str:
+    """One temporary folder per process for ephemeral instances' files, removed at exit."""
+    if not _EPHEMERAL_ROOT:
+        root = tempfile.mkdtemp(prefix="dagwright-storage-")
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _EPHEMERAL_ROOT.append(root)
+    return _EPHEMERAL_ROOT[0]
 
 
 class Instance:
@@ -41,10 +55,11 @@ class Instance:
     def storage_directory(self) -> str:
         """The folder where file-based IO managers keep outputs by default.
 
-        An ephemeral instance uses a fresh temporary folder, made on first use.
+        An ephemeral instance uses a fresh temporary folder, made on first use
+        and removed when the process exits.
         """
         if self._storage_directory is None:
-            self._storage_directory = tempfile.mkdtemp(prefix="dagwright-storage-")
+            self._storage_directory = tempfile.mkdtemp(dir=_ephemeral_root())
         return self._storage_directory
 
     # -- runs ------------------------------------------------------------
