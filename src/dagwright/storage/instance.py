@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from collections.abc import Sequence
 
 from ..records import EventLogEntry, EventType, Run, RunStatus
@@ -29,6 +26,10 @@ _EPHEMERAL_ROOT: list[str] = []
 
 def _ephemeral_root() -> str:
     """One temporary folder per process for ephemeral instances' files, removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
     if not _EPHEMERAL_ROOT:
         root = tempfile.mkdtemp(prefix="dagwright-storage-")
         atexit.register(shutil.rmtree, root, ignore_errors=True)
@@ -59,6 +60,8 @@ class Instance:
         and removed when the process exits.
         """
         if self._storage_directory is None:
+            import tempfile
+
             self._storage_directory = tempfile.mkdtemp(dir=_ephemeral_root())
         return self._storage_directory
 
