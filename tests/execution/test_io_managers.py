@@ -717,3 +717,21 @@ def test_failing_handle_output_is_retried_with_the_step() -> None:
 
     assert flaky.execute_in_process().success
     assert manager.stored == {("retried", "result"): 1}
+
+
+def test_persistent_instance_defaults_to_files_for_unbound_io_manager() -> None:
+    class PersistentInstance(Instance):
+        @property
+        def is_ephemeral(self) -> bool:
+            return False
+
+    instance = PersistentInstance.ephemeral()
+
+    @job
+    def plain():
+        add_one(emit())
+
+    result = plain.execute_in_process(instance=instance)
+    assert result.output_for_node("add_one") == 2
+    stored = Path(instance.storage_directory()) / result.run_id / "emit" / "result"
+    assert pickle.loads(stored.read_bytes()) == 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .clock import current_clock
 
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
+    from ..definitions.resources import ResourceDefinition
     from ..records import Run
     from ..storage.instance import Instance
     from .clock import Clock
@@ -44,6 +46,7 @@ class RunContext:
         "outputs",
         "partition_key",
         "plan",
+        "resource_defs",
         "resources",
         "run",
     )
@@ -63,6 +66,8 @@ class RunContext:
         self.plan = plan
         self.log = log
         self.resources = resources
+        # The job's resources, plus the default IO manager of a persistent instance.
+        self.resource_defs: Mapping[str, ResourceDefinition] = job.resource_defs
         self.outputs = MemoryOutputs()
         self.instance = instance
         self.partition_key = run.partition_key

@@ -33,6 +33,7 @@ from ..records import (
     RunStatus,
     StepFailureData,
 )
+from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..storage.instance import Instance
 from ._boundary import UserFailure, call_user, describe
 from ._run import RunContext
@@ -180,9 +181,10 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
             if d.input_manager_key is not None
         }
         io_keys = output_keys | input_keys
+        context.resource_defs = _resource_defs_for(context, io_keys)
         needed = {k for spec in specs for k in spec.resource_keys}
         # An unbound "io_manager" is the in-memory default, kept inline by the steps.
-        needed |= {k for k in io_keys if k in context.job.resource_defs}
+        needed |= {k for k in io_keys if k in context.resource_defs}
         resource_failure = _start_resources(context, needed)
         if resource_failure is None:
             resource_failure = _check_io_managers(context, output_keys, input_keys)
@@ -202,6 +204,24 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
     failed_steps = [step.key for step, _ in failures]
     _finish(context, started, pid, "STEP_FAILURE", failed_steps, None)
     return failures[0][1] if failures else None
+
+
+def _resource_defs_for(context: RunContext, io_keys: set[str]) -> Mapping[str, Any]:
+    """The job's resources; on a persistent instance an unbound "io_manager" writes files.
+
+    Outputs then outlive the process that made them, as a run recorded for
+    others to read (and re-execute from) needs.
+    """
+    defs = context.job.resource_defs
+    if (
+        DEFAULT_IO_MANAGER_KEY in io_keys
+        and DEFAULT_IO_MANAGER_KEY not in defs
+        and not context.instance.is_ephemeral
+    ):
+        from ..storage.fs_io_manager import fs_io_manager  # only persistent instances need it
+
+        return {**defs, DEFAULT_IO_MANAGER_KEY: fs_io_manager}
+    return defs
 
 
 def _check_io_managers(
@@ -234,7 +254,7 @@ def _start_resources(context: RunContext, needed: set[str]) -> BaseException | N
     }
     try:
         context.resources.start(
-            context.job.resource_defs,
+            context.resource_defs,
             needed,
             configs,
             lambda key: StepLog(log, None),

@@ -291,7 +291,7 @@ def _output_context(
 
 
 def _manager_resources(run: RunContext, key: str) -> Resources:
-    definition = run.job.resource_defs.get(key)
+    definition = run.resource_defs.get(key)
     keys = definition.required_resource_keys if definition is not None else frozenset()
     return run.resources.scoped(f"IO manager '{key}'", keys)
 
