@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.tags import PARTITION_TAG, normalize_tags
 from ..errors import (
     InvalidDefinitionError,
@@ -33,7 +34,6 @@ from ..records import (
     RunStatus,
     StepFailureData,
 )
-from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..storage.instance import Instance
 from ._boundary import UserFailure, call_user, describe
 from ._run import RunContext
