@@ -10,6 +10,7 @@ sink's level costs one comparison.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -73,9 +74,15 @@ class LogSink(Protocol):
     def handle(self, entry: EventLogEntry) -> None: ...
 
 
+@functools.lru_cache(maxsize=4)
+def _stamp(second: int) -> str:
+    # Many lines share a second; formatting local time is the slowest part of a line.
+    return time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(second))
+
+
 def format_entry(entry: EventLogEntry, *, source: str = "dagwright") -> str:
     """One console line for an entry: time, level, job, run, step, event kind, message."""
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(entry.timestamp))
+    stamp = _stamp(int(entry.timestamp))
     parts = [entry.job_name or "system"]
     if entry.run_id:
         parts.append(entry.run_id)

@@ -13,6 +13,7 @@ expectation results) are carried whole by the events that record them.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 
 import msgspec
@@ -471,9 +472,14 @@ class EventLogEntry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     @classmethod
     def from_json(cls, data: bytes | str) -> EventLogEntry:
         """Rebuild an entry from :meth:`to_json` output."""
-        return _DECODER.decode(data)
+        return _decoder().decode(data)
 
 
 # Every field has a JSON form (metadata is typed), so no fallback for unknown objects.
 _ENCODER = msgspec.json.Encoder()
-_DECODER = msgspec.json.Decoder(EventLogEntry)
+
+
+@functools.cache
+def _decoder() -> msgspec.json.Decoder[EventLogEntry]:
+    # Built on first use: it resolves every event type, which a run that only writes skips.
+    return msgspec.json.Decoder(EventLogEntry)
