@@ -37,6 +37,7 @@ __all__ = [
     "InvalidMetadataError",
     "InvalidAssetKeyError",
     "OutputMetadataError",
+    "StorageError",
     "did_you_mean",
 ]
 
@@ -757,3 +758,24 @@ class OutputMetadataError(InvariantViolationError):
 
     def _compose(self) -> str:
         return _problem_text(f"op '{self.op}'", self.problem, self.fix)
+
+
+# --------------------------------------------------------------------------
+# Storage
+
+
+class StorageError(DagwrightError):
+    """The instance's database cannot be used: unreachable, foreign, corrupt, too old or too new.
+
+    ``target`` names the SQLite file or the PostgreSQL URL (password masked).
+    """
+
+    target: str
+    problem: str
+    fix: str
+
+    def __init__(self, *, target: str, problem: str, fix: str) -> None:
+        super().__init__(target=target, problem=problem, fix=fix)
+
+    def _compose(self) -> str:
+        return f"storage {self.target}: {self.problem}\n  Fix: {self.fix}"

@@ -32,7 +32,9 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
     """One execution of a job: its id, job, config, tags, selection, lineage and status.
 
     ``tags`` are the job's tags with the run's own over them;
-    ``job_metadata`` is a copy of the job's ``metadata=`` (normalized metadata values).
+    ``job_metadata`` is a copy of the job's ``metadata=`` (normalized metadata values);
+    ``snapshot_id`` names the stored snapshot of the job's structure when the
+    run was made, so the run still renders after the code changed.
     Records are immutable; a status change makes a new record
     (``run.with_status(RunStatus.SUCCESS)``).
     """
@@ -47,6 +49,8 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
     parent_run_id: str | None = None
     root_run_id: str | None = None
     partition_key: str | None = None
+    snapshot_id: str | None = None
+    code_location: str | None = None
 
     @property
     def is_finished(self) -> bool:

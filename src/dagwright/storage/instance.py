@@ -1,24 +1,31 @@
-"""The instance: where runs and their events are recorded, and read back from."""
+"""The instance: where runs, their events and asset history are recorded, and read back from.
+
+``Instance.ephemeral()`` keeps everything in this process (the default of
+``execute_in_process``). ``Instance.get()`` is the persistent instance of
+``$DAGWRIGHT_HOME`` (default ``~/.dagwright``), configured by its
+``dagwright.yaml``: a SQLite file by default, or a PostgreSQL database.
+Every process that opens the same home (CLI, webserver, daemon, run
+workers) sees the same runs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-from ..records import EventLogEntry, EventType, Run, RunStatus
+from ..metadata import AssetKey, CoercibleToAssetKey
+from ..records import EventLogEntry, EventType, Run
+from .base import Storage
 from .memory import InMemoryStorage
+from .queries import EventLogConnection, EventLogRecord, EventRecordsFilter, RunRecord, RunsFilter
+
+if TYPE_CHECKING:
+    from .compute_logs import LocalComputeLogManager
+    from .settings import InstanceSettings
 
 __all__ = ["Instance"]
-
-# The run status each run-level event moves the run to.
-_STATUS_AFTER = {
-    EventType.RUN_ENQUEUED: RunStatus.QUEUED,
-    EventType.RUN_STARTING: RunStatus.STARTING,
-    EventType.RUN_START: RunStatus.STARTED,
-    EventType.RUN_SUCCESS: RunStatus.SUCCESS,
-    EventType.RUN_FAILURE: RunStatus.FAILURE,
-    EventType.RUN_CANCELING: RunStatus.CANCELING,
-    EventType.RUN_CANCELED: RunStatus.CANCELED,
-}
 
 
 _EPHEMERAL_ROOT: list[str] = []
@@ -37,33 +44,148 @@ def _ephemeral_root() -> str:
     return _EPHEMERAL_ROOT[0]
 
 
-class Instance:
-    """Records runs and event logs; the run status follows from the run-level events."""
+EventTypes = EventType | str | Iterable[EventType | str]
 
-    def __init__(self, storage: InMemoryStorage) -> None:
+
+class Instance:
+    """Records runs, event logs and asset history; the run status follows from the run events.
+
+    Build one with :meth:`ephemeral`, :meth:`get`, :meth:`from_home` or
+    :meth:`local_temp`. Close it with :meth:`dispose` (or use it as a
+    context manager) to release database connections.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        settings: InstanceSettings | None = None,
+    ) -> None:
         self._storage = storage
+        self._settings = settings
         self._storage_directory: str | None = None
+        self._compute_logs: LocalComputeLogManager | None = None
+
+    # -- making instances ------------------------------------------------
 
     @classmethod
     def ephemeral(cls) -> Instance:
         """An instance that keeps everything in memory, for tests and ``execute_in_process``."""
         return cls(InMemoryStorage())
 
+    @classmethod
+    def get(cls) -> Instance:
+        """The persistent instance of ``$DAGWRIGHT_HOME`` (default ``~/.dagwright``)."""
+        from .settings import default_home
+
+        return cls.from_home(default_home())
+
+    @classmethod
+    def from_home(cls, home: str | os.PathLike[str]) -> Instance:
+        """The persistent instance whose home folder is ``home`` (settings: its dagwright.yaml)."""
+        from .settings import load_settings
+
+        home = os.path.abspath(os.fspath(home))
+        return cls.from_settings(load_settings(home))
+
+    @classmethod
+    def from_settings(cls, settings: InstanceSettings) -> Instance:
+        """The persistent instance these settings describe (its database is made if new)."""
+        from ._open import open_storage
+
+        return cls(open_storage(settings), settings=settings)
+
+    @classmethod
+    def local_temp(cls, dir: str | os.PathLike[str] | None = None) -> Instance:
+        """A persistent (SQLite) instance in a new temporary home, removed when the process exits.
+
+        With ``dir``, that folder is the home and is kept.
+        """
+        if dir is not None:
+            return cls.from_home(dir)
+        import tempfile
+
+        return cls.from_home(tempfile.mkdtemp(prefix="home-", dir=_ephemeral_root()))
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.dispose()
+
+    def dispose(self) -> None:
+        """Release the database connections this instance holds."""
+        self._storage.dispose()
+
+    # -- what it is ------------------------------------------------------
+
     @property
     def is_ephemeral(self) -> bool:
+        """Whether runs are kept only in this process."""
         return isinstance(self._storage, InMemoryStorage)
+
+    @property
+    def is_persistent(self) -> bool:
+        """Whether runs are kept in a database other processes can read."""
+        return not self.is_ephemeral
+
+    @property
+    def settings(self) -> InstanceSettings | None:
+        """The settings of a persistent instance (None for an ephemeral one)."""
+        return self._settings
+
+    @property
+    def root_directory(self) -> str | None:
+        """The home folder of a persistent instance."""
+        return self._settings.home if self._settings is not None else None
+
+    @property
+    def storage(self) -> Storage:
+        """The storage backend (for tools; user code reads through the instance's methods)."""
+        return self._storage
 
     def storage_directory(self) -> str:
         """The folder where file-based IO managers keep outputs by default.
 
-        An ephemeral instance uses a fresh temporary folder, made on first use
-        and removed when the process exits.
+        A persistent instance uses ``<home>/storage``; an ephemeral one a fresh
+        temporary folder, made on first use and removed when the process exits.
         """
         if self._storage_directory is None:
-            import tempfile
+            if self._settings is not None:
+                self._storage_directory = os.path.join(self._settings.home, "storage")
+            else:
+                import tempfile
 
-            self._storage_directory = tempfile.mkdtemp(dir=_ephemeral_root())
+                self._storage_directory = tempfile.mkdtemp(dir=_ephemeral_root())
         return self._storage_directory
+
+    @property
+    def compute_log_manager(self) -> LocalComputeLogManager | None:
+        """Where steps' stdout/stderr are captured (persistent instances only)."""
+        if self._compute_logs is None and self._settings is not None:
+            from .compute_logs import LocalComputeLogManager
+
+            self._compute_logs = LocalComputeLogManager(self._settings.compute_logs_dir)
+        return self._compute_logs
+
+    def info(self) -> dict[str, Any]:
+        """What the instance is, for ``dagwright instance info`` (secrets masked)."""
+        if self._settings is None:
+            return {"home": None, "storage": {"in_memory": {}}}
+        return self._settings.display()
+
+    def upgrade(self) -> str | None:
+        """Migrate the database to this dagwright's schema; returns the revision it was at."""
+        from ._open import upgrade_storage
+
+        if self._settings is None:
+            return None
+        return upgrade_storage(self._settings)
 
     # -- runs ------------------------------------------------------------
 
@@ -72,24 +194,159 @@ class Instance:
         return self._storage.add_run(run)
 
     def get_run_by_id(self, run_id: str) -> Run | None:
-        return self._storage.get_run(run_id)
+        """The run with this id, or None."""
+        record = self.get_run_record_by_id(run_id)
+        return record.run if record is not None else None
 
-    def get_runs(self) -> list[Run]:
-        """Every run, newest first."""
-        return self._storage.get_runs()
+    def get_run_record_by_id(self, run_id: str) -> RunRecord | None:
+        """The run record (run plus timestamps) with this id, or None."""
+        found = self._storage.get_run_records(RunsFilter(run_ids=[run_id]), limit=1)
+        return found[0] if found else None
+
+    def has_run(self, run_id: str) -> bool:
+        """Whether the instance has a run with this id."""
+        return self.get_run_record_by_id(run_id) is not None
+
+    def get_runs(
+        self,
+        filters: RunsFilter | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+        ascending: bool = False,
+    ) -> list[Run]:
+        """Runs matching ``filters``, newest first; ``cursor`` is the last run id of a page."""
+        return [r.run for r in self._storage.get_run_records(filters, limit, cursor, ascending)]
+
+    def get_run_records(
+        self,
+        filters: RunsFilter | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        ascending: bool = False,
+    ) -> list[RunRecord]:
+        """Run records (runs with storage ids and timestamps) matching ``filters``."""
+        return self._storage.get_run_records(filters, limit, cursor, ascending)
+
+    def get_run_ids(
+        self, filters: RunsFilter | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        """Ids of the runs matching ``filters``, newest first."""
+        return [r.run.run_id for r in self._storage.get_run_records(filters, limit, cursor)]
+
+    def get_runs_count(self, filters: RunsFilter | None = None) -> int:
+        """How many runs match ``filters``."""
+        return self._storage.get_runs_count(filters)
+
+    def add_run_tags(self, run_id: str, new_tags: Mapping[str, str]) -> None:
+        """Add tags to a recorded run (existing keys take the new values)."""
+        from ..definitions.tags import normalize_tags
+
+        self._storage.add_run_tags(
+            run_id, normalize_tags(new_tags, f"the tags added to run {run_id}")
+        )
+
+    def delete_run(self, run_id: str) -> None:
+        """Remove a run, its tags, its event log and its captured logs."""
+        self._storage.delete_run(run_id)
+        if self.compute_log_manager is not None:
+            self.compute_log_manager.delete_run(run_id)
+
+    # -- snapshots -------------------------------------------------------
+
+    def add_snapshot(self, snapshot_id: str, body: bytes) -> None:
+        """Keep a job snapshot's JSON under its id (once)."""
+        self._storage.add_snapshot(snapshot_id, body)
+
+    def get_snapshot(self, snapshot_id: str) -> bytes | None:
+        """The JSON of a stored job snapshot, if any."""
+        return self._storage.get_snapshot(snapshot_id)
 
     # -- events ----------------------------------------------------------
 
     def store_events(self, entries: Sequence[EventLogEntry]) -> None:
-        """Append entries to their runs' event logs, moving run status on run-level events."""
+        """Append entries to their runs' event logs in one transaction, moving run status."""
         self._storage.store_events(entries)
-        for entry in entries:
-            event = entry.event
-            if event is not None:
-                status = _STATUS_AFTER.get(event.event_type_value)  # type: ignore[call-overload]
-                if status is not None:
-                    self._storage.set_status(entry.run_id, status)
 
-    def all_logs(self, run_id: str) -> list[EventLogEntry]:
-        """Every entry of a run's event log, in order."""
-        return self._storage.logs(run_id)
+    def all_logs(self, run_id: str, of_type: EventTypes | None = None) -> list[EventLogEntry]:
+        """Every entry of a run's event log, in order (optionally only events of some types)."""
+        return self.get_logs_for_run(run_id, of_type=of_type)
+
+    def get_logs_for_run(
+        self,
+        run_id: str,
+        cursor: int | None = None,
+        of_type: EventTypes | None = None,
+        limit: int | None = None,
+    ) -> list[EventLogEntry]:
+        """A run's entries after storage id ``cursor``, in order."""
+        found = self.get_records_for_run(run_id, cursor, of_type, limit)
+        return [r.event_log_entry for r in found.records]
+
+    def get_records_for_run(
+        self,
+        run_id: str,
+        cursor: int | None = None,
+        of_type: EventTypes | None = None,
+        limit: int | None = None,
+    ) -> EventLogConnection:
+        """A page of a run's event records and the cursor to read on from (for tailing)."""
+        return self._storage.get_records_for_run(run_id, cursor, _type_set(of_type), limit)
+
+    def get_event_records(
+        self,
+        event_records_filter: EventRecordsFilter,
+        limit: int | None = None,
+        ascending: bool = False,
+    ) -> list[EventLogRecord]:
+        """Events across runs matching the filter, newest first unless ``ascending``."""
+        return self._storage.get_event_records(event_records_filter, limit, ascending)
+
+    # -- assets ----------------------------------------------------------
+
+    def get_asset_keys(self) -> list[AssetKey]:
+        """Every asset with recorded history (not wiped)."""
+        return self._storage.get_asset_keys()
+
+    def has_asset_key(self, asset_key: CoercibleToAssetKey) -> bool:
+        """Whether an asset has recorded history (not wiped)."""
+        return AssetKey.from_coercible(asset_key) in self._storage.get_asset_keys()
+
+    def get_latest_materialization_event(
+        self, asset_key: CoercibleToAssetKey, partition: str | None = None
+    ) -> EventLogEntry | None:
+        """The newest materialization of an asset (of one partition, if given), or None."""
+        found = self._storage.get_event_records(
+            EventRecordsFilter(
+                event_type=EventType.ASSET_MATERIALIZATION,
+                asset_key=AssetKey.from_coercible(asset_key),
+                asset_partitions=[partition] if partition is not None else None,
+            ),
+            limit=1,
+        )
+        return found[0].event_log_entry if found else None
+
+    def get_materialized_partitions(self, asset_key: CoercibleToAssetKey) -> set[str]:
+        """The partitions of an asset that have been materialized (since it was last wiped)."""
+        return self._storage.get_materialized_partitions(AssetKey.from_coercible(asset_key))
+
+    def wipe_assets(self, asset_keys: Sequence[CoercibleToAssetKey]) -> None:
+        """Forget assets' history; the event logs of the runs that made it stay as they were."""
+        self._storage.wipe_assets([AssetKey.from_coercible(k) for k in asset_keys])
+
+    # -- key/value -------------------------------------------------------
+
+    def get_kv(self, keys: Iterable[str]) -> dict[str, str]:
+        """Stored values of some keys (cursors and state of the daemon, schedules, sensors)."""
+        return self._storage.kv_get(keys)
+
+    def set_kv(self, pairs: Mapping[str, str]) -> None:
+        """Store values under keys."""
+        self._storage.kv_set(pairs)
+
+
+def _type_set(of_type: EventTypes | None) -> frozenset[str] | None:
+    if of_type is None:
+        return None
+    if isinstance(of_type, str):  # an EventType is a str
+        return frozenset({EventType(of_type).value})
+    return frozenset(EventType(t).value for t in of_type)

@@ -1,0 +1,507 @@
+"""SQL storage: the storage interface on SQLAlchemy Core, for SQLite files and PostgreSQL.
+
+Each method is one short transaction. A batch of events is one transaction
+that also moves the run's status and the asset index, so readers never see
+an event without its effect. Records are stored as their JSON form next to
+the typed columns queries use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from ...errors import StorageError
+from ...metadata import AssetKey
+from ...records import EventLogEntry, EventType, Run, RunStatus
+from ..base import ASSET_EVENT_TYPES, Storage, run_updates
+from ..queries import (
+    EventLogConnection,
+    EventLogRecord,
+    EventRecordsFilter,
+    RunRecord,
+    RunsFilter,
+    timestamp_of,
+)
+from . import schema as t
+from .engine import WRITE
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["SqlStorage", "translate_errors", "storage_error"]
+
+_MATERIALIZATION = EventType.ASSET_MATERIALIZATION.value
+
+
+def _encode_fallback(value: Any) -> Any:
+    # Run config may hold values JSON has no form for; keep what they print as.
+    return repr(value)
+
+
+_encoder = msgspec.json.Encoder(enc_hook=_encode_fallback)
+_run_decoder = msgspec.json.Decoder(Run)
+
+
+class SqlStorage(Storage):
+    """Storage in a SQL database reached through ``engine``; ``target`` names it in errors."""
+
+    def __init__(self, engine: Engine, target: str) -> None:
+        self._engine = engine
+        self.target = target
+        self.dialect = engine.dialect.name
+
+    # -- connections -----------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        connect = self._engine.connect
+        with self._translate(), connect().execution_options(**{WRITE: True}) as c, c.begin():
+            yield c
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._translate(), self._engine.connect() as connection, connection.begin():
+            yield connection
+
+    def _translate(self) -> contextlib.AbstractContextManager[None]:
+        return translate_errors(self.target)
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+    # -- runs ------------------------------------------------------------
+
+    def add_run(self, run: Run) -> Run:
+        now = time.time()
+        with self._write() as c:
+            c.execute(
+                t.runs.insert().values(
+                    run_id=run.run_id,
+                    job_name=run.job_name,
+                    status=run.status.value,
+                    snapshot_id=run.snapshot_id,
+                    partition=run.partition_key,
+                    parent_run_id=run.parent_run_id,
+                    root_run_id=run.root_run_id,
+                    body=_encoder.encode(run).decode(),
+                    create_timestamp=now,
+                    update_timestamp=now,
+                )
+            )
+            if run.tags:
+                c.execute(
+                    t.run_tags.insert(),
+                    [{"run_id": run.run_id, "key": k, "value": v} for k, v in run.tags.items()],
+                )
+        return run
+
+    def get_run_records(
+        self,
+        filters: RunsFilter | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        ascending: bool = False,
+    ) -> list[RunRecord]:
+        import sqlalchemy as sa
+
+        r = t.runs
+        query = sa.select(
+            r.c.id,
+            r.c.status,
+            r.c.body,
+            r.c.create_timestamp,
+            r.c.update_timestamp,
+            r.c.start_time,
+            r.c.end_time,
+        )
+        query = _where_runs(query, filters)
+        if cursor is not None:
+            at = sa.select(r.c.id).where(r.c.run_id == cursor).scalar_subquery()
+            query = query.where(r.c.id > at if ascending else r.c.id < at)
+        query = query.order_by(r.c.id.asc() if ascending else r.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as c:
+            rows = c.execute(query).all()
+        return [
+            RunRecord(
+                storage_id=row.id,
+                run=_run_from(row.body, row.status),
+                create_timestamp=row.create_timestamp,
+                update_timestamp=row.update_timestamp,
+                start_time=row.start_time,
+                end_time=row.end_time,
+            )
+            for row in rows
+        ]
+
+    def get_runs_count(self, filters: RunsFilter | None = None) -> int:
+        import sqlalchemy as sa
+
+        query = _where_runs(sa.select(sa.func.count()).select_from(t.runs), filters)
+        with self._read() as c:
+            return int(c.execute(query).scalar() or 0)
+
+    def add_run_tags(self, run_id: str, tags: Mapping[str, str]) -> None:
+        import sqlalchemy as sa
+
+        if not tags:
+            return
+        with self._write() as c:
+            row = c.execute(
+                sa.select(t.runs.c.body, t.runs.c.status).where(t.runs.c.run_id == run_id)
+            ).first()
+            if row is None:
+                return
+            run = _run_from(row.body, row.status)
+            run = msgspec.structs.replace(run, tags={**run.tags, **tags})
+            c.execute(
+                t.run_tags.delete().where(
+                    t.run_tags.c.run_id == run_id, t.run_tags.c.key.in_(list(tags))
+                )
+            )
+            c.execute(
+                t.run_tags.insert(),
+                [{"run_id": run_id, "key": k, "value": v} for k, v in tags.items()],
+            )
+            c.execute(
+                t.runs.update()
+                .where(t.runs.c.run_id == run_id)
+                .values(body=_encoder.encode(run).decode(), update_timestamp=time.time())
+            )
+
+    def delete_run(self, run_id: str) -> None:
+        import sqlalchemy as sa
+
+        e = t.event_logs
+        with self._write() as c:
+            touched = c.execute(
+                sa.select(e.c.asset_key)
+                .where(e.c.run_id == run_id, e.c.asset_key.is_not(None))
+                .distinct()
+            ).scalars()
+            keys = list(touched)
+            for table in (t.event_logs, t.run_tags, t.runs):
+                c.execute(table.delete().where(table.c.run_id == run_id))
+            for key in keys:
+                _refresh_asset_key(c, key)
+
+    # -- snapshots -------------------------------------------------------
+
+    def add_snapshot(self, snapshot_id: str, body: bytes) -> None:
+        import sqlalchemy as sa
+
+        with self._write() as c:
+            exists = c.execute(
+                sa.select(t.snapshots.c.snapshot_id).where(t.snapshots.c.snapshot_id == snapshot_id)
+            ).first()
+            if exists is None:
+                c.execute(
+                    t.snapshots.insert().values(
+                        snapshot_id=snapshot_id, body=body, create_timestamp=time.time()
+                    )
+                )
+
+    def get_snapshot(self, snapshot_id: str) -> bytes | None:
+        import sqlalchemy as sa
+
+        with self._read() as c:
+            body = c.execute(
+                sa.select(t.snapshots.c.body).where(t.snapshots.c.snapshot_id == snapshot_id)
+            ).scalar()
+        return bytes(body) if body is not None else None
+
+    # -- events ----------------------------------------------------------
+
+    def store_events(self, entries: Sequence[EventLogEntry]) -> None:
+        if not entries:
+            return
+        plain: list[dict[str, Any]] = []
+        with self._write() as c:
+            for entry in entries:
+                event = entry.event
+                row = {
+                    "run_id": entry.run_id,
+                    "event_type": event.event_type_value if event is not None else None,
+                    "step_key": entry.step_key,
+                    "asset_key": None,
+                    "partition": None,
+                    "timestamp": entry.timestamp,
+                    "body": entry.to_json().decode(),
+                }
+                if event is not None and event.event_type_value in ASSET_EVENT_TYPES:
+                    if plain:  # keep storage ids in the order of the entries
+                        c.execute(t.event_logs.insert(), plain)
+                        plain = []
+                    _store_asset_event(c, row, event.asset_key, event.partition)
+                else:
+                    plain.append(row)
+            if plain:
+                c.execute(t.event_logs.insert(), plain)
+            for run_id, update in run_updates(entries).items():
+                values: dict[str, Any] = {"update_timestamp": update.update_timestamp}
+                if update.status is not None:
+                    values["status"] = update.status.value
+                if update.start_time is not None:
+                    values["start_time"] = update.start_time
+                if update.end_time is not None:
+                    values["end_time"] = update.end_time
+                c.execute(t.runs.update().where(t.runs.c.run_id == run_id).values(**values))
+
+    def get_records_for_run(
+        self,
+        run_id: str,
+        cursor: int | None = None,
+        of_type: frozenset[str] | None = None,
+        limit: int | None = None,
+    ) -> EventLogConnection:
+        import sqlalchemy as sa
+
+        e = t.event_logs
+        query = sa.select(e.c.id, e.c.body).where(e.c.run_id == run_id)
+        if cursor is not None:
+            query = query.where(e.c.id > cursor)
+        if of_type is not None:
+            query = query.where(e.c.event_type.in_(sorted(of_type)))
+        query = query.order_by(e.c.id)
+        if limit is not None:
+            query = query.limit(limit + 1)
+        with self._read() as c:
+            rows = c.execute(query).all()
+        has_more = limit is not None and len(rows) > limit
+        records = [_event_record(row) for row in (rows[:limit] if has_more else rows)]
+        next_cursor = records[-1].storage_id if records else cursor
+        return EventLogConnection(records=records, cursor=next_cursor, has_more=has_more)
+
+    def get_event_records(
+        self, event_filter: EventRecordsFilter, limit: int | None = None, ascending: bool = False
+    ) -> list[EventLogRecord]:
+        import sqlalchemy as sa
+
+        e = t.event_logs
+        f = event_filter
+        query = sa.select(e.c.id, e.c.body).where(e.c.event_type == f.event_type.value)
+        if f.asset_key is not None:
+            key = f.asset_key.to_string()
+            query = query.where(e.c.asset_key == key, e.c.id > _wiped_after(key))
+        if f.asset_partitions is not None:
+            query = query.where(e.c.partition.in_(list(f.asset_partitions)))
+        if f.after_cursor is not None:
+            query = query.where(e.c.id > f.after_cursor)
+        if f.before_cursor is not None:
+            query = query.where(e.c.id < f.before_cursor)
+        if f.after_timestamp is not None:
+            query = query.where(e.c.timestamp > f.after_timestamp)
+        if f.before_timestamp is not None:
+            query = query.where(e.c.timestamp < f.before_timestamp)
+        if f.run_ids is not None:
+            query = query.where(e.c.run_id.in_(list(f.run_ids)))
+        query = query.order_by(e.c.id.asc() if ascending else e.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as c:
+            return [_event_record(row) for row in c.execute(query)]
+
+    # -- assets ----------------------------------------------------------
+
+    def get_asset_keys(self) -> list[AssetKey]:
+        import sqlalchemy as sa
+
+        a = t.asset_keys
+        with self._read() as c:
+            keys = c.execute(
+                sa.select(a.c.asset_key).where(a.c.last_event_id > a.c.wiped_after_id)
+            ).scalars()
+            return sorted(AssetKey(msgspec.json.decode(k)) for k in keys)
+
+    def get_materialized_partitions(self, asset_key: AssetKey) -> set[str]:
+        import sqlalchemy as sa
+
+        e = t.event_logs
+        key = asset_key.to_string()
+        query = (
+            sa.select(e.c.partition)
+            .where(
+                e.c.asset_key == key,
+                e.c.event_type == _MATERIALIZATION,
+                e.c.partition.is_not(None),
+                e.c.id > _wiped_after(key),
+            )
+            .distinct()
+        )
+        with self._read() as c:
+            return set(c.execute(query).scalars())
+
+    def wipe_assets(self, asset_keys: Sequence[AssetKey]) -> None:
+        import sqlalchemy as sa
+
+        last = sa.select(sa.func.coalesce(sa.func.max(t.event_logs.c.id), 0)).scalar_subquery()
+        with self._write() as c:
+            c.execute(
+                t.asset_keys.update()
+                .where(t.asset_keys.c.asset_key.in_([k.to_string() for k in asset_keys]))
+                .values(wiped_after_id=last, wipe_timestamp=time.time())
+            )
+
+    # -- key/value -------------------------------------------------------
+
+    def kv_get(self, keys: Iterable[str]) -> dict[str, str]:
+        import sqlalchemy as sa
+
+        wanted = list(keys)
+        with self._read() as c:
+            rows = c.execute(sa.select(t.kvs.c.key, t.kvs.c.value).where(t.kvs.c.key.in_(wanted)))
+            return {row.key: row.value for row in rows}
+
+    def kv_set(self, pairs: Mapping[str, str]) -> None:
+        if not pairs:
+            return
+        with self._write() as c:
+            c.execute(t.kvs.delete().where(t.kvs.c.key.in_(list(pairs))))
+            c.execute(t.kvs.insert(), [{"key": k, "value": v} for k, v in pairs.items()])
+
+
+def _run_from(body: str, status: str) -> Run:
+    run = _run_decoder.decode(body)
+    return run if run.status == status else run.with_status(RunStatus(status))
+
+
+def _event_record(row: Any) -> EventLogRecord:
+    return EventLogRecord(storage_id=row.id, event_log_entry=EventLogEntry.from_json(row.body))
+
+
+def _where_runs(query: Any, f: RunsFilter | None) -> Any:
+    import sqlalchemy as sa
+
+    if f is None:
+        return query
+    r = t.runs
+    if f.run_ids is not None:
+        query = query.where(r.c.run_id.in_(list(f.run_ids)))
+    if f.job_name is not None:
+        query = query.where(r.c.job_name == f.job_name)
+    if f.statuses is not None:
+        query = query.where(r.c.status.in_([RunStatus(s).value for s in f.statuses]))
+    if f.snapshot_id is not None:
+        query = query.where(r.c.snapshot_id == f.snapshot_id)
+    if f.parent_run_id is not None:
+        query = query.where(r.c.parent_run_id == f.parent_run_id)
+    for key, wanted in (f.tags or {}).items():
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        tagged = sa.select(t.run_tags.c.run_id).where(
+            t.run_tags.c.key == key, t.run_tags.c.value.in_(values)
+        )
+        query = query.where(r.c.run_id.in_(tagged))
+    before = timestamp_of(f.created_before)
+    after = timestamp_of(f.created_after)
+    updated = timestamp_of(f.updated_after)
+    if before is not None:
+        query = query.where(r.c.create_timestamp < before)
+    if after is not None:
+        query = query.where(r.c.create_timestamp > after)
+    if updated is not None:
+        query = query.where(r.c.update_timestamp > updated)
+    return query
+
+
+def _wiped_after(key: str) -> Any:
+    import sqlalchemy as sa
+
+    a = t.asset_keys
+    wiped = sa.select(a.c.wiped_after_id).where(a.c.asset_key == key).scalar_subquery()
+    return sa.func.coalesce(wiped, 0)
+
+
+def _store_asset_event(
+    c: Connection, row: dict[str, Any], asset_key: AssetKey | None, partition: str | None
+) -> None:
+    """Insert one asset event and point the asset index at it (insert-or-update)."""
+    import sqlalchemy as sa
+
+    key = asset_key.to_string() if asset_key is not None else None
+    row = {**row, "asset_key": key, "partition": partition}
+    event_id = c.execute(t.event_logs.insert().values(**row).returning(t.event_logs.c.id)).scalar()
+    if key is None:
+        return
+    a = t.asset_keys
+    values: dict[str, Any] = {"last_event_id": event_id, "last_run_id": row["run_id"]}
+    if row["event_type"] == _MATERIALIZATION:
+        values["last_materialization_timestamp"] = row["timestamp"]
+    updated = c.execute(a.update().where(a.c.asset_key == key).values(**values))
+    if updated.rowcount == 0:
+        c.execute(sa.insert(a).values(asset_key=key, **values))
+
+
+def _refresh_asset_key(c: Connection, key: str) -> None:
+    """Point an asset's index row at its newest remaining event (after a run was deleted)."""
+    import sqlalchemy as sa
+
+    e = t.event_logs
+    newest = c.execute(
+        sa.select(e.c.id, e.c.run_id).where(e.c.asset_key == key).order_by(e.c.id.desc()).limit(1)
+    ).first()
+    a = t.asset_keys
+    if newest is None:
+        c.execute(a.delete().where(a.c.asset_key == key))
+    else:
+        c.execute(
+            a.update()
+            .where(a.c.asset_key == key)
+            .values(last_event_id=newest.id, last_run_id=newest.run_id)
+        )
+
+
+@contextlib.contextmanager
+def translate_errors(target: str) -> Iterator[None]:
+    """Raise database errors inside the block as StorageErrors naming ``target``."""
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except sa.exc.DBAPIError as error:
+        raise storage_error(target, error) from error
+
+
+def storage_error(target: str, error: Exception) -> StorageError:
+    """A database error, told as the StorageError the user can act on."""
+    original = getattr(error, "orig", None) or error
+    reason = str(original).strip().splitlines()[0] if str(original).strip() else repr(original)
+    lowered = reason.lower()
+    if "file is not a database" in lowered or "malformed" in lowered:
+        return StorageError(
+            target=target,
+            problem=f"is not a dagwright database or is damaged (SQLite says: {reason}).",
+            fix="move the file away (dagwright makes a new one), or point DAGWRIGHT_HOME "
+            "at the folder of the right database.",
+        )
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return StorageError(
+            target=target,
+            problem=f"cannot be written ({reason}).",
+            fix="give this user write access to the file and its folder, "
+            "or point DAGWRIGHT_HOME at a folder you can write.",
+        )
+    if "unable to open" in lowered:
+        return StorageError(
+            target=target,
+            problem=f"cannot be opened ({reason}).",
+            fix="check the path exists and this user may read and write it.",
+        )
+    if "connection" in lowered or "could not" in lowered or "timeout" in lowered:
+        return StorageError(
+            target=target,
+            problem=f"cannot be reached ({reason}).",
+            fix="check the server is running and the host, port, user, password and "
+            "database in storage.postgres (dagwright.yaml) are right.",
+        )
+    return StorageError(
+        target=target,
+        problem=f"failed: {reason}.",
+        fix="see the database's message above; if the database was changed by hand, "
+        "restore it or point the instance at a new one.",
+    )
