@@ -162,6 +162,11 @@ _EXPORTS = {
     "ExecuteInProcessResult": f"{_EXECUTION}.result",
     # records and storage
     "Instance": "dagwright.storage.instance",
+    "RunsFilter": "dagwright.storage.queries",
+    "RunRecord": "dagwright.storage.queries",
+    "EventRecordsFilter": "dagwright.storage.queries",
+    "EventLogRecord": "dagwright.storage.queries",
+    "EventLogConnection": "dagwright.storage.queries",
     "Run": "dagwright.records.runs",
     "RunStatus": "dagwright.records.runs",
     "Event": "dagwright.records.events",
@@ -170,6 +175,7 @@ _EXPORTS = {
     "ErrorInfo": "dagwright.records.error_info",
     # errors
     "DagwrightError": "dagwright.errors",
+    "StorageError": "dagwright.errors",
     "InvalidDefinitionError": "dagwright.errors",
     "InvalidInvocationError": "dagwright.errors",
     "InvalidSubsetError": "dagwright.errors",
@@ -282,6 +288,7 @@ if TYPE_CHECKING:
         InvariantViolationError,
         RunConfigError,
         StepExecutionError,
+        StorageError,
         TypeCheckError,
         UserCodeError,
     )
@@ -345,3 +352,10 @@ if TYPE_CHECKING:
         fs_io_manager,
     )
     from .storage.instance import Instance
+    from .storage.queries import (
+        EventLogConnection,
+        EventLogRecord,
+        EventRecordsFilter,
+        RunRecord,
+        RunsFilter,
+    )

@@ -100,8 +100,12 @@ def execute_in_process(
     )
     log = RunLog(run.run_id, job.name, instance, sinks)
     context = RunContext(run, job, plan, log, ResourceSet(), instance)
-    to_raise = _run(context, stop_on_failure=raise_on_error)
-    log.flush()
+    if instance.is_persistent:
+        log.start_live_writer()
+    try:
+        to_raise = _run(context, stop_on_failure=raise_on_error)
+    finally:
+        log.stop_live_writer()
     recorded = instance.get_run_by_id(run.run_id) or run
     result = ExecuteInProcessResult(recorded, log.entries, job, context.outputs)
     if raise_on_error and to_raise is not None:

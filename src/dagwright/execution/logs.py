@@ -2,7 +2,10 @@
 
 :class:`RunLog` is the single way a run records anything. Each line becomes
 an :class:`~dagwright.records.EventLogEntry` kept for the result, buffered
-for the instance (written in one batch per step) and, when its level is
+for the instance (written in one batch per step, and on a persistent
+instance also every half second by a background writer, so a long step's
+start and log lines appear while it runs and survive a killed process)
+and, when its level is
 high enough, handed to the run's sinks: the console by default, and
 whatever the job's loggers build (see ``loggers.py``). A line below every
 sink's level costs one comparison.
@@ -10,11 +13,14 @@ sink's level costs one comparison.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
+import threading
 import time
 from abc import ABC, abstractmethod
+from collections import deque
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..records import ErrorInfo, Event, EventData, EventLogEntry, EventType
@@ -165,7 +171,21 @@ class ConsoleSink(BuiltinSink):
 class RunLog:
     """Records a run's events and log lines; see the module docstring."""
 
-    __slots__ = ("_buffer", "_instance", "_level", "_sinks", "entries", "job_name", "pid", "run_id")
+    __slots__ = (
+        "_buffer",
+        "_flush_lock",
+        "_instance",
+        "_level",
+        "_live",
+        "_sinks",
+        "entries",
+        "job_name",
+        "pid",
+        "run_id",
+    )
+
+    LIVE_FLUSH_SECONDS: ClassVar[float] = 0.5
+    """How often the background writer of a persistent run writes buffered entries."""
 
     def __init__(
         self,
@@ -179,7 +199,10 @@ class RunLog:
         self.pid = os.getpid()
         self.entries: list[EventLogEntry] = []
         self._instance = instance
-        self._buffer: list[EventLogEntry] = []
+        # Appended by the run, drained by flush (possibly on the background writer's thread).
+        self._buffer: deque[EventLogEntry] = deque()
+        self._flush_lock = threading.Lock()
+        self._live: threading.Event | None = None
         self._sinks = sinks
         self._level = min((s.level for s in sinks), default=CRITICAL + 1)
 
@@ -243,10 +266,41 @@ class RunLog:
         return self._level
 
     def flush(self) -> None:
-        """Write buffered entries to the instance in one batch."""
-        if self._buffer and self._instance is not None:
-            batch, self._buffer = self._buffer, []
-            self._instance.store_events(batch)
+        """Write buffered entries to the instance in one batch (in the order they were made)."""
+        if not self._buffer or self._instance is None:
+            return
+        buffer = self._buffer
+        with self._flush_lock:
+            batch = [buffer.popleft() for _ in range(len(buffer))]
+            if not batch:
+                return
+            try:
+                self._instance.store_events(batch)
+            except BaseException:
+                buffer.extendleft(reversed(batch))  # kept for the next try; nothing is dropped
+                raise
+
+    def start_live_writer(self) -> None:
+        """Write buffered entries every ``LIVE_FLUSH_SECONDS`` from a background thread."""
+        if self._live is not None or self._instance is None:
+            return
+        stop = self._live = threading.Event()
+
+        def write_periodically() -> None:
+            while not stop.wait(self.LIVE_FLUSH_SECONDS):
+                # A failed write keeps its entries; the run's own next flush raises it.
+                with contextlib.suppress(Exception):
+                    self.flush()
+
+        name = f"dagwright-events-{self.run_id[:8]}"
+        threading.Thread(target=write_periodically, name=name, daemon=True).start()
+
+    def stop_live_writer(self) -> None:
+        """Stop the background writer and write what is left."""
+        if self._live is not None:
+            self._live.set()
+            self._live = None
+        self.flush()
 
 
 class StepLog:
