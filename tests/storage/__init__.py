@@ -1,0 +1,1 @@
+"""Storage: run storage, event log and the PostgreSQL test fixtures."""
