@@ -46,6 +46,7 @@ __all__ = [
     "StepMaterializationData",
     "AssetObservationData",
     "StepExpectationResultData",
+    "LogsCapturedData",
     "Metadata",
     "EventData",
     "STEP_EVENTS",
@@ -226,6 +227,20 @@ class StepExpectationResultData(_Data, frozen=True):
     expectation_result: ExpectationResult
 
 
+class LogsCapturedData(_Data, frozen=True):
+    """A LOGS_CAPTURED event's data: the files holding what ``step_keys`` wrote to stdout/stderr.
+
+    ``file_key`` is the files' name within the run's log folder (the step key
+    made file-safe); a reader tails them by ``stdout_path`` / ``stderr_path``.
+    A file exists only once something was written to it.
+    """
+
+    file_key: str
+    step_keys: list[str]
+    stdout_path: str
+    stderr_path: str
+
+
 EventData = (
     StepInputData
     | StepOutputData
@@ -240,6 +255,7 @@ EventData = (
     | StepMaterializationData
     | AssetObservationData
     | StepExpectationResultData
+    | LogsCapturedData
 )
 
 
@@ -394,6 +410,14 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         data = self.event_specific_data
         if not isinstance(data, StepExpectationResultData):
             raise ValueError(f"{self.event_type_value} event has no expectation result data")
+        return data
+
+    @property
+    def logs_captured_data(self) -> LogsCapturedData:
+        """The data of a LOGS_CAPTURED event: where the step's stdout and stderr are written."""
+        data = self.event_specific_data
+        if not isinstance(data, LogsCapturedData):
+            raise ValueError(f"{self.event_type_value} event has no logs captured data")
         return data
 
     @property
