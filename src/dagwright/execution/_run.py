@@ -39,6 +39,7 @@ class RunContext:
 
     __slots__ = (
         "clock",
+        "compute_logs",
         "inline_io",
         "instance",
         "job",
@@ -75,6 +76,8 @@ class RunContext:
         # (in-memory managers); set when the run's resources start.
         self.inline_io: frozenset[str] = frozenset({"io_manager"})
         self.clock = clock if clock is not None else current_clock()
+        # Where steps' stdout/stderr are captured (persistent instances only).
+        self.compute_logs = instance.compute_log_manager
 
     @property
     def run_id(self) -> str:

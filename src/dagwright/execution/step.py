@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = ["StepOutcome", "run_step"]
 
 _STEP_START = EventType.STEP_START.value
+_LOGS_CAPTURED = EventType.LOGS_CAPTURED.value
 _STEP_RESTARTED = EventType.STEP_RESTARTED.value
 _STEP_INPUT = EventType.STEP_INPUT.value
 _STEP_OUTPUT = EventType.STEP_OUTPUT.value
@@ -126,7 +127,27 @@ class _Attempt:
 
 
 def run_step(run: RunContext, step: ExecutionStep) -> StepOutcome:
-    """Run one attempt of ``step`` and record its events; a failure of the step is returned."""
+    """Run one attempt of ``step`` and record its events; a failure of the step is returned.
+
+    On a persistent instance what the attempt prints is captured to the
+    step's compute log files, announced by a LOGS_CAPTURED event.
+    """
+    manager = run.compute_logs
+    if manager is None:
+        return _run_attempt(run, step)
+    with manager.capture(run.run_id, step.key) as captured:
+        if step.attempt == 1:
+            run.log.event(
+                _LOGS_CAPTURED,
+                f"Started capturing logs in process (pid: {run.log.pid}).",
+                step_key=step.key,
+                handle=step.spec.key,
+                data=captured,
+            )
+        return _run_attempt(run, step)
+
+
+def _run_attempt(run: RunContext, step: ExecutionStep) -> StepOutcome:
     spec = step.spec
     log = run.log
     key = step.key

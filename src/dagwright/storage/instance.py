@@ -179,13 +179,18 @@ class Instance:
             return {"home": None, "storage": {"in_memory": {}}}
         return self._settings.display()
 
-    def upgrade(self) -> str | None:
-        """Migrate the database to this dagwright's schema; returns the revision it was at."""
-        from ._open import upgrade_storage
+    @classmethod
+    def migrate(cls, home: str | os.PathLike[str] | None = None) -> str | None:
+        """Upgrade the database of ``home`` (default ``$DAGWRIGHT_HOME``) to this schema.
 
-        if self._settings is None:
-            return None
-        return upgrade_storage(self._settings)
+        Returns the schema revision it was at (None for a new database). This is
+        what ``dagwright instance migrate`` runs after upgrading dagwright.
+        """
+        from ._open import upgrade_storage
+        from .settings import default_home, load_settings
+
+        folder = os.path.abspath(os.fspath(home)) if home is not None else default_home()
+        return upgrade_storage(load_settings(folder))
 
     # -- runs ------------------------------------------------------------
 

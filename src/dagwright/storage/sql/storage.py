@@ -492,6 +492,13 @@ def storage_error(target: str, error: Exception) -> StorageError:
             problem=f"cannot be opened ({reason}).",
             fix="check the path exists and this user may read and write it.",
         )
+    if "database" in lowered and "does not exist" in lowered:
+        return StorageError(
+            target=target,
+            problem=f"names a database the server does not have ({reason}).",
+            fix="create it first (e.g. `createdb -h HOST -U USER NAME`), or correct the "
+            "database name in storage.postgres (dagwright.yaml).",
+        )
     if "connection" in lowered or "could not" in lowered or "timeout" in lowered:
         return StorageError(
             target=target,
