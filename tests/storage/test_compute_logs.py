@@ -1,4 +1,4 @@
-"""Compute logs: each step's stdout and stderr captured into files, teed, and read back by offset."""
+"""Compute logs: each step's stdout and stderr captured to files, teed, and read back by offset."""
 
 from __future__ import annotations
 
@@ -190,9 +190,13 @@ def test_streams_are_restored_when_the_step_raises(manager: LocalComputeLogManag
 
 
 def test_output_before_an_exception_is_kept(manager: LocalComputeLogManager) -> None:
-    with pytest.raises(RuntimeError), manager.capture("run-1", "step"):
-        print("almost")
-        raise RuntimeError("boom")
+    def fail_in_capture() -> None:
+        with manager.capture("run-1", "step"):
+            print("almost")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail_in_capture()
 
     assert _text(manager, "step") == "almost\n"
 
@@ -243,7 +247,7 @@ def test_two_threads_capturing_at_once_keep_their_lines_apart(
                 for i in range(3):
                     turns.wait()  # both threads are inside their capture for every line
                     print(f"{name} {i}")
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
+        except BaseException as error:
             errors.append(error)
             turns.abort()
 

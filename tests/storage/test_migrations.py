@@ -65,7 +65,7 @@ class Database:
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     url = request.getfixturevalue("fresh_postgres_url") if request.param == "postgres" else None
-    yield Database(tmp_path / "home", url)
+    return Database(tmp_path / "home", url)
 
 
 def make_old_database(database: Database) -> None:
@@ -142,7 +142,7 @@ def test_a_database_of_another_program_is_refused(database: Database) -> None:
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE customers (id INTEGER PRIMARY KEY)"))
     engine.dispose()
-    with pytest.raises(StorageError, match="not a dagwright one.*customers"):
+    with pytest.raises(StorageError, match=r"not a dagwright one.*customers"):
         database.open()
 
 

@@ -107,7 +107,8 @@ def test_a_killed_run_keeps_every_event_written_before_the_kill(tmp_path: Path) 
         assert [e.step_key for e in logs if e.event_type == EventType.STEP_SUCCESS] == ["first"]
         assert any(e.user_message == "stuck is waiting" for e in logs)
         run = instance.get_run_by_id("killed-run")
-        assert run is not None and run.status == RunStatus.STARTED
+        assert run is not None
+        assert run.status == RunStatus.STARTED
         stdout = instance.compute_log_manager.read("killed-run", "stuck")  # type: ignore[union-attr]
         assert stdout.data == "printed before the kill\n"
 

@@ -55,5 +55,5 @@ def test_a_missing_postgres_database_is_named_in_the_error(
     tmp_path: Path, postgres_url: str
 ) -> None:
     url = postgres_url.rsplit("/", 1)[0] + "/no_such_database_here"
-    with pytest.raises(StorageError, match="does not have.*no_such_database_here"):
+    with pytest.raises(StorageError, match=r"does not have.*no_such_database_here"):
         postgres_instance(tmp_path, url)

@@ -193,7 +193,8 @@ def test_run_records_carry_start_and_end_times(instance: Instance) -> None:
     run_id = small.execute_in_process(instance=instance).run_id
     record = instance.get_run_record_by_id(run_id)
     assert record is not None
-    assert record.start_time is not None and record.end_time is not None
+    assert record.start_time is not None
+    assert record.end_time is not None
     assert before <= record.create_timestamp <= record.start_time <= record.end_time
     assert record.update_timestamp >= record.end_time
 
@@ -229,7 +230,8 @@ def test_storage_ids_grow_in_the_order_events_were_written(instance: Instance) -
     run_id = small.execute_in_process(instance=instance).run_id
     records = instance.get_records_for_run(run_id).records
     ids = [r.storage_id for r in records]
-    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
     assert event_types([r.event_log_entry for r in records])[0] == "RUN_START"
 
 
@@ -296,7 +298,8 @@ def test_the_latest_materialization_of_an_asset_is_found(instance: Instance) -> 
     run_orders(instance, "2024-01-01", 1)
     newest = run_orders(instance, "2024-01-02", 2)
     latest = instance.get_latest_materialization_event(AssetKey(["warehouse", "orders"]))
-    assert latest is not None and latest.run_id == newest
+    assert latest is not None
+    assert latest.run_id == newest
     assert latest.asset_materialization is not None
     assert latest.asset_materialization.metadata["value"].value == 2
 
@@ -305,7 +308,8 @@ def test_the_latest_materialization_of_one_partition_is_found(instance: Instance
     first = run_orders(instance, "2024-01-01", 1)
     run_orders(instance, "2024-01-02", 2)
     latest = instance.get_latest_materialization_event(["warehouse", "orders"], "2024-01-01")
-    assert latest is not None and latest.run_id == first
+    assert latest is not None
+    assert latest.run_id == first
 
 
 def test_an_asset_nobody_materialized_has_no_latest_event(instance: Instance) -> None:
@@ -357,7 +361,8 @@ def test_a_materialization_after_a_wipe_starts_new_history(instance: Instance) -
     instance.wipe_assets([["warehouse", "orders"]])
     newest = run_orders(instance, "b", 2)
     latest = instance.get_latest_materialization_event(["warehouse", "orders"])
-    assert latest is not None and latest.run_id == newest
+    assert latest is not None
+    assert latest.run_id == newest
     assert instance.get_materialized_partitions(["warehouse", "orders"]) == {"b"}
 
 

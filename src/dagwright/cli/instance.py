@@ -1,4 +1,4 @@
-"""``dagwright instance info|migrate``: what the instance is, and bringing its database up to date."""
+"""``dagwright instance info|migrate``: what the instance is; bringing its database up to date."""
 
 from __future__ import annotations
 
