@@ -25,6 +25,7 @@ from dagwright import (
     resource,
     validate_run_config,
 )
+from dagwright.config.describe import describe, describe_field
 
 
 class Color(enum.Enum):
@@ -145,6 +146,28 @@ def test_describe_gives_a_field_with_default_its_default_and_optional() -> None:
 def test_describe_field_without_default_has_no_default_entry() -> None:
     field = config_field({"retries": int}, "retries")
     assert "default" not in field
+
+
+def test_describe_without_defaults_marks_a_default_without_its_value() -> None:
+    config = one_op_job({"token": Field(str, default_value="abc")}).run_config_schema.config_type
+    described = describe(config, defaults=False)
+    field = field_at(described, "ops", "o", "config", "token")
+    assert (field.get("default"), field["has_default"], field["required"]) == (None, True, False)
+
+
+def test_describe_without_defaults_leaves_out_a_jobs_hardcoded_config() -> None:
+    config = do_it_all_with_default_config.run_config_schema.config_type
+    assert "stuff" not in json.dumps(describe(config, defaults=False))
+
+
+def test_describe_field_describes_one_field() -> None:
+    field = describe_field(Field(int, default_value=3, description="tries"))
+    assert field == {
+        "required": False,
+        "description": "tries",
+        "type": {"kind": "scalar", "type": "int"},
+        "default": 3,
+    }
 
 
 def test_describe_gives_a_field_its_description() -> None:

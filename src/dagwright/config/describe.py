@@ -1,10 +1,13 @@
 """Config schemas as data and as an editable starting point.
 
 :func:`describe` gives a JSON-ready description of a config type (what the
-API and the launchpad use to validate and to build forms); :func:`scaffold`
-writes the YAML a user would start editing: every required field with a
-placeholder, every field with a default at its default, each commented
-with its type.
+API and the launchpad use to validate and to build forms); with
+``defaults=False`` it marks which fields have a default without copying
+the value (a job's hardcoded config becomes its schema's defaults, and
+config values can be secrets: snapshots keep only the shape).
+:func:`scaffold` writes the YAML a user would start editing: every required
+field with a placeholder, every field with a default at its default, each
+commented with its type.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 from typing import Any
 
 from .types import (
+    AnyType,
     Array,
     ConfigType,
     Enum,
@@ -30,7 +34,7 @@ from .types import (
     Source,
 )
 
-__all__ = ["describe", "scaffold", "placeholder"]
+__all__ = ["describe", "describe_field", "scaffold", "placeholder"]
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Words YAML 1.1 reads as booleans or null, which must stay quoted as keys.
@@ -49,8 +53,23 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
-def describe(config_type: ConfigType) -> dict[str, Any]:
-    """A JSON-ready description of ``config_type`` (kinds, fields, defaults, descriptions)."""
+def describe(config_type: ConfigType, *, defaults: bool = True) -> dict[str, Any]:
+    """A JSON-ready description of ``config_type`` (kinds, fields, defaults, descriptions).
+
+    ``defaults=False`` replaces each field's ``default`` with ``has_default: true``.
+    """
+    # Shapes first, then Any: the kinds a job's run config schema is mostly made of.
+    if isinstance(config_type, Shape):
+        return {
+            "kind": config_type.kind,
+            "description": config_type.description,
+            "fields": [
+                _field(field, defaults, {"name": name})
+                for name, field in config_type.fields.items()
+            ],
+        }
+    if type(config_type) is AnyType:
+        return {"kind": "any"}
     if isinstance(config_type, Scalar):
         return {"kind": "scalar", "type": config_type.name}
     if isinstance(config_type, Source):
@@ -58,17 +77,17 @@ def describe(config_type: ConfigType) -> dict[str, Any]:
     if isinstance(config_type, ScalarUnion):
         return {
             "kind": "scalar_union",
-            "scalar": describe(config_type.scalar_type),
-            "non_scalar": describe(config_type.non_scalar_type),
+            "scalar": describe(config_type.scalar_type, defaults=defaults),
+            "non_scalar": describe(config_type.non_scalar_type, defaults=defaults),
         }
     if isinstance(config_type, Noneable | Array | InputValue):
-        return {"kind": config_type.kind, "inner": describe(config_type.inner)}
+        return {"kind": config_type.kind, "inner": describe(config_type.inner, defaults=defaults)}
     if isinstance(config_type, Map):
         return {
             "kind": "map",
             "key": config_type.key_type.name,
             "key_label": config_type.key_label_name,
-            "inner": describe(config_type.inner),
+            "inner": describe(config_type.inner, defaults=defaults),
         }
     if isinstance(config_type, Enum):
         return {
@@ -79,24 +98,27 @@ def describe(config_type: ConfigType) -> dict[str, Any]:
                 for v in config_type.values.values()
             ],
         }
-    if isinstance(config_type, Shape):
-        return {
-            "kind": config_type.kind,
-            "description": config_type.description,
-            "fields": [_field(name, field) for name, field in config_type.fields.items()],
-        }
     return {"kind": "any"}
 
 
-def _field(name: str, field: Field) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "name": name,
-        "required": field.is_required,
-        "description": field.description,
-        "type": describe(field.config_type),
-    }
+def describe_field(field: Field, *, defaults: bool = True) -> dict[str, Any]:
+    """A JSON-ready description of one field: required-ness, description, type, default.
+
+    ``defaults=False`` gives ``has_default: true`` instead of the default value.
+    """
+    return _field(field, defaults, {})
+
+
+def _field(field: Field, defaults: bool, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` completed with the description of ``field``."""
+    data["required"] = field.is_required
+    data["description"] = field.description
+    data["type"] = describe(field.config_type, defaults=defaults)
     if field.has_default:
-        data["default"] = _jsonable(field.default_value)
+        if defaults:
+            data["default"] = _jsonable(field.default_value)
+        else:
+            data["has_default"] = True
     return data
 
 

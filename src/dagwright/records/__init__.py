@@ -1,4 +1,5 @@
-"""Records: the immutable, JSON-serializable facts of runs (events, run records, errors).
+"""Records: the immutable, JSON-serializable facts of runs (events, run records, errors)
+and the job snapshots runs point to.
 
 Records sit below storage and execution: both import them, and they import
 no other dagwright layer.
@@ -29,6 +30,24 @@ from .events import (
     UserFailureData,
 )
 from .runs import FINISHED_STATUSES, Run, RunStatus
+from .snapshots import (
+    GraphSnapshot,
+    InputMappingSnapshot,
+    InputSnapshot,
+    InputSource,
+    JobSnapshot,
+    NodeInputSnapshot,
+    NodeSnapshot,
+    OpSnapshot,
+    OutputMappingSnapshot,
+    OutputSnapshot,
+    RetryPolicySnapshot,
+    SourceKind,
+    definition_id,
+    snapshot_from_json,
+    snapshot_id,
+    snapshot_to_json,
+)
 
 __all__ = [
     "ErrorInfo",
@@ -56,4 +75,20 @@ __all__ = [
     "FINISHED_STATUSES",
     "Run",
     "RunStatus",
+    "JobSnapshot",
+    "GraphSnapshot",
+    "NodeSnapshot",
+    "NodeInputSnapshot",
+    "InputSource",
+    "SourceKind",
+    "OpSnapshot",
+    "InputSnapshot",
+    "OutputSnapshot",
+    "InputMappingSnapshot",
+    "OutputMappingSnapshot",
+    "RetryPolicySnapshot",
+    "snapshot_to_json",
+    "snapshot_from_json",
+    "snapshot_id",
+    "definition_id",
 ]
