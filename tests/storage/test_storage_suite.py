@@ -414,3 +414,18 @@ def test_run_records_follow_the_requested_order(instance: Instance, ascending: b
     ids = [small.execute_in_process(instance=instance).run_id for _ in range(3)]
     records = instance.get_run_records(ascending=ascending)
     assert [r.run.run_id for r in records] == (ids if ascending else ids[::-1])
+
+
+def test_a_persistent_run_names_the_stored_snapshot_of_its_job(
+    persistent_home: Instance,
+) -> None:
+    from dagwright.workspace import job_snapshot
+
+    run_id = small.execute_in_process(instance=persistent_home).run_id
+    run = persistent_home.get_run_by_id(run_id)
+    assert run is not None
+    assert run.snapshot_id is not None
+    assert persistent_home.get_job_snapshot(run.snapshot_id) == job_snapshot(small)
+    again = small.execute_in_process(instance=persistent_home).run_id
+    assert persistent_home.get_run_by_id(again).snapshot_id == run.snapshot_id  # type: ignore[union-attr]
+    assert persistent_home.get_runs(RunsFilter(snapshot_id=run.snapshot_id)) != []

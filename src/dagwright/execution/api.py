@@ -96,6 +96,7 @@ def execute_in_process(
             job_metadata=dict(job.metadata),
             op_selection=job.op_selection,
             partition_key=partition_key,
+            snapshot_id=_snapshot_id(job, instance),
         )
     )
     log = RunLog(run.run_id, job.name, instance, sinks)
@@ -111,6 +112,19 @@ def execute_in_process(
     if raise_on_error and to_raise is not None:
         raise to_raise
     return result
+
+
+def _snapshot_id(job: JobDefinition, instance: Instance) -> str | None:
+    """Store the job's structure on a persistent instance, so its runs render after code changes."""
+    if instance.is_ephemeral:
+        return None
+    from ..records.snapshots import snapshot_to_json
+    from ..workspace.snapshot import job_snapshot, job_snapshot_id
+
+    found = job_snapshot_id(job)
+    if not instance.has_snapshot(found):
+        instance.add_snapshot(found, snapshot_to_json(job_snapshot(job)))
+    return found
 
 
 def _new_run_id(instance: Instance, run_id: str | None) -> str:

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..metadata import AssetKey, CoercibleToAssetKey
-from ..records import EventLogEntry, EventType, Run
+from ..records import EventLogEntry, EventType, JobSnapshot, Run
 from .base import Storage
 from .memory import InMemoryStorage
 from .queries import EventLogConnection, EventLogRecord, EventRecordsFilter, RunRecord, RunsFilter
@@ -65,6 +65,7 @@ class Instance:
         self._settings = settings
         self._storage_directory: str | None = None
         self._compute_logs: LocalComputeLogManager | None = None
+        self._stored_snapshots: set[str] = set()
 
     # -- making instances ------------------------------------------------
 
@@ -260,11 +261,37 @@ class Instance:
 
     def add_snapshot(self, snapshot_id: str, body: bytes) -> None:
         """Keep a job snapshot's JSON under its id (once)."""
-        self._storage.add_snapshot(snapshot_id, body)
+        if snapshot_id not in self._stored_snapshots:
+            self._storage.add_snapshot(snapshot_id, body)
+            self._stored_snapshots.add(snapshot_id)
+
+    def add_job_snapshot(self, snapshot: JobSnapshot) -> str:
+        """Keep a job's snapshot; returns its id (what run records name in ``snapshot_id``)."""
+        from ..records.snapshots import snapshot_id, snapshot_to_json
+
+        found = snapshot_id(snapshot)
+        self.add_snapshot(found, snapshot_to_json(snapshot))
+        return found
+
+    def has_snapshot(self, snapshot_id: str) -> bool:
+        """Whether a job snapshot with this id is stored."""
+        if snapshot_id in self._stored_snapshots:
+            return True
+        if self._storage.get_snapshot(snapshot_id) is None:
+            return False
+        self._stored_snapshots.add(snapshot_id)
+        return True
 
     def get_snapshot(self, snapshot_id: str) -> bytes | None:
         """The JSON of a stored job snapshot, if any."""
         return self._storage.get_snapshot(snapshot_id)
+
+    def get_job_snapshot(self, snapshot_id: str) -> JobSnapshot | None:
+        """The stored snapshot of a job's structure (as it was when a run was made)."""
+        from ..records.snapshots import snapshot_from_json
+
+        body = self._storage.get_snapshot(snapshot_id)
+        return snapshot_from_json(body) if body is not None else None
 
     # -- events ----------------------------------------------------------
 
