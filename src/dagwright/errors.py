@@ -30,6 +30,7 @@ __all__ = [
     "UnknownNodeError",
     "RunConfigError",
     "ConfigProblem",
+    "InstanceConfigError",
     "UserCodeError",
     "StepExecutionError",
     "TypeCheckError",
@@ -496,12 +497,15 @@ class UnknownNodeError(InvariantViolationError, KeyError):
 
 
 class ConfigProblem:
-    """One problem in run config: where (a dotted path), what is wrong, and how to fix it.
+    """One problem in config (run config or instance settings): where (a dotted path), what
+    is wrong, and how to fix it.
 
     ``reason`` classifies it (Dagster's names): ``MISSING_REQUIRED_FIELD``,
     ``FIELD_NOT_DEFINED``, ``RUNTIME_TYPE_MISMATCH``, ``SELECTOR_FIELD_ERROR``,
     ``FAILED_POST_PROCESSING`` (an unset environment variable) or
-    ``CONFIG_MAPPING_ERROR``.
+    ``CONFIG_MAPPING_ERROR``; instance settings add ``INVALID_VALUE`` (a value of the
+    right type outside its range, or settings that contradict each other) and
+    ``INVALID_YAML`` (the file cannot be read as YAML).
     """
 
     __slots__ = ("fix", "path", "problem", "reason")
@@ -572,6 +576,56 @@ class RunConfigError(DagwrightError):
         subject = self.subject or f"Run config for job '{self.job}'"
         head = f"{subject}{where} has {count} problem{'s' if count != 1 else ''}:"
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+# --------------------------------------------------------------------------
+# Instance settings
+
+
+class InstanceConfigError(DagwrightError):
+    """The instance settings (``dagwright.yaml``) cannot be used; ``problems`` lists every one.
+
+    ``file`` is the settings file (None for settings given as a mapping). Each
+    problem carries the dotted path of the setting (``storage.postgres.host``;
+    empty for the file as a whole). ``line`` is set when the file is not valid
+    YAML: the line (counted from 1) where reading stopped.
+    """
+
+    file: str | None
+    problems: tuple[ConfigProblem, ...]
+    line: int | None
+
+    def __init__(
+        self,
+        *,
+        problems: Sequence[ConfigProblem],
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(file=file, problems=tuple(problems), line=line)
+
+    def _compose(self) -> str:
+        count = len(self.problems)
+        plural = "s" if count != 1 else ""
+        if self.file:
+            head = f"The instance settings file '{self.file}' has {count} problem{plural}:"
+            place = f"'{self.file}'"
+        else:
+            head = f"The instance settings have {count} problem{plural}:"
+            place = "the settings"
+        lines = [head]
+        for problem in self.problems:
+            text = f"{problem.path}: {problem.problem}" if problem.path else problem.problem
+            lines.append(f"  - {text} {problem.fix}" if problem.fix else f"  - {text}")
+        if self.line is not None:
+            fix = f"correct the YAML at line {self.line} of {place} (indentation, colons, quotes)."
+        else:
+            fix = (
+                f"correct {'it' if count == 1 else 'them'} in {place}; docs/instance.md lists "
+                "every setting and its default."
+            )
+        lines.append(f"  Fix: {fix}")
+        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------
