@@ -176,6 +176,7 @@ _EXPORTS = {
     # errors
     "DagwrightError": "dagwright.errors",
     "StorageError": "dagwright.errors",
+    "InstanceConfigError": "dagwright.errors",
     "InvalidDefinitionError": "dagwright.errors",
     "InvalidInvocationError": "dagwright.errors",
     "InvalidSubsetError": "dagwright.errors",
@@ -280,6 +281,7 @@ if TYPE_CHECKING:
     from .definitions.types import DataType, Nothing, TypeCheck
     from .errors import (
         DagwrightError,
+        InstanceConfigError,
         InvalidAssetKeyError,
         InvalidDefinitionError,
         InvalidInvocationError,

@@ -41,10 +41,6 @@ def _choose_server() -> None:
 # Fixtures
 
 
-def test_postgres_url_is_an_empty_database(postgres_url: str) -> None:
-    assert _table_names(postgres_url) == []
-
-
 def test_postgres_url_is_a_database_of_its_own(postgres_url: str) -> None:
     assert database_name(postgres_url).startswith("dagwright_test_")
 

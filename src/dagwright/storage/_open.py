@@ -16,12 +16,11 @@ __all__ = ["open_storage", "upgrade_storage"]
 
 def _engine(settings: InstanceSettings) -> tuple[Engine, str]:
     from .settings import PostgresStorageSettings
-    from .sql.engine import masked_url, postgres_engine, sqlite_engine
+    from .sql.engine import postgres_engine, sqlite_engine
 
     storage = settings.storage
     if isinstance(storage, PostgresStorageSettings):
-        url = storage.sqlalchemy_url()
-        return postgres_engine(url, storage.pool_size), masked_url(url)
+        return postgres_engine(storage.sqlalchemy_url(), storage.pool_size), storage.display_url()
     return sqlite_engine(storage.db_path), storage.db_path
 
 

@@ -153,12 +153,13 @@ class Instance:
     def storage_directory(self) -> str:
         """The folder where file-based IO managers keep outputs by default.
 
-        A persistent instance uses ``<home>/storage``; an ephemeral one a fresh
+        A persistent instance uses its ``local_artifact_storage`` folder
+        (default ``<home>/storage``); an ephemeral one a fresh
         temporary folder, made on first use and removed when the process exits.
         """
         if self._storage_directory is None:
             if self._settings is not None:
-                self._storage_directory = os.path.join(self._settings.home, "storage")
+                self._storage_directory = self._settings.local_artifact_dir
             else:
                 import tempfile
 

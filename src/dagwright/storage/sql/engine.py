@@ -13,11 +13,12 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from ...errors import StorageError
+from .._secrets import mask_url
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["sqlite_engine", "postgres_engine", "masked_url", "WRITE"]
+__all__ = ["sqlite_engine", "postgres_engine", "WRITE"]
 
 WRITE = "dagwright_write"
 """Execution option that marks a connection's transactions as writes (``BEGIN IMMEDIATE``)."""
@@ -64,35 +65,22 @@ def _on_sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def postgres_engine(url: str, pool_size: int = 5) -> Engine:
+def postgres_engine(url: str, pool_size: int | None = None) -> Engine:
     """A pooled engine on the PostgreSQL database at ``url`` (``postgresql+psycopg://...``)."""
     import sqlalchemy as sa
 
     try:
         return sa.create_engine(
             url,
-            pool_size=pool_size,
-            max_overflow=pool_size * 2,
+            pool_size=pool_size or 5,
+            max_overflow=(pool_size or 5) * 2,
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10},
         )
     except (sa.exc.ArgumentError, ImportError) as error:
         raise StorageError(
-            target=masked_url(url),
+            target=mask_url(url),
             problem=f"is not a usable PostgreSQL URL ({error}).",
             fix="write it as postgresql://user:password@host:5432/database, "
             "and install the driver with: pip install 'dagwright[postgres]'.",
         ) from None
-
-
-def masked_url(url: str) -> str:
-    """``url`` with its password replaced by ``***``, for messages and ``instance info``."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))

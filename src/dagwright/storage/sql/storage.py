@@ -499,7 +499,7 @@ def storage_error(target: str, error: Exception) -> StorageError:
             fix="create it first (e.g. `createdb -h HOST -U USER NAME`), or correct the "
             "database name in storage.postgres (dagwright.yaml).",
         )
-    if "connection" in lowered or "could not" in lowered or "timeout" in lowered:
+    if any(word in lowered for word in ("connection", "could not", "timeout", "resolve host")):
         return StorageError(
             target=target,
             problem=f"cannot be reached ({reason}).",
