@@ -93,3 +93,36 @@ def test_outputs_of_a_persistent_run_are_files_under_the_home(persistent_home: I
     folder = Path(persistent_home.storage_directory()) / run_id
     assert folder.is_dir()
     assert os.listdir(folder)
+
+
+def test_instance_get_opens_the_home_named_by_dagwright_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAGWRIGHT_HOME", str(tmp_path / "home"))
+    with Instance.get() as instance:
+        run_id = prints.execute_in_process(instance=instance).run_id
+        assert instance.root_directory == str(tmp_path / "home")
+    assert (tmp_path / "home" / "storage" / "dagwright.db").exists()
+    with Instance.from_home(tmp_path / "home") as again:
+        assert again.has_run(run_id)
+
+
+def test_local_temp_is_a_persistent_instance_of_its_own() -> None:
+    with Instance.local_temp() as first, Instance.local_temp() as second:
+        assert first.is_persistent
+        run_id = prints.execute_in_process(instance=first).run_id
+        assert first.has_run(run_id)
+        assert not second.has_run(run_id)
+
+
+def test_settings_choose_the_storage_and_the_folders(tmp_path: Path) -> None:
+    (tmp_path / "dagwright.yaml").write_text(
+        "storage:\n  sqlite:\n    base_dir: db\n"
+        "local_artifact_storage:\n  base_dir: outputs\n"
+        "compute_logs:\n  base_dir: captured\n"
+    )
+    with Instance.from_home(tmp_path) as instance:
+        run_id = prints.execute_in_process(instance=instance).run_id
+    assert (tmp_path / "db" / "dagwright.db").exists()
+    assert (tmp_path / "outputs" / run_id).is_dir()
+    assert (tmp_path / "captured").is_dir()
