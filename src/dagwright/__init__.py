@@ -160,6 +160,9 @@ _EXPORTS = {
     "default_loggers": f"{_EXECUTION}.loggers",
     "default_system_loggers": f"{_EXECUTION}.loggers",
     "ExecuteInProcessResult": f"{_EXECUTION}.result",
+    "ExecuteJobResult": f"{_EXECUTION}.result",
+    "execute_job": f"{_EXECUTION}.execute_job",
+    "ReexecutionOptions": f"{_EXECUTION}.reexecution",
     # records and storage
     "Instance": "dagwright.storage.instance",
     "Run": "dagwright.records.runs",
@@ -173,6 +176,7 @@ _EXPORTS = {
     "InvalidDefinitionError": "dagwright.errors",
     "InvalidInvocationError": "dagwright.errors",
     "InvalidSubsetError": "dagwright.errors",
+    "ReexecutionError": "dagwright.errors",
     "InvariantViolationError": "dagwright.errors",
     "RunConfigError": "dagwright.errors",
     "TypeCheckError": "dagwright.errors",
@@ -280,12 +284,14 @@ if TYPE_CHECKING:
         InvalidMetadataError,
         InvalidSubsetError,
         InvariantViolationError,
+        ReexecutionError,
         RunConfigError,
         StepExecutionError,
         TypeCheckError,
         UserCodeError,
     )
     from .execution.context import OpExecutionContext, build_op_context
+    from .execution.execute_job import execute_job
     from .execution.hooks import HookContext, build_hook_context
     from .execution.io_managers import (
         InputContext,
@@ -301,8 +307,9 @@ if TYPE_CHECKING:
         default_system_loggers,
         json_console_logger,
     )
+    from .execution.reexecution import ReexecutionOptions
     from .execution.resources import InitResourceContext
-    from .execution.result import ExecuteInProcessResult
+    from .execution.result import ExecuteInProcessResult, ExecuteJobResult
     from .execution.run_config import validate_run_config
     from .metadata.asset_key import AssetKey
     from .metadata.reports import AssetMaterialization, AssetObservation, ExpectationResult
