@@ -160,6 +160,9 @@ _EXPORTS = {
     "default_loggers": f"{_EXECUTION}.loggers",
     "default_system_loggers": f"{_EXECUTION}.loggers",
     "ExecuteInProcessResult": f"{_EXECUTION}.result",
+    "ExecuteJobResult": f"{_EXECUTION}.result",
+    "execute_job": f"{_EXECUTION}.execute_job",
+    "ReexecutionOptions": f"{_EXECUTION}.reexecution",
     # records and storage
     "Instance": "dagwright.storage.instance",
     "RunsFilter": "dagwright.storage.queries",
@@ -180,6 +183,7 @@ _EXPORTS = {
     "InvalidDefinitionError": "dagwright.errors",
     "InvalidInvocationError": "dagwright.errors",
     "InvalidSubsetError": "dagwright.errors",
+    "ReexecutionError": "dagwright.errors",
     "InvariantViolationError": "dagwright.errors",
     "RunConfigError": "dagwright.errors",
     "TypeCheckError": "dagwright.errors",
@@ -288,6 +292,7 @@ if TYPE_CHECKING:
         InvalidMetadataError,
         InvalidSubsetError,
         InvariantViolationError,
+        ReexecutionError,
         RunConfigError,
         StepExecutionError,
         StorageError,
@@ -295,6 +300,7 @@ if TYPE_CHECKING:
         UserCodeError,
     )
     from .execution.context import OpExecutionContext, build_op_context
+    from .execution.execute_job import execute_job
     from .execution.hooks import HookContext, build_hook_context
     from .execution.io_managers import (
         InputContext,
@@ -310,8 +316,9 @@ if TYPE_CHECKING:
         default_system_loggers,
         json_console_logger,
     )
+    from .execution.reexecution import ReexecutionOptions
     from .execution.resources import InitResourceContext
-    from .execution.result import ExecuteInProcessResult
+    from .execution.result import ExecuteInProcessResult, ExecuteJobResult
     from .execution.run_config import validate_run_config
     from .metadata.asset_key import AssetKey
     from .metadata.reports import AssetMaterialization, AssetObservation, ExpectationResult

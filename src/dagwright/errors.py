@@ -365,12 +365,14 @@ class MissingResourceError(InvalidDefinitionError):
 
 
 class InvalidSubsetError(DagwrightError):
-    """An op or asset selection names something the job does not contain.
+    """An op, step or asset selection names something the job does not contain.
 
     ``unknown`` is the name (or clause) that matched nothing, ``known`` the
     names that would have; ``container`` is the nested graph searched (None
     for the job itself). ``not_a_graph`` is set when a dotted clause reaches
     into an op; ``bad_clause`` when the clause is not of the selection syntax.
+    ``kind`` is what the selection chooses: ``"node"`` (op selection) or
+    ``"step"`` (the step selection of a re-execution).
     """
 
     job: str
@@ -380,6 +382,7 @@ class InvalidSubsetError(DagwrightError):
     container: str | None
     not_a_graph: str | None
     bad_clause: bool
+    kind: str
 
     def __init__(
         self,
@@ -391,6 +394,7 @@ class InvalidSubsetError(DagwrightError):
         container: str | None = None,
         not_a_graph: str | None = None,
         bad_clause: bool = False,
+        kind: str = "node",
     ) -> None:
         super().__init__(
             job=job,
@@ -400,10 +404,18 @@ class InvalidSubsetError(DagwrightError):
             container=container,
             not_a_graph=not_a_graph,
             bad_clause=bad_clause,
+            kind=kind,
         )
 
     def _compose(self) -> str:
-        head = f"job '{self.job}': the selection {self.query!r}"
+        head = f"job '{self.job}': the {'step ' if self.kind == 'step' else ''}selection "
+        head += repr(self.query)
+        if self.bad_clause and self.kind == "step":
+            return (
+                f"{head} has the clause {self.unknown!r}, which is not a step selection.\n"
+                "  Fix: write clauses like 'op', 'graph.op', 'op[mapping_key]' (one step of a "
+                "mapped op), '*op' (with everything upstream), 'op+' (and one level downstream)."
+            )
         if self.bad_clause:
             return (
                 f"{head} has the clause {self.unknown!r}, which is not a selection.\n"
@@ -418,8 +430,9 @@ class InvalidSubsetError(DagwrightError):
             )
         where = self.container or "the job"
         return (
-            f"{head} names '{self.unknown}', which is not a node of {where}."
-            f"{did_you_mean(self.unknown, self.known)}\n  Nodes: {_names(self.known)}."
+            f"{head} names '{self.unknown}', which is not a {self.kind} of {where}."
+            f"{did_you_mean(self.unknown, self.known)}\n"
+            f"  {self.kind.capitalize()}s: {_names(self.known)}."
         )
 
 
@@ -440,6 +453,27 @@ class RunAlreadyExistsError(DagwrightError):
             f"the instance already has a run with id '{self.run_id}'.\n"
             "  Fix: leave run_id out (a new id is made), or use a new one."
         )
+
+
+class ReexecutionError(DagwrightError):
+    """A run cannot be re-executed as asked.
+
+    ``run_id`` is the run to re-execute from; ``status`` its status (None when
+    the instance has no such run); ``problem`` says what stands in the way and
+    ``fix`` what would work.
+    """
+
+    run_id: str
+    status: str | None
+    problem: str
+    fix: str
+
+    def __init__(self, *, run_id: str, status: str | None, problem: str, fix: str) -> None:
+        super().__init__(run_id=run_id, status=status, problem=problem, fix=fix)
+
+    def _compose(self) -> str:
+        status = f" (status {self.status})" if self.status is not None else ""
+        return f"cannot re-execute run '{self.run_id}'{status}: {self.problem}.\n  Fix: {self.fix}"
 
 
 class InvalidInvocationError(DagwrightError):

@@ -5,22 +5,79 @@ A clause names a node and optionally its upstream (prefix) and downstream
 everything. A dotted name (``"graph.op"``) reaches into a nested graph;
 ``+``/``*`` then move within that graph. Clauses may be given as a list or
 as one comma-separated string; every clause must match something.
+
+The same syntax selects steps to re-execute (``"op[key]"`` names one step
+of a mapped op): :func:`parse_clause` reads a clause and :func:`walk` moves
+up and down any graph of names; the re-execution step selection uses both.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from ..errors import InvalidSubsetError
 from ._wiring import upstream_nodes
 from .dependency import FromCollect, FromFanIn, FromGraphInput, FromOutput, Node, Source
 from .graph import GraphDefinition
 
-__all__ = ["parse_op_selection", "select_paths", "subset_graph"]
+__all__ = [
+    "ALL_LEVELS",
+    "SelectionClause",
+    "parse_clause",
+    "parse_op_selection",
+    "select_paths",
+    "subset_graph",
+    "walk",
+]
 
-_CLAUSE = re.compile(r"^(?P<up>\*?\+*)(?P<name>[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?P<down>\+*\*?)$")
-_ALL = -1
+_NAME = r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*"
+_CLAUSE = re.compile(rf"^(?P<up>\*?\+*)(?P<name>{_NAME})(?P<down>\+*\*?)$")
+_STEP_CLAUSE = re.compile(
+    rf"^(?P<up>\*?\+*)(?P<name>{_NAME}(?:\[[A-Za-z0-9_]+\])?)(?P<down>\+*\*?)$"
+)
+ALL_LEVELS = -1
+"""The depth of ``*``: every level up or down."""
+_ALL = ALL_LEVELS
+
+
+class SelectionClause(NamedTuple):
+    """One clause: the name it starts from and how many levels up and down it reaches."""
+
+    up: int
+    name: str
+    down: int
+
+
+def parse_clause(clause: str, *, step_keys: bool = False) -> SelectionClause | None:
+    """Read ``"*name++"``-style ``clause``; None if it is not of the syntax.
+
+    With ``step_keys`` the name may end in a mapping key (``"op[key]"``).
+    """
+    match = (_STEP_CLAUSE if step_keys else _CLAUSE).match(clause)
+    if match is None:
+        return None
+    return SelectionClause(_depth(match["up"]), match["name"], _depth(match["down"]))
+
+
+def walk(
+    upstream: Mapping[str, Iterable[str]],
+    downstream: Mapping[str, Iterable[str]],
+    start: str,
+    up: int,
+    down: int,
+) -> set[str]:
+    """``start``, ``up`` levels of what feeds it and ``down`` of what it feeds (-1: all)."""
+    found = {start}
+    for edges, depth in ((upstream, up), (downstream, down)):
+        frontier = {start}
+        level = 0
+        while frontier and (depth == _ALL or level < depth):
+            frontier = {n for f in frontier for n in edges.get(f, ())} - found
+            found |= frontier
+            level += 1
+    return found
 
 
 def parse_op_selection(selection: str | Sequence[str]) -> list[str]:
@@ -45,12 +102,12 @@ def select_paths(graph: GraphDefinition, clauses: Sequence[str], job_name: str) 
         if clause == "*":
             selected.update(graph.node_names())
             continue
-        match = _CLAUSE.match(clause)
-        if match is None:
+        parsed = parse_clause(clause)
+        if parsed is None:
             raise InvalidSubsetError(
                 job=job_name, query=query, unknown=clause, known=[], bad_clause=True
             )
-        *outer, name = match["name"].split(".")
+        *outer, name = parsed.name.split(".")
         container = graph
         for depth, part in enumerate(outer):
             node = container.node_dict.get(part)
@@ -77,7 +134,9 @@ def select_paths(graph: GraphDefinition, clauses: Sequence[str], job_name: str) 
             )
         graph_edges = edges.setdefault(id(container), _Edges(container))
         prefix = "".join(f"{p}." for p in outer)
-        for found in graph_edges.around(name, _depth(match["up"]), _depth(match["down"])):
+        for found in walk(
+            graph_edges.upstream, graph_edges.downstream, name, parsed.up, parsed.down
+        ):
             selected.add(prefix + found)
     return selected
 
@@ -99,18 +158,6 @@ class _Edges:
                 for parent in upstream_nodes(source):
                     self.upstream[name].add(parent)
                     self.downstream[parent].add(name)
-
-    def around(self, start: str, up: int, down: int) -> set[str]:
-        """``start``, ``up`` levels of its upstream and ``down`` of its downstream (-1: all)."""
-        found = {start}
-        for edges, depth in ((self.upstream, up), (self.downstream, down)):
-            frontier = {start}
-            level = 0
-            while frontier and (depth == _ALL or level < depth):
-                frontier = {n for f in frontier for n in edges[f]} - found
-                found |= frontier
-                level += 1
-        return found
 
 
 def subset_graph(graph: GraphDefinition, paths: set[str]) -> GraphDefinition:

@@ -6,9 +6,10 @@ A tag key is a name, optionally after a prefix and ``/`` (``team``,
 :data:`MAX_TAG_VALUE_LENGTH` characters; any other JSON value (a number, a
 bool, None, lists and dicts of those) is stored JSON-encoded, so a job's, an
 op's and a run's tags are always ``str -> str``. Keys under ``dagwright/`` are
-dagwright's own (``dagwright/partition``, set when a partition runs); users may
-set only the few listed in :data:`USER_SYSTEM_TAGS`. docs/jobs.md says the same
-for users.
+dagwright's own (``dagwright/partition``, set when a partition runs;
+``dagwright/parent_run_id`` and ``dagwright/root_run_id`` on a re-execution);
+users may set only the few listed in :data:`USER_SYSTEM_TAGS`. docs/jobs.md
+says the same for users.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from ..errors import InvalidTagError
 
 __all__ = [
     "MAX_TAG_VALUE_LENGTH",
+    "PARENT_RUN_ID_TAG",
     "PARTITION_TAG",
+    "RESUME_RETRY_TAG",
+    "ROOT_RUN_ID_TAG",
     "SYSTEM_TAG_PREFIX",
     "USER_SYSTEM_TAGS",
     "normalize_tags",
@@ -31,6 +35,12 @@ __all__ = [
 
 SYSTEM_TAG_PREFIX = "dagwright/"
 PARTITION_TAG = f"{SYSTEM_TAG_PREFIX}partition"
+PARENT_RUN_ID_TAG = f"{SYSTEM_TAG_PREFIX}parent_run_id"
+"""On a re-execution: the run it re-executes."""
+ROOT_RUN_ID_TAG = f"{SYSTEM_TAG_PREFIX}root_run_id"
+"""On a re-execution: the first run of its chain of re-executions."""
+RESUME_RETRY_TAG = f"{SYSTEM_TAG_PREFIX}is_resume_retry"
+"""``"true"`` on a re-execution of the steps that did not succeed (``from_failure``)."""
 MAX_TAG_VALUE_LENGTH = 4096
 
 _SEGMENT = r"[A-Za-z0-9_.\-]{1,63}"

@@ -2,12 +2,16 @@
 
 from .api import execute_in_process
 from .context import DirectOpContext, OpExecutionContext, build_op_context
+from .execute_job import execute_job
 from .hooks import HookContext, build_hook_context
+from .reexecution import ReexecutionOptions
 from .resources import InitResourceContext, Resources
-from .result import ExecuteInProcessResult
+from .result import ExecuteInProcessResult, ExecuteJobResult
 
 __all__ = [
     "execute_in_process",
+    "execute_job",
+    "ReexecutionOptions",
     "DirectOpContext",
     "OpExecutionContext",
     "build_op_context",
@@ -16,4 +20,5 @@ __all__ = [
     "InitResourceContext",
     "Resources",
     "ExecuteInProcessResult",
+    "ExecuteJobResult",
 ]

@@ -48,8 +48,9 @@ from .run_config import resolve_run_config, stored_run_config
 
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
+    from .reexecution import Reexecution
 
-__all__ = ["execute_in_process"]
+__all__ = ["execute_in_process", "run_job"]
 
 
 def execute_in_process(
@@ -72,14 +73,56 @@ def execute_in_process(
     if op_selection:
         job = job.get_subset(op_selection=op_selection)
     instance = instance if instance is not None else Instance.ephemeral()
+    context, to_raise = run_job(
+        job,
+        instance,
+        run_config=run_config,
+        partition_key=partition_key,
+        run_id=run_id,
+        input_values=input_values,
+        tags=tags,
+        stop_on_failure=raise_on_error,
+    )
+    recorded = instance.get_run_by_id(context.run_id) or context.run
+    result = ExecuteInProcessResult(recorded, context.log.entries, context.job, context.outputs)
+    if raise_on_error and to_raise is not None:
+        raise to_raise
+    return result
+
+
+def run_job(
+    job: JobDefinition,
+    instance: Instance,
+    *,
+    run_config: Any,
+    partition_key: str | None,
+    run_id: str | None,
+    input_values: Mapping[str, Any] | None,
+    tags: Mapping[str, Any] | None,
+    stop_on_failure: bool,
+    reexecution: Reexecution | None = None,
+    caller: str = "execute_in_process",
+) -> tuple[RunContext, BaseException | None]:
+    """Check, record and run one run of ``job``: what every entry point shares.
+
+    Returns the run's context (its record, log, outputs) and the exception
+    to raise if the caller raises on error. ``reexecution`` makes the run a
+    re-execution (see :mod:`.reexecution`): it gets the parent's tags under
+    its own, the lineage's ids and tags, and runs the selected steps only.
+    """
     run_id = _new_run_id(instance, run_id)
-    run_tags = {**job.run_tags, **_check_run_tags(job, tags)}
+    run_tags = {**job.run_tags, **_check_run_tags(job, tags, caller)}
+    if reexecution is not None:
+        run_tags = {**reexecution.parent_tags, **run_tags, **reexecution.tags}
     if partition_key is not None:
         run_tags[PARTITION_TAG] = _check_partition_key(job, partition_key)
         run_tags.update(_partition_tags(job, partition_key))
     _check_input_values(job, input_values or {})
     config = resolve_run_config(job, run_config, partition_key)
-    plan = ExecutionPlan.build(job, config, {**job.input_values, **(input_values or {})})
+    known_state = reexecution.known_state if reexecution is not None else None
+    plan = ExecutionPlan.build(
+        job, config, {**job.input_values, **(input_values or {})}, known_state
+    )
     try:
         sinks = build_sinks(job, config, run_id)
     except UserFailure as failure:
@@ -88,6 +131,8 @@ def execute_in_process(
         )
     run = instance.add_run(
         Run(
+            parent_run_id=reexecution.parent_run_id if reexecution is not None else None,
+            root_run_id=reexecution.root_run_id if reexecution is not None else None,
             run_id=run_id,
             job_name=job.name,
             status=RunStatus.NOT_STARTED,
@@ -104,14 +149,10 @@ def execute_in_process(
     if instance.is_persistent:
         log.start_live_writer()
     try:
-        to_raise = _run(context, stop_on_failure=raise_on_error)
+        to_raise = _run(context, stop_on_failure=stop_on_failure)
     finally:
         log.stop_live_writer()
-    recorded = instance.get_run_by_id(run.run_id) or run
-    result = ExecuteInProcessResult(recorded, log.entries, job, context.outputs)
-    if raise_on_error and to_raise is not None:
-        raise to_raise
-    return result
+    return context, to_raise
 
 
 def _snapshot_id(job: JobDefinition, instance: Instance) -> str | None:
@@ -140,10 +181,12 @@ def _new_run_id(instance: Instance, run_id: str | None) -> str:
     return run_id
 
 
-def _check_run_tags(job: JobDefinition, tags: Mapping[str, Any] | None) -> Mapping[str, str]:
+def _check_run_tags(
+    job: JobDefinition, tags: Mapping[str, Any] | None, caller: str
+) -> Mapping[str, str]:
     """The tags given for one run, checked by the rules of job tags."""
     try:
-        return normalize_tags(tags, f"the tags given to execute_in_process of job '{job.name}'")
+        return normalize_tags(tags, f"the tags given to {caller} of job '{job.name}'")
     except InvalidTagError as error:
         raise InvalidInvocationError(error.problem, where=error.where, fix=error.fix) from None
 
@@ -188,16 +231,16 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
     started = time.perf_counter()
     log.event(EventType.RUN_START, f'Started execution of run for "{context.job.name}".')
     log.event(EventType.ENGINE_EVENT, f"Executing steps in process (pid: {pid})")
+    known = context.plan.known_state
+    if known is not None:
+        message, metadata = known.describe()
+        log.event(EventType.ENGINE_EVENT, message, data=EngineEventData(metadata=metadata))
     log.flush()
     try:
-        specs = context.plan.specs.values()
-        output_keys = {d.io_manager_key for spec in specs for d in spec.op_def.output_defs}
-        input_keys = {
-            d.input_manager_key
-            for spec in specs
-            for d in spec.op_def.input_defs
-            if d.input_manager_key is not None
-        }
+        # A re-execution starts only what its selected steps use (and the managers that
+        # load the outputs they reuse).
+        specs = context.plan.specs_to_execute()
+        output_keys, input_keys = context.plan.manager_keys(specs)
         io_keys = output_keys | input_keys
         context.resource_defs = _resource_defs_for(context, io_keys)
         needed = {k for spec in specs for k in spec.resource_keys}

@@ -271,6 +271,7 @@ def _output_context(
     output_name: str,
     mapping_key: str | None,
     log: StepLog,
+    run_id: str | None = None,
 ) -> OutputContext:
     out_def = op_def.output_dict[output_name]
     key = out_def.io_manager_key
@@ -278,7 +279,7 @@ def _output_context(
         step_key=step_key,
         name=output_name,
         job_name=run.job.name,
-        run_id=run.run_id,
+        run_id=run_id or run.run_id,
         mapping_key=mapping_key,
         metadata=out_def.metadata,
         op_def=op_def,
@@ -328,6 +329,8 @@ def load_with_manager(
 ) -> tuple[Any, dict[str, Any]]:
     """Load an input through ``manager_key``; ``upstream`` is (step key, output, mapping key).
 
+    The upstream output's context names the run that made it: this run, or
+    in a re-execution the earlier run whose output is reused.
     Returns the value and the metadata the manager added.
     """
     op_def = step.spec.op_def
@@ -338,8 +341,15 @@ def load_with_manager(
         upstream_spec = run.plan.specs[upstream_key.split("[", 1)[0]]
         if upstream_spec.op_def.output_dict[output_name].dagster_type.is_nothing:
             return None, {}  # a Nothing output was never stored: it carries no value
+        known = run.plan.known_state
         upstream_context = _output_context(
-            run, upstream_key, upstream_spec.op_def, output_name, mapping_key, log
+            run,
+            upstream_key,
+            upstream_spec.op_def,
+            output_name,
+            mapping_key,
+            log,
+            known.producer(upstream_key) if known is not None else None,
         )
     context = InputContext(
         name=input_name,

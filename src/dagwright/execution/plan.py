@@ -7,11 +7,15 @@ the run gives: each op's config, and the value of every input fed by run
 config, an input value or a default. Ops that take no such input reuse
 their inputs as they are. Steps of mapped ops (``op[key]``) are made at
 run time by :mod:`.state`, when the values of their dynamic output exist.
+
+A re-execution's plan also carries its ``known_state`` (see
+:mod:`.known_state`): which steps it executes, and which earlier runs made
+the outputs of the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..definitions._flatten import (
@@ -32,6 +36,7 @@ from ..errors import ConfigProblem, RunConfigError
 
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
+    from .known_state import KnownState
 
 __all__ = ["ExecutionPlan", "StepSpec"]
 
@@ -73,15 +78,46 @@ class StepSpec:
 class ExecutionPlan:
     """Every op of a run, in dependency order, with its inputs and config filled in."""
 
-    __slots__ = ("flat_graph", "job", "run_config", "specs")
+    __slots__ = ("flat_graph", "job", "known_state", "run_config", "specs")
 
     def __init__(
-        self, job: JobDefinition, specs: dict[str, StepSpec], run_config: Mapping[str, Any]
+        self,
+        job: JobDefinition,
+        specs: dict[str, StepSpec],
+        run_config: Mapping[str, Any],
+        known_state: KnownState | None = None,
     ) -> None:
         self.job = job
         self.flat_graph: FlatGraph = job.flat_graph
         self.specs = specs
         self.run_config = run_config
+        self.known_state = known_state
+
+    def specs_to_execute(self) -> list[StepSpec]:
+        """The specs some step of which this run may execute (all but in a re-execution)."""
+        known = self.known_state
+        if known is None:
+            return list(self.specs.values())
+        return [s for s in self.specs.values() if known.may_execute(s.key)]
+
+    def manager_keys(self, specs: Iterable[StepSpec]) -> tuple[set[str], set[str]]:
+        """The IO manager keys ``specs`` use: those storing their outputs, and those loading
+        their inputs (an input fed by a step output loads with that output's manager)."""
+        output_keys: set[str] = set()
+        input_keys: set[str] = set()
+        ops = self.flat_graph.ops
+        for spec in specs:
+            output_keys.update(d.io_manager_key for d in spec.op_def.output_defs)
+            for flat_input in spec.inputs:
+                if flat_input.manager_key is not None:
+                    input_keys.add(flat_input.manager_key)
+                elif isinstance(flat_input.source, FanInRef):
+                    input_keys.update(
+                        ops[i.handle].op_def.output_dict[i.output].io_manager_key
+                        for i in flat_input.source.items
+                        if isinstance(i, StepOutputRef)
+                    )
+        return output_keys, input_keys
 
     @classmethod
     def build(
@@ -89,6 +125,7 @@ class ExecutionPlan:
         job: JobDefinition,
         run_config: Mapping[str, Any],
         input_values: Mapping[str, Any],
+        known_state: KnownState | None = None,
     ) -> ExecutionPlan:
         """Plan ``job`` for ``run_config``, already resolved (see run_config.py)."""
         problems: list[ConfigProblem] = []
@@ -108,7 +145,7 @@ class ExecutionPlan:
             specs[flat.handle] = StepSpec(flat, inputs, section.get("config"))
         if problems:
             raise RunConfigError(job=job.name, problems=problems)
-        return cls(job, specs, run_config)
+        return cls(job, specs, run_config, known_state)
 
 
 def _op_section(run_config: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:

@@ -1,8 +1,14 @@
-"""The result of running a job in process: success, events, and the outputs of its ops."""
+"""The result of running a job: success, events, and the outputs of its ops.
+
+:class:`ExecuteInProcessResult` is what ``execute_in_process`` returns;
+:class:`ExecuteJobResult` what ``execute_job`` returns, a context manager
+whose outputs are released when its ``with`` block ends (as in Dagster).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..definitions._flatten import op_output_of
@@ -20,16 +26,17 @@ from ..records import (
     StepMaterializationData,
 )
 from ..records.events import STEP_EVENTS
+from ._run import MemoryOutputs
 
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
-    from ._run import MemoryOutputs
+    from .known_state import KnownState
 
-__all__ = ["ExecuteInProcessResult"]
+__all__ = ["ExecutionResult", "ExecuteInProcessResult", "ExecuteJobResult"]
 
 
-class ExecuteInProcessResult:
-    """What ``execute_in_process`` returns: whether the run succeeded, its events, its outputs."""
+class ExecutionResult:
+    """What a run of a job gives back: whether it succeeded, its events, its outputs."""
 
     def __init__(
         self,
@@ -223,14 +230,17 @@ class ExecuteInProcessResult:
             f"{', '.join(d.name for d in graph.output_defs)})."
         )
 
+    def _mapping_keys(self, root: tuple[str, str]) -> list[str]:
+        """The mapping keys dynamic output ``root`` had in this run."""
+        return list(self._outputs.dynamic.get(root, {}))
+
     def _value(self, handle: str, output: str, label: str) -> Any:
         outputs = self._outputs
         flat = self._job.flat_graph.ops[handle]
         if flat.scope is not None:
-            root = outputs.dynamic.get(flat.scope, {})
             return {
                 key: outputs.values[(f"{handle}[{key}]", output)]
-                for key in root
+                for key in self._mapping_keys(flat.scope)
                 if (f"{handle}[{key}]", output) in outputs.values
             }
         if (handle, output) in outputs.dynamic:
@@ -240,3 +250,76 @@ class ExecuteInProcessResult:
         raise InvariantViolationError(
             f"No value was produced for {label}: its step failed, was skipped, or did not yield it."
         )
+
+
+class ExecuteInProcessResult(ExecutionResult):
+    """What ``execute_in_process`` returns: whether the run succeeded, its events, its outputs."""
+
+
+class ExecuteJobResult(ExecutionResult):
+    """What ``execute_job`` returns; use it as a context manager, as in Dagster.
+
+    ``with execute_job(...) as result:`` — the run and its events stay
+    readable after the block; the outputs of its ops (``output_for_node``,
+    ``output_value``) are released when it ends, so a script that runs big
+    jobs does not keep their data alive. A re-execution's result reads only
+    the outputs of the steps it executed; :attr:`reused_steps` names the
+    others it read from earlier runs.
+    """
+
+    def __init__(
+        self,
+        run: Run,
+        entries: Sequence[EventLogEntry],
+        job: JobDefinition,
+        outputs: MemoryOutputs,
+        known_state: KnownState | None = None,
+    ) -> None:
+        super().__init__(run, entries, job, outputs)
+        self._known = known_state
+        self._released = False
+
+    def __enter__(self) -> ExecuteJobResult:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._released = True
+        self._outputs = MemoryOutputs()  # let the values go
+
+    @property
+    def parent_run_id(self) -> str | None:
+        """The run this one re-executes (None unless it is a re-execution)."""
+        return self._run.parent_run_id
+
+    @property
+    def reused_steps(self) -> Mapping[str, str]:
+        """Steps this re-execution did not execute whose outputs it read, by the run that
+        made them (empty for a run that is not a re-execution)."""
+        return dict(self._known.reused_steps) if self._known is not None else {}
+
+    def _mapping_keys(self, root: tuple[str, str]) -> list[str]:
+        known = self._known
+        reused = known.dynamic_keys(root) if known is not None else None
+        return reused if reused is not None else super()._mapping_keys(root)
+
+    def _value(self, handle: str, output: str, label: str) -> Any:
+        if self._released:
+            raise InvariantViolationError(
+                f"the outputs of run '{self.run_id}' were released when its "
+                "`with execute_job(...) as result:` block ended; read "
+                f"{label} inside the block."
+            )
+        known = self._known
+        producer = known.producer(handle) if known is not None else None
+        if producer is not None:
+            raise InvariantViolationError(
+                f"step '{handle}' was not executed by re-execution '{self.run_id}': its "
+                f"outputs are those of run '{producer}'. Read {label} from that run (its "
+                "IO manager stored it), or select the step to run it again."
+            )
+        return super()._value(handle, output, label)

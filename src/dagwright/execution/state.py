@@ -7,6 +7,11 @@ A step moves only along these arrows::
     WAITING -> SKIPPED                      (an input it needs was not produced)
     WAITING -> ABANDONED                    (a step it depends on failed)
 
+A re-execution (``plan.known_state``) executes only its selected steps;
+every other step starts in a final state: REUSED when an earlier run of
+the lineage made its outputs (they count as produced, and its dynamic
+outputs' mapping keys are that run's), NOT_SELECTED otherwise.
+
 When the last step a step waits for finishes, the state machine decides
 whether it can run (READY) or must be skipped or abandoned; a skipped or
 abandoned step never runs, releases the steps waiting on it in turn, and is
@@ -43,6 +48,8 @@ class StepState(StrEnum):
     FAILED = "FAILED"
     SKIPPED = "SKIPPED"
     ABANDONED = "ABANDONED"
+    REUSED = "REUSED"
+    NOT_SELECTED = "NOT_SELECTED"
 
 
 _W, _RD, _RN, _UP = StepState.WAITING, StepState.READY, StepState.RUNNING, StepState.UP_FOR_RETRY
@@ -58,7 +65,8 @@ _MOVES: dict[StepState, frozenset[StepState]] = {
     _RN: frozenset({_OK, _FAIL, _UP}),
     _UP: frozenset({_RD}),
 }
-_TERMINAL = frozenset({_OK, _FAIL, _SKIP, _ABAN})
+_REUSED, _NOT_SELECTED = StepState.REUSED, StepState.NOT_SELECTED
+_TERMINAL = frozenset({_OK, _FAIL, _SKIP, _ABAN, _REUSED, _NOT_SELECTED})
 
 
 class ExecutionStep:
@@ -97,6 +105,7 @@ class RunState:
     def __init__(self, plan: ExecutionPlan, clock: Callable[[], float] = time.monotonic) -> None:
         self._specs = plan.specs
         self._flat = plan.flat_graph
+        self._known = plan.known_state
         self._clock = clock
         self._steps: dict[str, ExecutionStep] = {}
         self._state: dict[str, StepState] = {}
@@ -208,6 +217,9 @@ class RunState:
         self._state[key] = _W
         if mapping_key is not None:
             self._instances.setdefault(spec.key, []).append(key)
+        if self._known is not None and not self._known.executes(key):
+            self._not_executed(step)
+            return
         pending = 0
         for handle, mapped in spec.flat.upstream:
             up = f"{handle}[{mapping_key}]" if mapped else handle
@@ -220,6 +232,23 @@ class RunState:
         self._pending[key] = pending
         if not pending:
             self._settle([key])
+
+    def _not_executed(self, step: ExecutionStep) -> None:
+        """Put a step a re-execution does not execute in its final state, and release its
+        dependents (a step mapped over a reused output may already wait on it)."""
+        assert self._known is not None
+        key = step.key
+        record = self._known.reused(key)
+        if record is None:
+            self._state[key] = _NOT_SELECTED
+        else:
+            self._state[key] = _REUSED
+            produced, dynamic = self._known.produced(record, key)
+            for output in produced:
+                self._produced.add((key, output))
+            if dynamic:
+                self._expand(step, dynamic)
+        self._release(key)
 
     def _wait(self, key: str, up: str) -> int:
         """Make ``key`` wait for ``up`` unless ``up`` is already done; 1 if it now waits."""
@@ -328,8 +357,14 @@ class RunState:
         return f"upstream step '{cause}' failed", cause
 
     def _not_produced(self, step_key: str, output: str) -> str:
-        if self._state.get(step_key) is _SKIP:
+        state = self._state.get(step_key)
+        if state is _SKIP:
             return f"upstream step '{step_key}' was skipped"
+        if state is _NOT_SELECTED:
+            return (
+                f"upstream step '{step_key}' is not re-executed and no earlier run produced "
+                f"its output '{output}'"
+            )
         return f"output '{output}' of step '{step_key}' was not produced"
 
     def _release_due_retries(self) -> None:

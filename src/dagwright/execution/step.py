@@ -279,6 +279,8 @@ def _load_inputs(
     outputs = run.outputs
     inline = run.inline_io
     mapping_key = step.mapping_key
+    if run.plan.known_state is not None:
+        _check_reused_reads(run, step)
     for flat_input in step.spec.inputs:
         if flat_input.is_nothing:
             continue
@@ -301,7 +303,7 @@ def _load_inputs(
             value = outputs.dynamic[(source.handle, source.output)][mapping_key]  # type: ignore[index]
             _loaded(run, step, name, source.handle, source.output, flat_input.manager_key)
         elif type(source) is CollectRef:
-            value = _collected(outputs, source)
+            value = _collected(run, source)
             _loaded(run, step, name, source.handle, source.output, flat_input.manager_key)
         elif type(source) is FanInRef:
             value = _fanned_in(run, step, context, name, source)
@@ -335,13 +337,12 @@ def _load_by_manager(
     elif type(source) is DynamicElementRef:
         upstreams = [(source.handle, source.output, step.mapping_key)]
     elif type(source) is CollectRef:  # every mapping key of the dynamic output it collects
-        keys = list(run.outputs.dynamic.get(source.root, {}))
+        keys = _dynamic_keys(run, source.root)
         if source.over_mapped:
-            done = run.outputs.values
             upstreams = [
                 (f"{source.handle}[{k}]", source.output, None)
                 for k in keys
-                if (f"{source.handle}[{k}]", source.output) in done
+                if _has_output(run, f"{source.handle}[{k}]", source.output)
             ]
         else:
             upstreams = [(source.handle, source.output, k) for k in keys]
@@ -357,17 +358,50 @@ def _load_by_manager(
     return loaded if type(source) is CollectRef else loaded[0]
 
 
-def _collected(outputs: MemoryOutputs, source: CollectRef) -> list[Any]:
-    by_key = outputs.dynamic.get(source.root, {})
+def _collected(run: RunContext, source: CollectRef) -> list[Any]:
+    outputs = run.outputs
     if not source.over_mapped:
-        return list(by_key.values())
+        return list(outputs.dynamic.get(source.root, {}).values())
     values = outputs.values
     collected = []
-    for mapping_key in by_key:
+    for mapping_key in _dynamic_keys(run, source.root):
         instance = (f"{source.handle}[{mapping_key}]", source.output)
         if instance in values:
             collected.append(values[instance])
     return collected
+
+
+def _dynamic_keys(run: RunContext, root: tuple[str, str]) -> list[str]:
+    """The mapping keys of dynamic output ``root``: this run's, or in a re-execution those of
+    the earlier run that made it."""
+    by_key = run.outputs.dynamic.get(root)
+    if by_key is not None:
+        return list(by_key)
+    known = run.plan.known_state
+    return (known.dynamic_keys(root) or []) if known is not None else []
+
+
+def _has_output(run: RunContext, step_key: str, output: str) -> bool:
+    """Whether output ``output`` of ``step_key`` exists: made by this run or, in a
+    re-execution, by the earlier run whose outputs of that step it reuses."""
+    if (step_key, output) in run.outputs.values:
+        return True
+    known = run.plan.known_state
+    record = known.reused(step_key) if known is not None else None
+    return record is not None and output in record.outputs
+
+
+def _check_reused_reads(run: RunContext, step: ExecutionStep) -> None:
+    """In a re-execution, fail a step that would read an earlier run's output through an IO
+    manager that keeps outputs in memory (that output ended with its run)."""
+    known = run.plan.known_state
+    assert known is not None
+    spec = step.spec
+    for read in known.reads(spec.flat, spec.inputs, step.mapping_key):
+        if read.manager_key in run.inline_io:
+            record = known.reused(read.step_key)
+            if record is not None:
+                raise known.in_memory_error(step.key, read, record.run_id)
 
 
 def _fanned_in(
@@ -385,7 +419,7 @@ def _fanned_in(
     for item in source.items:
         if isinstance(item, ValueRef):
             fanned.append(item.value)
-        elif isinstance(item, StepOutputRef) and (item.handle, item.output) in values:
+        elif isinstance(item, StepOutputRef) and _has_output(run, item.handle, item.output):
             out_def = run.plan.specs[item.handle].op_def.output_dict[item.output]
             key = input_manager_key or out_def.io_manager_key
             if key in run.inline_io:
@@ -410,6 +444,11 @@ def _loaded(
 ) -> None:
     manager = manager_key or "io_manager"
     origin = f', from output "{output}" of step "{upstream}"' if upstream is not None else ""
+    known = run.plan.known_state
+    if known is not None and upstream is not None:
+        producer = known.producer(upstream)
+        if producer is not None:
+            origin += f' of run "{producer}"'
     run.log.event(
         _LOADED_INPUT,
         f'Loaded input "{name}" using input manager "{manager}"{origin}',
