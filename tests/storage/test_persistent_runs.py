@@ -126,3 +126,42 @@ def test_settings_choose_the_storage_and_the_folders(tmp_path: Path) -> None:
     assert (tmp_path / "db" / "dagwright.db").exists()
     assert (tmp_path / "outputs" / run_id).is_dir()
     assert (tmp_path / "captured").is_dir()
+
+
+@op
+def count(x: int) -> int:
+    return x + 1
+
+
+@op
+def zero() -> int:
+    return 0
+
+
+@job
+def counting():
+    value = zero()
+    for i in range(30):
+        value = count.alias(f"c{i}")(value)
+
+
+def test_a_forked_child_and_its_parent_record_runs_at_once(persistent_home: Instance) -> None:
+    counting.execute_in_process(instance=persistent_home)  # the parent holds open connections
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        code = 1
+        try:
+            code = (
+                0
+                if all(
+                    counting.execute_in_process(instance=persistent_home).success for _ in range(3)
+                )
+                else 1
+            )
+        finally:
+            os._exit(code)
+    parent_ok = [counting.execute_in_process(instance=persistent_home).success for _ in range(3)]
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert all(parent_ok)
+    assert persistent_home.get_runs_count() == 7

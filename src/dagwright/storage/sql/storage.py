@@ -9,7 +9,9 @@ the typed columns queries use.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +56,12 @@ class SqlStorage(Storage):
         self._engine = engine
         self.target = target
         self.dialect = engine.dialect.name
+        # A forked child (a worker process) must not use its parent's connections.
+        forget = weakref.WeakMethod(self._forget_inherited_connections)
+        os.register_at_fork(after_in_child=lambda: (method := forget()) and method())
+
+    def _forget_inherited_connections(self) -> None:
+        self._engine.dispose(close=False)
 
     # -- connections -----------------------------------------------------
 
