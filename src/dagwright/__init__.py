@@ -165,6 +165,7 @@ _EXPORTS = {
     "ReexecutionOptions": f"{_EXECUTION}.reexecution",
     # records and storage
     "Instance": "dagwright.storage.instance",
+    "instance_for_test": "dagwright.storage.testing",
     "RunsFilter": "dagwright.storage.queries",
     "RunRecord": "dagwright.storage.queries",
     "EventRecordsFilter": "dagwright.storage.queries",
@@ -368,3 +369,4 @@ if TYPE_CHECKING:
         RunRecord,
         RunsFilter,
     )
+    from .storage.testing import instance_for_test

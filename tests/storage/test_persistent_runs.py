@@ -165,3 +165,23 @@ def test_a_forked_child_and_its_parent_record_runs_at_once(persistent_home: Inst
     assert os.waitstatus_to_exitcode(status) == 0
     assert all(parent_ok)
     assert persistent_home.get_runs_count() == 7
+
+
+def test_instance_for_test_gives_a_persistent_instance_and_cleans_up() -> None:
+    from dagwright import instance_for_test
+
+    with instance_for_test() as instance:
+        home = Path(str(instance.root_directory))
+        assert instance.is_persistent
+        assert prints.execute_in_process(instance=instance).success
+        assert (home / "storage" / "dagwright.db").exists()
+    assert not home.exists()
+
+
+def test_instance_for_test_takes_settings_as_overrides(tmp_path: Path) -> None:
+    from dagwright import instance_for_test
+
+    overrides = {"compute_logs": {"base_dir": "captured"}}
+    with instance_for_test(overrides, temp_dir=tmp_path) as instance:
+        run_id = prints.execute_in_process(instance=instance).run_id
+    assert (tmp_path / "captured" / run_id).is_dir()
