@@ -72,6 +72,8 @@ _EXPORTS = {
     "logger": f"{_DEFINITIONS}.logger",
     "ExecutorDefinition": f"{_DEFINITIONS}.executor",
     "in_process_executor": f"{_DEFINITIONS}.executor",
+    "multiprocess_executor": f"{_DEFINITIONS}.executor",
+    "executor": f"{_DEFINITIONS}.executor",
     "PartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "StaticPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "PartitionedConfig": f"{_DEFINITIONS}.partitioned_config",
@@ -237,7 +239,12 @@ if TYPE_CHECKING:
         NodeInvocation,
     )
     from .definitions.events import DynamicOutput, Output
-    from .definitions.executor import ExecutorDefinition, in_process_executor
+    from .definitions.executor import (
+        ExecutorDefinition,
+        executor,
+        in_process_executor,
+        multiprocess_executor,
+    )
     from .definitions.failure import Failure, RetryRequested
     from .definitions.graph import GraphDefinition, graph
     from .definitions.hooks import HookDefinition, failure_hook, success_hook

@@ -12,7 +12,13 @@ from typing import Any
 from ..config.schema import as_field
 from ._util import check_name
 
-__all__ = ["ExecutorDefinition", "in_process_executor"]
+__all__ = [
+    "ExecutorDefinition",
+    "in_process_executor",
+    "multiprocess_executor",
+    "executor",
+    "MULTIPROCESS_CONFIG",
+]
 
 
 class ExecutorDefinition:
@@ -50,6 +56,11 @@ class ExecutorDefinition:
         return self.executor_creation_fn is None
 
     @property
+    def runs_steps_elsewhere(self) -> bool:
+        """Whether steps run in other processes (outputs must then outlive the step's process)."""
+        return self.is_builtin and self.name in _OUT_OF_PROCESS
+
+    @property
     def configured_values(self) -> dict[str, Any]:
         """Config values fixed by :meth:`configured`."""
         return dict(self._config)
@@ -70,3 +81,70 @@ in_process_executor = ExecutorDefinition(
     "in_process",
     description="Runs every step in the run's own process, one after another.",
 )
+
+
+def _multiprocess_config() -> Any:
+    from ..config.types import AnyType, Array, Field, Selector, Shape
+
+    limit = Shape(
+        {
+            "key": Field(str),
+            "value": Field(AnyType(), is_required=False),
+            "limit": Field(int),
+        }
+    )
+    return {
+        "max_concurrent": Field(
+            int,
+            is_required=False,
+            description="Steps run at once (worker processes); default: the number of CPUs.",
+        ),
+        "tag_concurrency_limits": Field(
+            Array(limit),
+            is_required=False,
+            description="At most `limit` steps with tag `key` (= `value`, if given) at once.",
+        ),
+        "start_method": Field(
+            Selector(
+                {
+                    "forkserver": Shape({"preload_modules": Field(Array(str), is_required=False)}),
+                    "spawn": Shape({}),
+                }
+            ),
+            is_required=False,
+            description="How workers start: forkserver (default on Linux) or spawn.",
+        ),
+    }
+
+
+MULTIPROCESS_CONFIG = _multiprocess_config()
+"""The config schema of :data:`multiprocess_executor` (Dagster's fields)."""
+
+_OUT_OF_PROCESS = frozenset({"multiprocess", "dask"})
+
+multiprocess_executor = ExecutorDefinition(
+    "multiprocess",
+    config_schema=MULTIPROCESS_CONFIG,
+    description="Runs steps on a pool of worker processes started once per run; outputs pass "
+    "through a persistent IO manager.",
+)
+
+
+def executor(
+    name: str | Callable[..., Any] | None = None,
+    config_schema: Any = None,
+    description: str | None = None,
+) -> Any:
+    """Define an executor from a function ``fn(init_context)`` that returns the executor.
+
+    Usable bare (``@executor``) or with arguments (``@executor(name=..., config_schema=...)``).
+    """
+
+    def define(fn: Callable[..., Any], chosen: str | None) -> ExecutorDefinition:
+        return ExecutorDefinition(
+            chosen or fn.__name__, config_schema, fn, description or fn.__doc__
+        )
+
+    if callable(name):
+        return define(name, None)
+    return lambda fn: define(fn, name)

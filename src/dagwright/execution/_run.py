@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import current_clock
 
 if TYPE_CHECKING:
+    from ..definitions.executor import ExecutorDefinition
     from ..definitions.job import JobDefinition
     from ..definitions.resources import ResourceDefinition
     from ..records import Run
@@ -40,7 +41,9 @@ class RunContext:
     __slots__ = (
         "clock",
         "compute_logs",
+        "executor_def",
         "inline_io",
+        "job_source",
         "instance",
         "job",
         "log",
@@ -78,6 +81,9 @@ class RunContext:
         self.clock = clock if clock is not None else current_clock()
         # Where steps' stdout/stderr are captured (persistent instances only).
         self.compute_logs = instance.compute_log_manager
+        # How steps run (None: in this process), and how other processes rebuild the job.
+        self.executor_def: ExecutorDefinition | None = None
+        self.job_source: Any = None
 
     @property
     def run_id(self) -> str:

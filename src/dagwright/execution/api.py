@@ -15,10 +15,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.tags import PARTITION_TAG, normalize_tags
 from ..errors import (
-    InvalidDefinitionError,
     InvalidInvocationError,
     InvalidTagError,
     RunAlreadyExistsError,
@@ -32,21 +30,21 @@ from ..records import (
     Run,
     RunFailureData,
     RunStatus,
-    StepFailureData,
 )
 from ..storage.instance import Instance
-from ._boundary import UserFailure, call_user, describe
+from ._boundary import UserFailure, call_user
 from ._run import RunContext
 from .executors import execute_steps_in_process
-from .io_managers import inline_manager_keys
 from .loggers import build_sinks
-from .logs import ERROR, RunLog, StepLog
+from .logs import ERROR, RunLog
 from .plan import ExecutionPlan
 from .resources import ResourceSet
 from .result import ExecuteInProcessResult
 from .run_config import resolve_run_config, stored_run_config
+from .run_resources import close_run_resources, open_run_resources
 
 if TYPE_CHECKING:
+    from ..definitions.executor import ExecutorDefinition
     from ..definitions.job import JobDefinition
     from .reexecution import Reexecution
 
@@ -102,6 +100,8 @@ def run_job(
     stop_on_failure: bool,
     reexecution: Reexecution | None = None,
     caller: str = "execute_in_process",
+    executor_def: ExecutorDefinition | None = None,
+    job_source: Any = None,
 ) -> tuple[RunContext, BaseException | None]:
     """Check, record and run one run of ``job``: what every entry point shares.
 
@@ -109,7 +109,12 @@ def run_job(
     to raise if the caller raises on error. ``reexecution`` makes the run a
     re-execution (see :mod:`.reexecution`): it gets the parent's tags under
     its own, the lineage's ids and tags, and runs the selected steps only.
+    ``executor_def`` chooses how steps run (None: in this process);
+    executors that run steps in other processes rebuild the job from
+    ``job_source`` (a job pointer) and need a persistent instance.
     """
+    if executor_def is not None and executor_def.runs_steps_elsewhere:
+        _check_out_of_process(job, instance, executor_def, job_source, caller)
     run_id = _new_run_id(instance, run_id)
     run_tags = {**job.run_tags, **_check_run_tags(job, tags, caller)}
     if reexecution is not None:
@@ -146,6 +151,8 @@ def run_job(
     )
     log = RunLog(run.run_id, job.name, instance, sinks)
     context = RunContext(run, job, plan, log, ResourceSet(), instance)
+    context.executor_def = executor_def
+    context.job_source = job_source
     if instance.is_persistent:
         log.start_live_writer()
     try:
@@ -224,126 +231,102 @@ def _check_input_values(job: JobDefinition, input_values: Mapping[str, Any]) -> 
             )
 
 
+def _check_out_of_process(
+    job: JobDefinition,
+    instance: Instance,
+    executor_def: ExecutorDefinition,
+    job_source: Any,
+    caller: str,
+) -> None:
+    """Steps on other processes need the job rebuilt there and a database to record to."""
+    where = f"{caller} of job '{job.name}' with the {executor_def.name} executor"
+    if instance.is_ephemeral:
+        raise InvalidInvocationError(
+            "the executor runs steps in other processes, which cannot reach an ephemeral "
+            "instance's memory.",
+            where=where,
+            fix="pass a persistent instance (Instance.get(), Instance.local_temp()), or use "
+            "in_process_executor.",
+        )
+    if job_source is None:
+        raise InvalidInvocationError(
+            "the executor runs steps in other processes, which must rebuild the job, but it "
+            "was given as a job object.",
+            where=where,
+            fix="pass reconstructable(job) (the job defined at module level in a .py file).",
+        )
+
+
 def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
     """Run the steps between RUN_START and the final run event; return what to raise, if any."""
     log = context.log
     pid = os.getpid()
     started = time.perf_counter()
+    on_workers = context.executor_def is not None and context.executor_def.runs_steps_elsewhere
     log.event(EventType.RUN_START, f'Started execution of run for "{context.job.name}".')
-    log.event(EventType.ENGINE_EVENT, f"Executing steps in process (pid: {pid})")
+    if on_workers:
+        log.event(
+            EventType.ENGINE_EVENT,
+            f"Executing steps using {context.executor_def.name} executor: "  # type: ignore[union-attr]
+            f"parent process (pid: {pid})",
+        )
+    else:
+        log.event(EventType.ENGINE_EVENT, f"Executing steps in process (pid: {pid})")
     known = context.plan.known_state
     if known is not None:
         message, metadata = known.describe()
         log.event(EventType.ENGINE_EVENT, message, data=EngineEventData(metadata=metadata))
     log.flush()
+    if on_workers:
+        return _run_on_workers(context, started, pid, stop_on_failure)
     try:
-        # A re-execution starts only what its selected steps use (and the managers that
-        # load the outputs they reuse).
-        specs = context.plan.specs_to_execute()
-        output_keys, input_keys = context.plan.manager_keys(specs)
-        io_keys = output_keys | input_keys
-        context.resource_defs = _resource_defs_for(context, io_keys)
-        needed = {k for spec in specs for k in spec.resource_keys}
-        # An unbound "io_manager" is the in-memory default, kept inline by the steps.
-        needed |= {k for k in io_keys if k in context.resource_defs}
-        resource_failure = _start_resources(context, needed)
-        if resource_failure is None:
-            resource_failure = _check_io_managers(context, output_keys, input_keys)
+        resource_failure = open_run_resources(context)
         if resource_failure is not None:
-            _teardown(context)
+            close_run_resources(context)
             _finish(context, started, pid, "RESOURCE_INIT_FAILURE", [], resource_failure)
             return resource_failure
         failures = execute_steps_in_process(context, stop_on_failure=stop_on_failure)
     except BaseException as interrupt:
         # Ctrl-C or a bug in dagwright: record how the run ended before letting it go.
         reason = "FRAMEWORK_ERROR" if isinstance(interrupt, Exception) else "INTERRUPTED"
-        _teardown(context)
+        close_run_resources(context)
         _finish(context, started, pid, reason, [], interrupt)
         log.flush()
         raise
-    _teardown(context)
+    close_run_resources(context)
     failed_steps = [step.key for step, _ in failures]
     _finish(context, started, pid, "STEP_FAILURE", failed_steps, None)
     return failures[0][1] if failures else None
 
 
-def _resource_defs_for(context: RunContext, io_keys: set[str]) -> Mapping[str, Any]:
-    """The job's resources; on a persistent instance an unbound "io_manager" writes files.
-
-    Outputs then outlive the process that made them, as a run recorded for
-    others to read (and re-execute from) needs.
-    """
-    defs = context.job.resource_defs
-    if (
-        DEFAULT_IO_MANAGER_KEY in io_keys
-        and DEFAULT_IO_MANAGER_KEY not in defs
-        and not context.instance.is_ephemeral
-    ):
-        from ..storage.fs_io_manager import fs_io_manager  # only persistent instances need it
-
-        return {**defs, DEFAULT_IO_MANAGER_KEY: fs_io_manager}
-    return defs
-
-
-def _check_io_managers(
-    context: RunContext, output_keys: set[str], input_keys: set[str]
+def _run_on_workers(
+    context: RunContext, started: float, pid: int, stop_on_failure: bool
 ) -> BaseException | None:
-    try:
-        context.inline_io = inline_manager_keys(context.resources.values, output_keys, input_keys)
-    except InvalidDefinitionError as error:
-        context.log.event(
-            EventType.RESOURCE_INIT_FAILURE,
-            f"Initialization of resources failed: {error}",
-            data=StepFailureData(error=describe(error)[0], error_source="FRAMEWORK_ERROR"),
-            level=ERROR,
-        )
-        return error
-    return None
+    """Run the steps on worker processes; each worker starts the resources it needs."""
+    from .executors.multiprocess import execute_steps_multiprocess
 
-
-def _start_resources(context: RunContext, needed: set[str]) -> BaseException | None:
-    if not needed:
-        return None
-    log = context.log
-    keys = ", ".join(sorted(needed))
-    log.event(EventType.RESOURCE_INIT_STARTED, f"Starting initialization of resources [{keys}].")
-    section = context.plan.run_config.get("resources")
-    resources_config: Mapping[str, Any] = section if isinstance(section, Mapping) else {}
-    configs = {
-        key: value.get("config") if isinstance(value, Mapping) else None
-        for key, value in resources_config.items()
+    executor_def = context.executor_def
+    assert executor_def is not None
+    section = context.plan.run_config.get("execution")
+    config = {
+        **executor_def.configured_values,
+        **((section or {}).get("config") or {} if isinstance(section, Mapping) else {}),
     }
     try:
-        context.resources.start(
-            context.resource_defs,
-            needed,
-            configs,
-            lambda key: StepLog(log, None),
-            context.run.run_id,
-            context.instance,
+        failures, start_failure = execute_steps_multiprocess(
+            context, context.job_source, config, stop_on_failure=stop_on_failure
         )
-    except UserFailure as failure:
-        log.event(
-            EventType.RESOURCE_INIT_FAILURE,
-            f"Initialization of resources [{keys}] failed: {failure.place}.",
-            data=StepFailureData(error=failure.error, error_source=failure.source),
-            level=ERROR,
-        )
-        return failure.exception
-    log.event(EventType.RESOURCE_INIT_SUCCESS, f"Finished initialization of resources [{keys}].")
-    return None
-
-
-def _teardown(context: RunContext) -> None:
-    try:
-        context.resources.close()
-    except UserFailure as failure:
-        context.log.event(
-            EventType.ENGINE_EVENT,
-            f"Tearing down {failure.place.removesuffix(' teardown')} failed.",
-            data=EngineEventData(error=failure.error),
-            level=ERROR,
-        )
+    except BaseException as interrupt:
+        reason = "FRAMEWORK_ERROR" if isinstance(interrupt, Exception) else "INTERRUPTED"
+        _finish(context, started, pid, reason, [], interrupt)
+        context.log.flush()
+        raise
+    failed_steps = [step.key for step, _ in failures]
+    if start_failure is not None:
+        _finish(context, started, pid, "RESOURCE_INIT_FAILURE", failed_steps, start_failure)
+        return start_failure
+    _finish(context, started, pid, "STEP_FAILURE", failed_steps, None)
+    return failures[0][1] if failures else None
 
 
 def _finish(

@@ -83,6 +83,8 @@ def execute_job(
         stop_on_failure=raise_on_error,
         reexecution=reexecution,
         caller="execute_job",
+        executor_def=definition.executor_def,
+        job_source=_job_source(job, definition),
     )
     recorded = instance.get_run_by_id(context.run_id) or context.run
     result = ExecuteJobResult(
@@ -95,6 +97,16 @@ def execute_job(
     if raise_on_error and to_raise is not None:
         raise to_raise
     return result
+
+
+def _job_source(job: Any, definition: JobDefinition) -> Any:
+    """What other processes rebuild the run's job from: the pointer given, narrowed to the
+    run's op selection (None when a job object was given)."""
+    if isinstance(job, JobDefinition) or not callable(getattr(job, "get_definition", None)):
+        return None
+    selection = definition.op_selection
+    narrow = getattr(job, "subset_for_execution", None)
+    return narrow(selection) if selection and callable(narrow) else job
 
 
 def _job_definition(job: Any) -> JobDefinition:

@@ -251,6 +251,10 @@ class RunLog:
             )
         )
 
+    def record(self, entry: EventLogEntry) -> None:
+        """Record an entry made elsewhere (by a worker process of this run)."""
+        self._record(entry)
+
     def _record(self, entry: EventLogEntry) -> None:
         self.entries.append(entry)
         if self._instance is not None:

@@ -78,7 +78,7 @@ class StepSpec:
 class ExecutionPlan:
     """Every op of a run, in dependency order, with its inputs and config filled in."""
 
-    __slots__ = ("flat_graph", "job", "known_state", "run_config", "specs")
+    __slots__ = ("flat_graph", "input_values", "job", "known_state", "run_config", "specs")
 
     def __init__(
         self,
@@ -86,12 +86,15 @@ class ExecutionPlan:
         specs: dict[str, StepSpec],
         run_config: Mapping[str, Any],
         known_state: KnownState | None = None,
+        input_values: Mapping[str, Any] | None = None,
     ) -> None:
         self.job = job
         self.flat_graph: FlatGraph = job.flat_graph
         self.specs = specs
         self.run_config = run_config
         self.known_state = known_state
+        # The job's input values given for the run (a worker process plans from them too).
+        self.input_values: Mapping[str, Any] = input_values or {}
 
     def specs_to_execute(self) -> list[StepSpec]:
         """The specs some step of which this run may execute (all but in a re-execution)."""
@@ -145,7 +148,7 @@ class ExecutionPlan:
             specs[flat.handle] = StepSpec(flat, inputs, section.get("config"))
         if problems:
             raise RunConfigError(job=job.name, problems=problems)
-        return cls(job, specs, run_config, known_state)
+        return cls(job, specs, run_config, known_state, input_values)
 
 
 def _op_section(run_config: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:

@@ -146,13 +146,34 @@ class RunState:
 
     # -- driving ---------------------------------------------------------
 
-    def next_step(self) -> ExecutionStep | None:
-        """The next runnable step in plan order (dependency level, then key), or None."""
+    def next_step(
+        self, accept: Callable[[ExecutionStep], bool] | None = None
+    ) -> ExecutionStep | None:
+        """The next runnable step in plan order (dependency level, then key), or None.
+
+        With ``accept``, the first ready step it accepts (the others stay ready):
+        how an executor holds back steps that would exceed a concurrency limit.
+        """
         if self._delayed:
             self._release_due_retries()
         if not self._ready:
             return None
-        step = heapq.heappop(self._ready)
+        if accept is None:
+            step = heapq.heappop(self._ready)
+        else:
+            held: list[ExecutionStep] = []
+            while self._ready:
+                candidate = heapq.heappop(self._ready)
+                if accept(candidate):
+                    break
+                held.append(candidate)
+            else:
+                candidate = None
+            for other in held:
+                heapq.heappush(self._ready, other)
+            if candidate is None:
+                return None
+            step = candidate
         self._move(step.key, _RN)
         self._running += 1
         return step

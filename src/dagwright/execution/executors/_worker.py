@@ -1,0 +1,152 @@
+"""A worker process of the multiprocess executor: rebuild the job once, then run steps on request.
+
+The worker imports the user's code once (through the run's job pointer),
+plans the run from the same resolved config, starts the run's resources,
+and then runs one step per request from the run process. Everything a step
+records goes back to the run process as it happens (the run process writes
+the event log); outputs go through the run's IO managers, which must keep
+them outside this process. Between steps the worker keeps no output
+values, only the facts of which outputs exist (what a later step's input
+loading needs to know), which the run process sends with each request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from ...records import ErrorInfo, EventLogEntry, Run
+from ..logs import LogSink, RunLog
+from ..plan import ExecutionPlan
+from ..resources import ResourceSet
+from ..run_resources import close_run_resources, open_run_resources
+from ..state import ExecutionStep, StepState
+from ..step import run_step
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from ...storage.settings import InstanceSettings
+
+__all__ = ["WorkerSetup", "worker_main", "PLACEHOLDER"]
+
+PLACEHOLDER = object()
+"""Stands for an output value kept by an IO manager (the worker only needs to know it exists)."""
+
+
+class WorkerSetup(msgspec.Struct, frozen=True):
+    """What a worker needs to take part in a run (sent once, when it starts)."""
+
+    job_source: Any
+    run: Run
+    run_config: dict[str, Any]
+    input_values: dict[str, Any]
+    settings: Any  # InstanceSettings
+    known_state: Any  # KnownState | None
+
+
+class _PipeSink(LogSink):
+    """Sends every entry the worker records to the run process, as it is recorded."""
+
+    level = 0
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def handle(self, entry: EventLogEntry) -> None:
+        self._connection.send(("entry", entry))
+
+
+def worker_main(connection: Connection, setup: WorkerSetup) -> None:
+    """The body of a worker process (see the module docstring)."""
+    # Ctrl-C goes to the whole process group: the run process decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    context = _start(connection, setup)
+    if context is None:
+        return
+    try:
+        while True:
+            request = connection.recv()
+            if request[0] == "stop":
+                break
+            _, spec_key, mapping_key, attempt, facts = request
+            _learn(context.outputs, facts)
+            connection.send(_run_one(context, spec_key, mapping_key, attempt))
+    except (EOFError, KeyboardInterrupt):
+        pass  # the run process went away: tear down and leave
+    finally:
+        close_run_resources(context)
+        with contextlib.suppress(OSError):
+            connection.send(("stopped", os.getpid()))
+
+
+def _start(connection: Connection, setup: WorkerSetup) -> Any:
+    from ...storage.instance import Instance
+    from .._run import RunContext
+
+    try:
+        job = setup.job_source.get_definition()
+        settings: InstanceSettings = setup.settings
+        instance = Instance.from_settings(settings)
+        plan = ExecutionPlan.build(job, setup.run_config, setup.input_values, setup.known_state)
+    except BaseException as error:
+        connection.send(("failed", ErrorInfo.from_exception(error), _portable(error)))
+        return None
+    log = RunLog(setup.run.run_id, job.name, None, [_PipeSink(connection)])
+    context = RunContext(setup.run, job, plan, log, ResourceSet(), instance)
+    failure = open_run_resources(context)
+    if failure is not None:
+        close_run_resources(context)
+        connection.send(("failed", ErrorInfo.from_exception(failure), _portable(failure)))
+        return None
+    connection.send(("ready", os.getpid()))
+    return context
+
+
+def _learn(
+    outputs: Any, facts: list[tuple[str, list[str], Mapping[str, list[str]] | None]]
+) -> None:
+    """Record which outputs other steps produced (values stay with the IO managers)."""
+    for step_key, produced, dynamic in facts:
+        for name in produced:
+            outputs.values[(step_key, name)] = PLACEHOLDER
+        for name, keys in (dynamic or {}).items():
+            outputs.dynamic[(step_key, name)] = dict.fromkeys(keys, PLACEHOLDER)
+
+
+def _run_one(context: Any, spec_key: str, mapping_key: str | None, attempt: int) -> tuple[Any, ...]:
+    step = ExecutionStep(context.plan.specs[spec_key], mapping_key, 0)
+    step.attempt = attempt
+    outcome = run_step(context, step)
+    # Forget the values this step made: the IO managers keep them.
+    outputs = context.outputs
+    for key in [k for k in outputs.values if k[0] == step.key]:
+        outputs.values[key] = PLACEHOLDER
+    for key in [k for k in outputs.dynamic if k[0] == step.key]:
+        outputs.dynamic[key] = dict.fromkeys(outputs.dynamic[key], PLACEHOLDER)
+    error = outcome.exception
+    return (
+        "outcome",
+        step.key,
+        outcome.state.value,
+        list(outcome.produced),
+        dict(outcome.dynamic) if outcome.dynamic else None,
+        outcome.retry_delay,
+        _portable(error) if error is not None and outcome.state is StepState.FAILED else None,
+    )
+
+
+def _portable(error: BaseException) -> BaseException:
+    """``error`` if it survives pickling, else a stand-in with its type name and message."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error

@@ -1,0 +1,385 @@
+"""The multiprocess executor: a run's steps on a pool of worker processes started once per run.
+
+The run process keeps the step state machine and the event log; workers
+(``_worker.py``) import the user's code once and run one step per request.
+The loop reacts to messages (an entry recorded, a step ended, a worker
+gone); it waits on the workers' pipes and only times out when a retry is
+due. Up to ``max_concurrent`` workers run at once; a step whose tags hit a
+``tag_concurrency_limits`` limit waits while other ready steps go ahead.
+
+A worker that dies mid-step (killed, out of memory) fails that step with
+an event saying so; the run goes on with a new worker where it can.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...errors import DagwrightError
+from ...records import ErrorInfo, EventType, StepFailureData
+from ..logs import ERROR
+from ..state import ExecutionStep, RunState, StepState
+from ._worker import WorkerSetup, worker_main
+from .in_process import record_skips
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from .._run import RunContext
+
+__all__ = [
+    "execute_steps_multiprocess",
+    "WorkerDiedError",
+    "WorkerStartError",
+    "MultiprocessSettings",
+]
+
+# Imported once by the forkserver, so each worker forks with them loaded.
+_PRELOAD = [
+    "dagwright.execution.executors._worker",
+    "dagwright.execution.api",
+    "dagwright.storage.instance",
+    "dagwright.storage.sql.storage",
+    "dagwright.storage.settings",
+    "dagwright.storage.compute_logs",
+    "dagwright.storage.fs_io_manager",
+]
+
+
+class WorkerDiedError(DagwrightError):
+    """A worker process ended while it ran a step (killed, crashed, out of memory)."""
+
+    step_key: str
+    pid: int | None
+    exitcode: int | None
+
+    def __init__(self, *, step_key: str, pid: int | None, exitcode: int | None) -> None:
+        super().__init__(step_key=step_key, pid=pid, exitcode=exitcode)
+
+    def _compose(self) -> str:
+        how = f"exit code {self.exitcode}" if self.exitcode is not None else "no exit code"
+        if self.exitcode is not None and self.exitcode < 0:
+            import signal
+
+            how = f"signal {signal.Signals(-self.exitcode).name}"
+        return (
+            f"the worker process (pid {self.pid}) running step '{self.step_key}' died ({how}).\n"
+            "  Fix: look for what killed it (out of memory, a kill, a crash in native code); "
+            "the events written before it died are kept, and ReexecutionOptions.from_failure "
+            "re-runs what did not finish."
+        )
+
+
+class WorkerStartError(DagwrightError):
+    """A worker process ended before it was ready to run steps."""
+
+    pid: int | None
+    exitcode: int | None
+
+    def __init__(self, *, pid: int | None, exitcode: int | None) -> None:
+        super().__init__(pid=pid, exitcode=exitcode)
+
+    def _compose(self) -> str:
+        return (
+            f"a worker process (pid {self.pid}) ended before it could run steps "
+            f"(exit code {self.exitcode}); its own error is printed above.\n"
+            "  Fix: a script that runs jobs on worker processes must start them under "
+            '`if __name__ == "__main__":` (workers import the script\'s module); check that '
+            "the job's module imports cleanly in a fresh interpreter."
+        )
+
+
+class MultiprocessSettings:
+    """The executor's config, read from run config ``execution: {config: ...}``."""
+
+    __slots__ = ("max_concurrent", "preload", "start_method", "tag_limits")
+
+    def __init__(self, config: Mapping[str, Any] | None) -> None:
+        config = config or {}
+        self.max_concurrent = int(config.get("max_concurrent") or os.cpu_count() or 1)
+        self.tag_limits = [
+            (limit["key"], limit.get("value"), int(limit["limit"]))
+            for limit in config.get("tag_concurrency_limits") or ()
+        ]
+        method = config.get("start_method") or {"forkserver": {}}
+        (self.start_method, options), *_ = method.items()
+        self.preload = [*_PRELOAD, *((options or {}).get("preload_modules") or ())]
+
+
+class _Worker:
+    __slots__ = ("connection", "pid", "process", "ready", "seen", "step")
+
+    def __init__(self, process: BaseProcess, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+        self.pid = process.pid
+        self.seen = 0  # how many facts it has been sent
+        self.ready = False  # it has loaded the job and started the resources
+        self.step: ExecutionStep | None = None
+
+
+class _TagLimits:
+    """Counts running steps per ``tag_concurrency_limits`` entry."""
+
+    def __init__(self, limits: Sequence[tuple[str, Any, int]]) -> None:
+        self._limits = limits
+        self._running = [0] * len(limits)
+
+    def _matching(self, step: ExecutionStep) -> list[int]:
+        tags = step.spec.flat.tags
+        return [
+            i
+            for i, (key, value, _) in enumerate(self._limits)
+            if key in tags and (value is None or str(tags[key]) == str(value))
+        ]
+
+    def allows(self, step: ExecutionStep) -> bool:
+        return all(self._running[i] < self._limits[i][2] for i in self._matching(step))
+
+    def take(self, step: ExecutionStep, sign: int = 1) -> None:
+        for i in self._matching(step):
+            self._running[i] += sign
+
+
+class _Pool:
+    """The run's workers: started on demand, up to ``max_concurrent``; stopped at the end."""
+
+    def __init__(self, run: RunContext, settings: MultiprocessSettings, setup: WorkerSetup) -> None:
+        import multiprocessing
+
+        self._run = run
+        self._setup = setup
+        self._max = settings.max_concurrent
+        self._ctx = multiprocessing.get_context(settings.start_method)
+        if settings.start_method == "forkserver":
+            self._ctx.set_forkserver_preload(settings.preload)
+        self.workers: list[_Worker] = []
+        self.idle: list[_Worker] = []
+
+    def can_take(self) -> bool:
+        return bool(self.idle) or len(self.workers) < self._max
+
+    def take(self) -> _Worker:
+        if self.idle:
+            return self.idle.pop()
+        parent_end, child_end = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=worker_main,
+            args=(child_end, self._setup),
+            name=f"dagwright-worker-{self._run.run_id[:8]}",
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        self.workers.append(worker)
+        return worker
+
+    def remove(self, worker: _Worker) -> None:
+        self.workers.remove(worker)
+        if worker in self.idle:
+            self.idle.remove(worker)
+        worker.connection.close()
+
+    def stop(self, on_message: Any) -> None:
+        """Ask every worker to tear down and leave; pass on what they record meanwhile."""
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                worker.connection.send(("stop",))
+        deadline = time.monotonic() + 30
+        for worker in list(self.workers):
+            try:
+                while time.monotonic() < deadline:
+                    if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                        break
+                    message = worker.connection.recv()
+                    if message[0] == "stopped":
+                        break
+                    on_message(worker, message)
+            except (EOFError, OSError):
+                pass
+            worker.process.join(timeout=max(0.1, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.connection.close()
+        self.workers.clear()
+        self.idle.clear()
+
+
+def execute_steps_multiprocess(
+    run: RunContext, job_source: Any, config: Mapping[str, Any] | None, *, stop_on_failure: bool
+) -> tuple[list[tuple[ExecutionStep, BaseException]], BaseException | None]:
+    """Run every step of ``run`` on worker processes.
+
+    Returns the failed steps with their exceptions, and the failure that
+    stopped a worker from starting (resources, loading the job), if any.
+    """
+    settings = MultiprocessSettings(config)
+    setup = WorkerSetup(
+        job_source=job_source,
+        run=run.run,
+        run_config=dict(run.plan.run_config),
+        input_values=dict(run.plan.input_values),
+        settings=run.instance.settings,
+        known_state=run.plan.known_state,
+    )
+    loop = _Loop(run, settings, _Pool(run, settings, setup), stop_on_failure)
+    try:
+        loop.run()
+    finally:
+        loop.pool.stop(loop.on_message)
+    return loop.failures, loop.start_failure
+
+
+class _Loop:
+    """The run process's side: dispatch ready steps, react to what workers send."""
+
+    def __init__(
+        self, run: RunContext, settings: MultiprocessSettings, pool: _Pool, stop_on_failure: bool
+    ) -> None:
+        self.run_context = run
+        self.pool = pool
+        self.state = RunState(run.plan, run.clock.monotonic)
+        self.limits = _TagLimits(settings.tag_limits)
+        self.stop_on_failure = stop_on_failure
+        self.failures: list[tuple[ExecutionStep, BaseException]] = []
+        self.start_failure: BaseException | None = None
+        # (step key, outputs produced, dynamic outputs' mapping keys) of every finished step
+        self.facts: list[tuple[str, list[str], dict[str, list[str]] | None]] = []
+        self.stopping = False
+
+    def run(self) -> None:
+        from multiprocessing.connection import wait
+
+        state = self.state
+        record_skips(self.run_context, state)
+        while True:
+            if not self.stopping:
+                self._dispatch()
+            busy = [w for w in self.pool.workers if w.step is not None]
+            if not busy:
+                wait_for = None if self.stopping else state.seconds_until_retry()
+                if wait_for is None:
+                    return
+                self.run_context.clock.sleep(wait_for)
+                state.release_next_retry()
+                continue
+            timeout = state.seconds_until_retry()
+            by_connection = {w.connection: w for w in self.pool.workers}
+            for connection in wait(list(by_connection), timeout):
+                self._drain(by_connection[connection])  # type: ignore[index]
+            self.run_context.log.flush()
+
+    def _dispatch(self) -> None:
+        state = self.state
+        while self.pool.can_take():
+            step = state.next_step(self.limits.allows)
+            if step is None:
+                return
+            worker = self.pool.take()
+            worker.step = step
+            self.limits.take(step)
+            facts = self.facts[worker.seen :]
+            worker.seen = len(self.facts)
+            worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
+
+    def _drain(self, worker: _Worker) -> None:
+        connection = worker.connection
+        try:
+            while connection.poll():
+                self.on_message(worker, connection.recv())
+        except (EOFError, OSError):
+            self._worker_died(worker)
+
+    def on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "entry":
+            self.run_context.log.record(message[1])
+        elif kind == "ready":
+            worker.ready = True
+        elif kind == "outcome":
+            self._step_ended(worker, *message[1:])
+        elif kind == "failed":
+            self._start_failed(worker, message[2])
+
+    def _step_ended(
+        self,
+        worker: _Worker,
+        step_key: str,
+        outcome: str,
+        produced: list[str],
+        dynamic: dict[str, list[str]] | None,
+        retry_delay: float,
+        error: BaseException | None,
+    ) -> None:
+        step = worker.step
+        assert step is not None
+        assert step.key == step_key
+        worker.step = None
+        self.pool.idle.append(worker)
+        self.limits.take(step, -1)
+        state = StepState(outcome)
+        if state is StepState.UP_FOR_RETRY:
+            self.state.retry(step, retry_delay)
+            return
+        self.state.finish(step, state, produced, dynamic)
+        if state is StepState.SUCCEEDED:
+            self.facts.append((step.key, produced, dynamic))
+        else:
+            self._failed(step, error or RuntimeError(f"step '{step.key}' failed"))
+        record_skips(self.run_context, self.state)
+
+    def _failed(self, step: ExecutionStep, error: BaseException) -> None:
+        self.failures.append((step, error))
+        if self.stop_on_failure:
+            self.stopping = True
+
+    def _start_failed(self, worker: _Worker, error: BaseException) -> None:
+        """A worker could not load the job or start the resources: the run cannot go on.
+
+        The step it was given never started; it ends with the run (not as a failure of its own).
+        """
+        if self.start_failure is None:
+            self.start_failure = error
+        self.stopping = True
+        step = worker.step
+        worker.step = None
+        if worker in self.pool.workers:
+            self.pool.remove(worker)
+        if step is not None:
+            self.limits.take(step, -1)
+            self.state.finish(step, StepState.FAILED)
+            record_skips(self.run_context, self.state)
+
+    def _worker_died(self, worker: _Worker) -> None:
+        worker.process.join(timeout=5)
+        if not worker.ready:
+            exitcode = worker.process.exitcode
+            self._start_failed(worker, WorkerStartError(pid=worker.pid, exitcode=exitcode))
+            return
+        step = worker.step
+        worker.step = None
+        self.pool.remove(worker)
+        if step is None:
+            return
+        self.limits.take(step, -1)
+        error = WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=worker.process.exitcode)
+        self.run_context.log.event(
+            EventType.STEP_FAILURE,
+            f'Execution of step "{step.key}" failed: {str(error).splitlines()[0]}',
+            step_key=step.key,
+            handle=step.spec.key,
+            data=StepFailureData(
+                error=ErrorInfo.from_exception(error), error_source="UNEXPECTED_ERROR"
+            ),
+            level=ERROR,
+        )
+        self.state.finish(step, StepState.FAILED)
+        self._failed(step, error)
+        record_skips(self.run_context, self.state)
