@@ -33,7 +33,15 @@ if TYPE_CHECKING:
 
     from ...storage.settings import InstanceSettings
 
-__all__ = ["WorkerSetup", "worker_main", "PLACEHOLDER"]
+__all__ = [
+    "WorkerSetup",
+    "StepHost",
+    "StartFailed",
+    "worker_main",
+    "portable",
+    "PLACEHOLDER",
+    "Facts",
+]
 
 PLACEHOLDER = object()
 """Stands for an output value kept by an IO manager (the worker only needs to know it exists)."""
@@ -62,55 +70,103 @@ class _PipeSink(LogSink):
         self._connection.send(("entry", entry))
 
 
+class StartFailed(Exception):
+    """A process could not take part in the run: the job did not load or resources did not start."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class StepHost:
+    """One process's share of a run: the job rebuilt once, its resources started, steps run.
+
+    Used by the multiprocess executor's workers and by Dask workers alike;
+    what the steps record goes to ``sink``.
+    """
+
+    def __init__(self, setup: WorkerSetup, sink: LogSink) -> None:
+        from ...storage.instance import Instance
+        from .._run import RunContext
+
+        try:
+            job = setup.job_source.get_definition()
+            settings: InstanceSettings = setup.settings
+            instance = Instance.from_settings(settings)
+            plan = ExecutionPlan.build(job, setup.run_config, setup.input_values, setup.known_state)
+        except BaseException as error:
+            raise StartFailed(error) from error
+        log = RunLog(setup.run.run_id, job.name, None, [sink])
+        self.context = RunContext(setup.run, job, plan, log, ResourceSet(), instance)
+        failure = open_run_resources(self.context)
+        if failure is not None:
+            close_run_resources(self.context)
+            raise StartFailed(failure)
+
+    def run(
+        self, spec_key: str, mapping_key: str | None, attempt: int, facts: Facts
+    ) -> tuple[Any, ...]:
+        """Run one attempt of a step; return ``("outcome", step key, state, produced,
+        dynamic, retry delay, error)``."""
+        context = self.context
+        outputs = context.outputs
+        _learn(outputs, facts)
+        step = ExecutionStep(context.plan.specs[spec_key], mapping_key, 0)
+        step.attempt = attempt
+        outcome = run_step(context, step)
+        # Forget the values this step made: the IO managers keep them.
+        for name in outcome.produced:
+            outputs.values[(step.key, name)] = PLACEHOLDER
+        for name in outcome.dynamic or ():
+            made = outputs.dynamic.get((step.key, name))
+            if made is not None:
+                outputs.dynamic[(step.key, name)] = dict.fromkeys(made, PLACEHOLDER)
+        error = outcome.exception
+        return (
+            "outcome",
+            step.key,
+            outcome.state.value,
+            list(outcome.produced),
+            dict(outcome.dynamic) if outcome.dynamic else None,
+            outcome.retry_delay,
+            portable(error) if error is not None and outcome.state is StepState.FAILED else None,
+        )
+
+    def close(self) -> None:
+        """Tear the resources down (what teardown records goes to the sink)."""
+        close_run_resources(self.context)
+
+
 def worker_main(connection: Connection, setup: WorkerSetup) -> None:
     """The body of a worker process (see the module docstring)."""
     # Ctrl-C goes to the whole process group: the run process decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    context = _start(connection, setup)
-    if context is None:
+    try:
+        host = StepHost(setup, _PipeSink(connection))
+    except StartFailed as failed:
+        connection.send(("failed", ErrorInfo.from_exception(failed.error), portable(failed.error)))
         return
+    connection.send(("ready", os.getpid()))
     try:
         while True:
             request = connection.recv()
             if request[0] == "stop":
                 break
             _, spec_key, mapping_key, attempt, facts = request
-            _learn(context.outputs, facts)
-            connection.send(_run_one(context, spec_key, mapping_key, attempt))
+            connection.send(host.run(spec_key, mapping_key, attempt, facts))
     except (EOFError, KeyboardInterrupt):
         pass  # the run process went away: tear down and leave
     finally:
-        close_run_resources(context)
+        host.close()
         with contextlib.suppress(OSError):
             connection.send(("stopped", os.getpid()))
 
 
-def _start(connection: Connection, setup: WorkerSetup) -> Any:
-    from ...storage.instance import Instance
-    from .._run import RunContext
-
-    try:
-        job = setup.job_source.get_definition()
-        settings: InstanceSettings = setup.settings
-        instance = Instance.from_settings(settings)
-        plan = ExecutionPlan.build(job, setup.run_config, setup.input_values, setup.known_state)
-    except BaseException as error:
-        connection.send(("failed", ErrorInfo.from_exception(error), _portable(error)))
-        return None
-    log = RunLog(setup.run.run_id, job.name, None, [_PipeSink(connection)])
-    context = RunContext(setup.run, job, plan, log, ResourceSet(), instance)
-    failure = open_run_resources(context)
-    if failure is not None:
-        close_run_resources(context)
-        connection.send(("failed", ErrorInfo.from_exception(failure), _portable(failure)))
-        return None
-    connection.send(("ready", os.getpid()))
-    return context
+Facts = list[tuple[str, list[str], Mapping[str, list[str]] | None]]
+"""(step key, outputs produced, dynamic outputs' mapping keys) of steps that succeeded."""
 
 
-def _learn(
-    outputs: Any, facts: list[tuple[str, list[str], Mapping[str, list[str]] | None]]
-) -> None:
+def _learn(outputs: Any, facts: Facts) -> None:
     """Record which outputs other steps produced (values stay with the IO managers)."""
     for step_key, produced, dynamic in facts:
         for name in produced:
@@ -119,29 +175,7 @@ def _learn(
             outputs.dynamic[(step_key, name)] = dict.fromkeys(keys, PLACEHOLDER)
 
 
-def _run_one(context: Any, spec_key: str, mapping_key: str | None, attempt: int) -> tuple[Any, ...]:
-    step = ExecutionStep(context.plan.specs[spec_key], mapping_key, 0)
-    step.attempt = attempt
-    outcome = run_step(context, step)
-    # Forget the values this step made: the IO managers keep them.
-    outputs = context.outputs
-    for key in [k for k in outputs.values if k[0] == step.key]:
-        outputs.values[key] = PLACEHOLDER
-    for key in [k for k in outputs.dynamic if k[0] == step.key]:
-        outputs.dynamic[key] = dict.fromkeys(outputs.dynamic[key], PLACEHOLDER)
-    error = outcome.exception
-    return (
-        "outcome",
-        step.key,
-        outcome.state.value,
-        list(outcome.produced),
-        dict(outcome.dynamic) if outcome.dynamic else None,
-        outcome.retry_delay,
-        _portable(error) if error is not None and outcome.state is StepState.FAILED else None,
-    )
-
-
-def _portable(error: BaseException) -> BaseException:
+def portable(error: BaseException) -> BaseException:
     """``error`` if it survives pickling, else a stand-in with its type name and message."""
     import pickle
 
