@@ -176,6 +176,8 @@ class InMemoryIOManager(IOManager):
     costs nothing; its methods serve direct use (tests, other code).
     """
 
+    keeps_outputs_in_memory = True
+
     def __init__(self) -> None:
         self.values: dict[tuple[str, ...], Any] = {}
 
@@ -203,3 +205,6 @@ class InMemoryIOManager(IOManager):
 @io_manager(description="Keeps outputs in memory, in the process that runs the steps.")
 def mem_io_manager(init_context: Any) -> InMemoryIOManager:
     return InMemoryIOManager()
+
+
+mem_io_manager.keeps_outputs_in_memory = True

@@ -370,6 +370,26 @@ class JobDefinition:
         cycle = find_resource_cycle(provided)
         if cycle is not None:
             raise ResourceCycleError(cycle=cycle, where=where)
+        self._check_executor_io(where)
+
+    def _check_executor_io(self, where: str) -> None:
+        """Steps on other processes cannot hand outputs over through one process's memory."""
+        executor = self._executor_def
+        if executor is None or not executor.runs_steps_elsewhere:
+            return
+        for flat in self._flat.ops.values():
+            for key in sorted(flat.io_manager_keys):
+                definition = self._resource_defs.get(key)
+                if definition is not None and definition.keeps_outputs_in_memory:
+                    raise InvalidDefinitionError(
+                        f"op '{flat.handle}' stores outputs with '{key}', which keeps them in "
+                        f"memory, but the {executor.name} executor runs each step in another "
+                        "process, where the next step could not read them.",
+                        where=where,
+                        fix=f"bind '{key}' to fs_io_manager (or another IO manager that stores "
+                        "outside the process), or leave 'io_manager' unbound (a persistent "
+                        "instance then writes files), or use in_process_executor.",
+                    )
 
 
 def _check_root_inputs(flat: FlatOp, where: str) -> None:

@@ -70,6 +70,7 @@ class ResourceDefinition:
 
     __slots__ = (
         "_hardcoded",
+        "keeps_outputs_in_memory",
         "config_schema",
         "description",
         "required_resource_keys",
@@ -106,6 +107,8 @@ class ResourceDefinition:
         )
         self.version = version
         self._hardcoded = False
+        # An IO manager whose outputs live only in the process that made them.
+        self.keeps_outputs_in_memory = False
 
     @property
     def is_hardcoded(self) -> bool:
@@ -117,6 +120,7 @@ class ResourceDefinition:
         """A resource that is always ``value``."""
         definition = ResourceDefinition(lambda _init_context: value, description=description)
         definition._hardcoded = True
+        definition.keeps_outputs_in_memory = getattr(value, "keeps_outputs_in_memory", False)
         return definition
 
     @staticmethod

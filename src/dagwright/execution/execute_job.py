@@ -18,6 +18,7 @@ from ..definitions.job import JobDefinition
 from ..errors import InvalidInvocationError
 from ..storage.instance import Instance
 from .api import run_job
+from .output_loader import OutputLoader
 from .reexecution import ReexecutionOptions, plan_reexecution
 from .result import ExecuteJobResult
 
@@ -87,12 +88,16 @@ def execute_job(
         job_source=_job_source(job, definition),
     )
     recorded = instance.get_run_by_id(context.run_id) or context.run
+    loader = None
+    if context.executor_def is not None and context.executor_def.runs_steps_elsewhere:
+        loader = OutputLoader(context.job, recorded, context.plan.run_config, instance)
     result = ExecuteJobResult(
         recorded,
         context.log.entries,
         context.job,
         context.outputs,
         reexecution.known_state if reexecution is not None else None,
+        loader,
     )
     if raise_on_error and to_raise is not None:
         raise to_raise

@@ -27,10 +27,12 @@ from ..records import (
 )
 from ..records.events import STEP_EVENTS
 from ._run import MemoryOutputs
+from .output_loader import LAZY
 
 if TYPE_CHECKING:
     from ..definitions.job import JobDefinition
     from .known_state import KnownState
+    from .output_loader import OutputLoader
 
 __all__ = ["ExecutionResult", "ExecuteInProcessResult", "ExecuteJobResult"]
 
@@ -274,10 +276,13 @@ class ExecuteJobResult(ExecutionResult):
         job: JobDefinition,
         outputs: MemoryOutputs,
         known_state: KnownState | None = None,
+        loader: OutputLoader | None = None,
     ) -> None:
         super().__init__(run, entries, job, outputs)
         self._known = known_state
         self._released = False
+        # Reads outputs kept by IO managers (steps that ran in other processes).
+        self._loader = loader
 
     def __enter__(self) -> ExecuteJobResult:
         return self
@@ -290,6 +295,8 @@ class ExecuteJobResult(ExecutionResult):
     ) -> None:
         self._released = True
         self._outputs = MemoryOutputs()  # let the values go
+        if self._loader is not None:
+            self._loader.close()
 
     @property
     def parent_run_id(self) -> str | None:
@@ -322,4 +329,12 @@ class ExecuteJobResult(ExecutionResult):
                 f"outputs are those of run '{producer}'. Read {label} from that run (its "
                 "IO manager stored it), or select the step to run it again."
             )
-        return super()._value(handle, output, label)
+        value = super()._value(handle, output, label)
+        if self._loader is None:
+            return value
+        load = self._loader.load
+        if self._job.flat_graph.ops[handle].scope is not None:  # mapped: by mapping key
+            return {k: load(f"{handle}[{k}]", handle, output, None) for k in value}
+        if (handle, output) in self._outputs.dynamic:
+            return {k: load(handle, handle, output, k) for k in value}
+        return load(handle, handle, output, None) if value is LAZY else value

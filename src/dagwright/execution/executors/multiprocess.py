@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import DagwrightError
 from ...records import ErrorInfo, EventType, StepFailureData
 from ..logs import ERROR
+from ..output_loader import LAZY
 from ..state import ExecutionStep, RunState, StepState
 from ._worker import WorkerSetup, worker_main
 from .in_process import record_skips
@@ -234,7 +235,19 @@ def execute_steps_multiprocess(
         loop.run()
     finally:
         loop.pool.stop(loop.on_message)
+    _note_outputs(run, loop.facts)
     return loop.failures, loop.start_failure
+
+
+def _note_outputs(run: RunContext, facts: list[tuple[str, list[str], Any]]) -> None:
+    """Mark in the run's outputs what the steps produced; the result loads values on demand."""
+    outputs = run.outputs
+    for step_key, produced, dynamic in facts:
+        for name in produced:
+            if not dynamic or name not in dynamic:
+                outputs.values[(step_key, name)] = LAZY
+        for name, keys in (dynamic or {}).items():
+            outputs.dynamic[(step_key, name)] = dict.fromkeys(keys, LAZY)
 
 
 class _Loop:
