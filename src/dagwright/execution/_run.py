@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from .logs import RunLog
     from .plan import ExecutionPlan
     from .resources import ResourceSet
+    from .state import ExecutionStep
 
 __all__ = ["RunContext", "MemoryOutputs"]
 
@@ -40,10 +42,13 @@ class RunContext:
 
     __slots__ = (
         "clock",
+        "cancel",
         "compute_logs",
         "executor_def",
         "inline_io",
         "job_source",
+        "on_main_thread",
+        "running_step",
         "instance",
         "job",
         "log",
@@ -84,6 +89,10 @@ class RunContext:
         # How steps run (None: in this process), and how other processes rebuild the job.
         self.executor_def: ExecutorDefinition | None = None
         self.job_source: Any = None
+        # Set when the run is asked to cancel; the step running in this process, if any.
+        self.cancel = threading.Event()
+        self.running_step: ExecutionStep | None = None
+        self.on_main_thread = threading.current_thread() is threading.main_thread()
 
     @property
     def run_id(self) -> str:

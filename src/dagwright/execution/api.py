@@ -34,9 +34,10 @@ from ..records import (
 from ..storage.instance import Instance
 from ._boundary import UserFailure, call_user
 from ._run import RunContext
+from .cancel import CancelWatcher, RunCanceled
 from .executors import execute_steps_in_process
 from .loggers import build_sinks
-from .logs import ERROR, RunLog
+from .logs import ERROR, WARNING, RunLog, record_step_interrupted
 from .plan import ExecutionPlan
 from .resources import ResourceSet
 from .result import ExecuteInProcessResult
@@ -153,13 +154,35 @@ def run_job(
     context = RunContext(run, job, plan, log, ResourceSet(), instance)
     context.executor_def = executor_def
     context.job_source = job_source
+    watcher = None
     if instance.is_persistent:
         log.start_live_writer()
+        watcher = CancelWatcher(instance, run.run_id, lambda: _interrupt(context))
+        context.cancel = watcher.requested
+        watcher.start()
     try:
         to_raise = _run(context, stop_on_failure=stop_on_failure)
     finally:
+        if watcher is not None:
+            watcher.stop()
         log.stop_live_writer()
     return context, to_raise
+
+
+def _interrupt(context: RunContext) -> None:
+    """Interrupt the step running in this process (the multiprocess loop sees the flag itself)."""
+    on_workers = context.executor_def is not None and context.executor_def.runs_steps_elsewhere
+    if not on_workers and context.running_step is not None and context.on_main_thread:
+        import signal
+        import threading
+
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            # A real signal, so that a step blocked in sleep or I/O wakes up too.
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        else:
+            import _thread
+
+            _thread.interrupt_main()
 
 
 def _snapshot_id(job: JobDefinition, instance: Instance) -> str | None:
@@ -286,8 +309,17 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
             _finish(context, started, pid, "RESOURCE_INIT_FAILURE", [], resource_failure)
             return resource_failure
         failures = execute_steps_in_process(context, stop_on_failure=stop_on_failure)
+    except (KeyboardInterrupt, RunCanceled) as interrupt:
+        # Ctrl-C, or a cancel request: the run ends CANCELED, the running step interrupted.
+        running = context.running_step
+        _record_interrupted(context, [running.key, running.spec.key] if running else None)
+        close_run_resources(context)
+        _finish_canceled(context, started, pid)
+        if isinstance(interrupt, KeyboardInterrupt) and not context.cancel.is_set():
+            raise
+        return None
     except BaseException as interrupt:
-        # Ctrl-C or a bug in dagwright: record how the run ended before letting it go.
+        # A bug in dagwright: record how the run ended before letting it go.
         reason = "FRAMEWORK_ERROR" if isinstance(interrupt, Exception) else "INTERRUPTED"
         close_run_resources(context)
         _finish(context, started, pid, reason, [], interrupt)
@@ -313,20 +345,50 @@ def _run_on_workers(
         **((section or {}).get("config") or {} if isinstance(section, Mapping) else {}),
     }
     try:
-        failures, start_failure = execute_steps_multiprocess(
+        failures, start_failure, canceled = execute_steps_multiprocess(
             context, context.job_source, config, stop_on_failure=stop_on_failure
         )
+    except KeyboardInterrupt:
+        # The executor interrupted its steps and stopped its workers before letting go.
+        _finish_canceled(context, started, pid)
+        context.log.flush()
+        raise
     except BaseException as interrupt:
         reason = "FRAMEWORK_ERROR" if isinstance(interrupt, Exception) else "INTERRUPTED"
         _finish(context, started, pid, reason, [], interrupt)
         context.log.flush()
         raise
+    if canceled:
+        _finish_canceled(context, started, pid)
+        return None
     failed_steps = [step.key for step, _ in failures]
     if start_failure is not None:
         _finish(context, started, pid, "RESOURCE_INIT_FAILURE", failed_steps, start_failure)
         return start_failure
     _finish(context, started, pid, "STEP_FAILURE", failed_steps, None)
     return failures[0][1] if failures else None
+
+
+def _record_interrupted(context: RunContext, step: list[str] | None) -> None:
+    """Record that a cancel (or Ctrl-C) interrupted a running step (given as [key, handle])."""
+    log = context.log
+    if context.run.status != RunStatus.CANCELING and not context.cancel.is_set():
+        log.event(
+            EventType.RUN_CANCELING, "Interrupted (Ctrl-C): canceling the run.", level=WARNING
+        )
+    if step is not None:
+        record_step_interrupted(log, step[0], step[1])
+
+
+def _finish_canceled(context: RunContext, started: float, pid: int) -> None:
+    log = context.log
+    elapsed = (time.perf_counter() - started) * 1000
+    log.event(EventType.ENGINE_EVENT, f"Steps stopped (pid: {pid}) after {elapsed:.0f}ms")
+    log.event(
+        EventType.RUN_CANCELED,
+        f'Execution of run for "{context.job.name}" canceled.',
+        level=WARNING,
+    )
 
 
 def _finish(

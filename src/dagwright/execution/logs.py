@@ -42,6 +42,7 @@ __all__ = [
     "ERROR",
     "CRITICAL",
     "level_name",
+    "record_step_interrupted",
 ]
 
 # The standard logging levels (the same numbers as the logging module's, which
@@ -354,3 +355,17 @@ class StepLog:
 
 # Where context.log lines go when an op is called directly, outside any run.
 _direct_sink = ConsoleSink(level=None)
+
+
+def record_step_interrupted(log: RunLog, step_key: str, handle: str) -> None:
+    """The STEP_FAILURE of a step a cancel (or Ctrl-C) interrupted while it ran."""
+    from ..records import StepFailureData
+
+    log.event(
+        EventType.STEP_FAILURE,
+        f'Execution of step "{step_key}" was interrupted: the run was canceled.',
+        step_key=step_key,
+        handle=handle,
+        data=StepFailureData(error=None, error_source="INTERRUPT"),
+        level=ERROR,
+    )

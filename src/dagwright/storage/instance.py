@@ -252,6 +252,39 @@ class Instance:
             run_id, normalize_tags(new_tags, f"the tags added to run {run_id}")
         )
 
+    def cancel_run(self, run_id: str, reason: str | None = None) -> bool:
+        """Ask a run to stop: a run not started yet is CANCELED at once; a running one moves to
+        CANCELING and its process interrupts its steps and ends it CANCELED.
+
+        Returns False when the run is unknown or already finished or canceling.
+        """
+        import time
+
+        from ..records import Event, RunStatus
+
+        run = self.get_run_by_id(run_id)
+        if run is None:
+            return False
+        if run.status in (RunStatus.QUEUED, RunStatus.NOT_STARTED):
+            kind, message = EventType.RUN_CANCELED, "Canceled before it started."
+        elif run.status in (RunStatus.STARTING, RunStatus.STARTED):
+            kind, message = EventType.RUN_CANCELING, "Sending run termination request."
+        else:
+            return False
+        if reason:
+            message = f"{message} Reason: {reason}"
+        event = Event(event_type_value=kind.value, job_name=run.job_name, message=message)
+        entry = EventLogEntry(
+            run_id=run_id,
+            timestamp=time.time(),
+            level=30,
+            user_message=message,
+            job_name=run.job_name,
+            event=event,
+        )
+        self._storage.store_events([entry])
+        return True
+
     def delete_run(self, run_id: str) -> None:
         """Remove a run, its tags, its event log and its captured logs."""
         self._storage.delete_run(run_id)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from ...records import ErrorInfo, EventLogEntry, Run
+from ..cancel import RunCanceled
 from ..logs import LogSink, RunLog
 from ..plan import ExecutionPlan
 from ..resources import ResourceSet
@@ -137,10 +138,16 @@ class StepHost:
         close_run_resources(self.context)
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM from the run process: the run was canceled; interrupt the running step."""
+    raise RunCanceled
+
+
 def worker_main(connection: Connection, setup: WorkerSetup) -> None:
     """The body of a worker process (see the module docstring)."""
     # Ctrl-C goes to the whole process group: the run process decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         host = StepHost(setup, _PipeSink(connection))
     except StartFailed as failed:
@@ -153,10 +160,16 @@ def worker_main(connection: Connection, setup: WorkerSetup) -> None:
             if request[0] == "stop":
                 break
             _, spec_key, mapping_key, attempt, facts = request
-            connection.send(host.run(spec_key, mapping_key, attempt, facts))
-    except (EOFError, KeyboardInterrupt):
-        pass  # the run process went away: tear down and leave
+            try:
+                outcome = host.run(spec_key, mapping_key, attempt, facts)
+            except RunCanceled:
+                connection.send(("interrupted", spec_key, mapping_key))
+                break
+            connection.send(outcome)
+    except (EOFError, KeyboardInterrupt, RunCanceled):
+        pass  # the run process went away, or canceled the run between steps: leave
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one interruption is enough: tear down
         host.close()
         with contextlib.suppress(OSError):
             connection.send(("stopped", os.getpid()))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import InvariantViolationError
 from ...records import EventType, StepSkippedData
+from ..cancel import RunCanceled
 from ..state import RunState, StepState
 from ..step import run_step
 
@@ -57,7 +58,11 @@ def execute_steps_in_process(
             # Slept until the first retry was due: it is due, whatever the clock's resolution.
             state.release_next_retry()
             continue
+        if run.cancel.is_set():
+            raise RunCanceled
+        run.running_step = step
         outcome = run_step(run, step)
+        run.running_step = None
         if outcome.state is StepState.UP_FOR_RETRY:
             state.retry(step, outcome.retry_delay)
         else:

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...errors import DagwrightError
 from ...records import ErrorInfo, EventType, StepFailureData
-from ..logs import ERROR
+from ..cancel import CANCEL_CHECK_SECONDS
+from ..logs import ERROR, record_step_interrupted
 from ..output_loader import LAZY
 from ..state import ExecutionStep, RunState, StepState
 from ._worker import WorkerSetup, worker_main
@@ -215,11 +217,13 @@ class _Pool:
 
 def execute_steps_multiprocess(
     run: RunContext, job_source: Any, config: Mapping[str, Any] | None, *, stop_on_failure: bool
-) -> tuple[list[tuple[ExecutionStep, BaseException]], BaseException | None]:
+) -> tuple[list[tuple[ExecutionStep, BaseException]], BaseException | None, bool]:
     """Run every step of ``run`` on worker processes.
 
-    Returns the failed steps with their exceptions, and the failure that
-    stopped a worker from starting (resources, loading the job), if any.
+    Returns the failed steps with their exceptions, the failure that stopped
+    a worker from starting (resources, loading the job), if any, and whether
+    the run was canceled (its running steps were interrupted). Ctrl-C
+    interrupts the running steps too, then is raised again.
     """
     settings = MultiprocessSettings(config)
     setup = WorkerSetup(
@@ -235,8 +239,10 @@ def execute_steps_multiprocess(
         loop.run()
     finally:
         loop.pool.stop(loop.on_message)
+    if loop.interrupted:
+        raise KeyboardInterrupt
     _note_outputs(run, loop.facts)
-    return loop.failures, loop.start_failure
+    return loop.failures, loop.start_failure, loop.canceled
 
 
 def _note_outputs(run: RunContext, facts: list[tuple[str, list[str], Any]]) -> None:
@@ -266,13 +272,37 @@ class _Loop:
         # (step key, outputs produced, dynamic outputs' mapping keys) of every finished step
         self.facts: list[tuple[str, list[str], dict[str, list[str]] | None]] = []
         self.stopping = False
+        self.canceled = False  # a cancel request (or Ctrl-C) interrupted the run
+        self.interrupted = False  # ... and it was Ctrl-C
 
     def run(self) -> None:
+        while True:
+            try:
+                self._run()
+                return
+            except KeyboardInterrupt:
+                self.interrupted = True
+                self.cancel()
+
+    def cancel(self) -> None:
+        """Stop dispatching and interrupt the running steps (their workers get SIGTERM)."""
+        if self.canceled:
+            return
+        self.canceled = self.stopping = True
+        for worker in self.pool.workers:
+            if worker.step is not None and worker.process.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.process.pid, signal.SIGTERM)
+
+    def _run(self) -> None:
         from multiprocessing.connection import wait
 
         state = self.state
-        record_skips(self.run_context, state)
+        run = self.run_context
+        record_skips(run, state)
         while True:
+            if run.cancel.is_set():
+                self.cancel()
             if not self.stopping:
                 self._dispatch()
             busy = [w for w in self.pool.workers if w.step is not None]
@@ -284,6 +314,8 @@ class _Loop:
                 state.release_next_retry()
                 continue
             timeout = state.seconds_until_retry()
+            if not self.canceled:  # look at the cancel flag now and then
+                timeout = min(timeout, CANCEL_CHECK_SECONDS) if timeout else CANCEL_CHECK_SECONDS
             by_connection = {w.connection: w for w in self.pool.workers}
             for connection in wait(list(by_connection), timeout):
                 self._drain(by_connection[connection])  # type: ignore[index]
@@ -320,6 +352,8 @@ class _Loop:
             self._step_ended(worker, *message[1:])
         elif kind == "failed":
             self._start_failed(worker, message[2])
+        elif kind == "interrupted":
+            self._step_interrupted(worker)
 
     def _step_ended(
         self,
@@ -346,6 +380,16 @@ class _Loop:
             self.facts.append((step.key, produced, dynamic))
         else:
             self._failed(step, error or RuntimeError(f"step '{step.key}' failed"))
+        record_skips(self.run_context, self.state)
+
+    def _step_interrupted(self, worker: _Worker) -> None:
+        step = worker.step
+        if step is None:
+            return
+        worker.step = None
+        self.limits.take(step, -1)
+        record_step_interrupted(self.run_context.log, step.key, step.spec.key)
+        self.state.finish(step, StepState.FAILED)
         record_skips(self.run_context, self.state)
 
     def _failed(self, step: ExecutionStep, error: BaseException) -> None:
@@ -380,6 +424,10 @@ class _Loop:
         worker.step = None
         self.pool.remove(worker)
         if step is None:
+            return
+        if self.canceled:  # it died of the interruption
+            worker.step = step
+            self._step_interrupted(worker)
             return
         self.limits.take(step, -1)
         error = WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=worker.process.exitcode)
