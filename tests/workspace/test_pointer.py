@@ -18,6 +18,7 @@ import pytest
 from dagwright import (
     CodePointer,
     Instance,
+    InvalidSubsetError,
     JobPointerError,
     ReconstructableJob,
     build_reconstructable_job,
@@ -217,7 +218,7 @@ def test_the_op_selection_survives_pickling(package: str, tmp_path: Path) -> Non
 def test_an_unknown_op_selection_fails_when_the_job_is_at_hand(package: str) -> None:
     rebuilt = reconstructable(jobs_of(package).count_up)
 
-    with pytest.raises(Exception, match="triple"):
+    with pytest.raises(InvalidSubsetError, match="triple"):
         rebuilt.subset_for_execution(["triple"])
 
 
