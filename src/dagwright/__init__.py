@@ -165,6 +165,11 @@ _EXPORTS = {
     "ExecuteJobResult": f"{_EXECUTION}.result",
     "execute_job": f"{_EXECUTION}.execute_job",
     "ReexecutionOptions": f"{_EXECUTION}.reexecution",
+    # job pointers: jobs another process can rebuild
+    "CodePointer": "dagwright.workspace.pointer",
+    "ReconstructableJob": "dagwright.workspace.rebuild",
+    "reconstructable": "dagwright.workspace.rebuild",
+    "build_reconstructable_job": "dagwright.workspace.rebuild",
     # records and storage
     "Instance": "dagwright.storage.instance",
     "instance_for_test": "dagwright.storage.testing",
@@ -194,6 +199,7 @@ _EXPORTS = {
     "UserCodeError": "dagwright.errors",
     "InvalidMetadataError": "dagwright.errors",
     "InvalidAssetKeyError": "dagwright.errors",
+    "JobPointerError": "dagwright.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -300,6 +306,7 @@ if TYPE_CHECKING:
         InvalidMetadataError,
         InvalidSubsetError,
         InvariantViolationError,
+        JobPointerError,
         ReexecutionError,
         RunConfigError,
         StepExecutionError,
@@ -377,3 +384,9 @@ if TYPE_CHECKING:
         RunsFilter,
     )
     from .storage.testing import instance_for_test
+    from .workspace.pointer import CodePointer
+    from .workspace.rebuild import (
+        ReconstructableJob,
+        build_reconstructable_job,
+        reconstructable,
+    )

@@ -39,6 +39,7 @@ __all__ = [
     "InvalidAssetKeyError",
     "OutputMetadataError",
     "StorageError",
+    "JobPointerError",
     "did_you_mean",
 ]
 
@@ -867,3 +868,27 @@ class StorageError(DagwrightError):
 
     def _compose(self) -> str:
         return f"storage {self.target}: {self.problem}\n  Fix: {self.fix}"
+
+
+# --------------------------------------------------------------------------
+# Job pointers
+
+
+class JobPointerError(DagwrightError):
+    """A job cannot be pointed at, or a pointer cannot rebuild its job.
+
+    ``pointer`` names what was to be found: a pointer's description
+    (``attribute 'nightly' of module 'jobs'``) or the job handed to
+    ``reconstructable`` (``job 'nightly'``); ``problem`` says what stands in
+    the way and ``fix`` what would work.
+    """
+
+    pointer: str
+    problem: str
+    fix: str
+
+    def __init__(self, *, pointer: str, problem: str, fix: str) -> None:
+        super().__init__(pointer=pointer, problem=problem, fix=fix)
+
+    def _compose(self) -> str:
+        return _problem_text(self.pointer, self.problem, self.fix)

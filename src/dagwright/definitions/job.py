@@ -10,6 +10,8 @@ dynamic outputs are used correctly.
 from __future__ import annotations
 
 import inspect
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -78,7 +80,10 @@ class JobDefinition:
         partitions_def: PartitionsDefinition | None = None,
         input_values: Mapping[str, Any] | None = None,
         _op_selection: Sequence[str] | None = None,
+        _defined_in: tuple[str, str] | None = None,
     ) -> None:
+        # Where the job was made, so another process can find it again (reconstructable()).
+        self._defined_in = _defined_in if _defined_in is not None else _caller_origin()
         if not isinstance(graph_def, GraphDefinition):
             raise InvalidDefinitionError(
                 f"a job needs a GraphDefinition, got {type(graph_def).__name__}.",
@@ -221,6 +226,16 @@ class JobDefinition:
         return self._op_selection
 
     @property
+    def defined_in(self) -> tuple[str, str] | None:
+        """Where the job was made: ``(module name, scope)``, or None when unknown.
+
+        ``scope`` is ``"<module>"`` for a job made at module level, else the
+        qualified name of the function (or class) it was made in. It is what
+        lets ``reconstructable(job)`` find the job again in another process.
+        """
+        return self._defined_in
+
+    @property
     def flat_graph(self) -> FlatGraph:
         """Every op of the job with its full handle, resolved inputs and dependency level."""
         return self._flat
@@ -285,6 +300,7 @@ class JobDefinition:
             "partitions_def": self._partitions_def,
             "input_values": self._input_values,
             "_op_selection": self._op_selection,
+            "_defined_in": self._defined_in,
         }
         settings.update(changes)
         return JobDefinition(**settings)
@@ -390,6 +406,28 @@ class JobDefinition:
                         "outside the process), or leave 'io_manager' unbound (a persistent "
                         "instance then writes files), or use in_process_executor.",
                     )
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _caller_origin() -> tuple[str, str] | None:
+    """``(module, scope)`` of the nearest caller outside dagwright: who built the job."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return None
+    return str(frame.f_globals.get("__name__")), frame.f_code.co_qualname
+
+
+def _function_origin(fn: Callable[..., Any]) -> tuple[str, str] | None:
+    """``(module, scope)`` of the function ``@job`` decorated: where its ``def`` stands."""
+    module = getattr(fn, "__module__", None)
+    if not isinstance(module, str):
+        return None
+    scope = str(getattr(fn, "__qualname__", "")).rpartition(".")[0].removesuffix(".<locals>")
+    return module, scope or "<module>"
 
 
 def _check_root_inputs(flat: FlatOp, where: str) -> None:
@@ -519,6 +557,7 @@ def job(
             op_retry_policy=op_retry_policy,
             partitions_def=partitions_def,
             input_values=input_values,
+            _defined_in=_function_origin(fn),
         )
 
     if compose_fn is not None:
