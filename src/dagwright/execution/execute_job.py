@@ -105,9 +105,17 @@ def execute_job(
 
 
 def _job_source(job: Any, definition: JobDefinition) -> Any:
-    """What other processes rebuild the run's job from: the pointer given, narrowed to the
-    run's op selection (None when a job object was given)."""
-    if isinstance(job, JobDefinition) or not callable(getattr(job, "get_definition", None)):
+    """What other processes rebuild the run's job from: the pointer given (or, for a job
+    object whose executor runs steps elsewhere, ``reconstructable(job)``), narrowed to the
+    run's op selection. None when no other process needs it."""
+    if isinstance(job, JobDefinition):
+        executor = job.executor_def
+        if executor is None or not executor.runs_steps_elsewhere:
+            return None
+        from ..workspace.rebuild import reconstructable
+
+        job = reconstructable(job)  # a job made where no other process can find it raises
+    elif not callable(getattr(job, "get_definition", None)):
         return None
     selection = definition.op_selection
     narrow = getattr(job, "subset_for_execution", None)
