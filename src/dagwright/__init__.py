@@ -73,6 +73,9 @@ _EXPORTS = {
     "ExecutorDefinition": f"{_DEFINITIONS}.executor",
     "in_process_executor": f"{_DEFINITIONS}.executor",
     "multiprocess_executor": f"{_DEFINITIONS}.executor",
+    "InitExecutorContext": f"{_EXECUTION}.executors.user_defined",
+    "InProcessExecutor": f"{_EXECUTION}.executors.user_defined",
+    "MultiprocessExecutor": f"{_EXECUTION}.executors.user_defined",
     "executor": f"{_DEFINITIONS}.executor",
     "PartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "StaticPartitionsDefinition": f"{_DEFINITIONS}.partitions",
@@ -316,6 +319,11 @@ if TYPE_CHECKING:
     )
     from .execution.context import OpExecutionContext, build_op_context
     from .execution.execute_job import execute_job
+    from .execution.executors.user_defined import (
+        InitExecutorContext,
+        InProcessExecutor,
+        MultiprocessExecutor,
+    )
     from .execution.hooks import HookContext, build_hook_context
     from .execution.io_managers import (
         InputContext,

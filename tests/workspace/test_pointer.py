@@ -121,7 +121,7 @@ def jobs_of(package: str) -> Any:
 
 
 def run_in_another_process(pickled: Path, code: str) -> str:
-    """Unpickle the ReconstructableJob in ``pickled`` as ``rebuilt`` in a new Python, run ``code``."""
+    """Unpickle ``pickled`` (a ReconstructableJob) as ``rebuilt`` in a new Python; run ``code``."""
     script = f"import pickle, sys\nrebuilt = pickle.loads(open(sys.argv[1], 'rb').read())\n{code}"
     done = subprocess.run(
         [sys.executable, "-c", script, str(pickled)], capture_output=True, text=True

@@ -30,6 +30,7 @@ class ExecutorDefinition:
 
     __slots__ = (
         "_config",
+        "config_is_final",
         "config_field",
         "config_schema",
         "description",
@@ -50,6 +51,8 @@ class ExecutorDefinition:
         self.executor_creation_fn = executor_creation_fn
         self.description = description
         self._config: dict[str, Any] = {}
+        # Chosen by a user-defined executor: its config is this, not run config's.
+        self.config_is_final = False
 
     @property
     def is_builtin(self) -> bool:

@@ -340,10 +340,9 @@ def _run_on_workers(
     executor_def = context.executor_def
     assert executor_def is not None
     section = context.plan.run_config.get("execution")
-    config = {
-        **executor_def.configured_values,
-        **((section or {}).get("config") or {} if isinstance(section, Mapping) else {}),
-    }
+    config = dict(executor_def.configured_values)
+    if not executor_def.config_is_final and isinstance(section, Mapping):
+        config.update(section.get("config") or {})
     try:
         failures, start_failure, canceled = execute_steps_multiprocess(
             context, context.job_source, config, stop_on_failure=stop_on_failure

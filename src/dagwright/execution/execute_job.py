@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from ..definitions.executor import ExecutorDefinition
 from ..definitions.graph import GraphDefinition
 from ..definitions.job import JobDefinition
 from ..errors import InvalidInvocationError
 from ..storage.instance import Instance
 from .api import run_job
+from .executors.user_defined import resolve_executor
 from .output_loader import OutputLoader
 from .reexecution import ReexecutionOptions, plan_reexecution
 from .result import ExecuteJobResult
@@ -73,6 +75,7 @@ def execute_job(
         partition_key = reexecution.partition_key
     elif op_selection:
         definition = definition.get_subset(op_selection=op_selection)
+    executor = resolve_executor(definition.executor_def, definition, run_config)
     context, to_raise = run_job(
         definition,
         instance,
@@ -84,8 +87,8 @@ def execute_job(
         stop_on_failure=raise_on_error,
         reexecution=reexecution,
         caller="execute_job",
-        executor_def=definition.executor_def,
-        job_source=_job_source(job, definition),
+        executor_def=executor,
+        job_source=_job_source(job, definition, executor),
     )
     recorded = instance.get_run_by_id(context.run_id) or context.run
     loader = None
@@ -104,12 +107,11 @@ def execute_job(
     return result
 
 
-def _job_source(job: Any, definition: JobDefinition) -> Any:
+def _job_source(job: Any, definition: JobDefinition, executor: ExecutorDefinition | None) -> Any:
     """What other processes rebuild the run's job from: the pointer given (or, for a job
     object whose executor runs steps elsewhere, ``reconstructable(job)``), narrowed to the
     run's op selection. None when no other process needs it."""
     if isinstance(job, JobDefinition):
-        executor = job.executor_def
         if executor is None or not executor.runs_steps_elsewhere:
             return None
         from ..workspace.rebuild import reconstructable
