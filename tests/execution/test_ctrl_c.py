@@ -1,0 +1,72 @@
+"""Ctrl-C on a run in a terminal cancels it: the step is interrupted, resources close, CANCELED."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from dagwright import EventType, Instance, RunStatus
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from dagwright import Instance, execute_job, job, op, resource, {executor}
+
+    flags = Path(sys.argv[2])
+
+    @resource
+    def connection(context):
+        yield "open"
+        (flags / "closed").write_text("yes")
+
+    @op(required_resource_keys={{"connection"}})
+    def wait(context):
+        context.log.info("waiting")
+        (flags / "started").write_text("yes")
+        time.sleep(120)
+
+    @job(resource_defs={{"connection": connection}}, executor_def={executor})
+    def waiting():
+        wait()
+
+    if __name__ == "__main__":
+        with Instance.from_home(sys.argv[1]) as instance:
+            execute_job(waiting, instance, run_id="ctrl-c")
+    """
+)
+
+
+@pytest.mark.parametrize("executor", ["in_process_executor", "multiprocess_executor"])
+def test_ctrl_c_cancels_the_run_and_closes_its_resources(tmp_path: Path, executor: str) -> None:
+    script = tmp_path / "pipeline.py"
+    script.write_text(SCRIPT.format(executor=executor))
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    home = tmp_path / "home"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(home), str(flags)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (flags / "started").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0  # the interrupt is raised again once the run is recorded
+    assert "KeyboardInterrupt" in stderr
+    assert (flags / "closed").read_text() == "yes"
+    with Instance.from_home(home) as instance:
+        run = instance.get_run_by_id("ctrl-c")
+        assert run is not None
+        assert run.status == RunStatus.CANCELED
+        failures = instance.all_logs("ctrl-c", of_type=EventType.STEP_FAILURE)
+        assert [e.step_key for e in failures] == ["wait"]
+        assert "interrupted" in failures[0].user_message
