@@ -90,6 +90,24 @@ class KnownState:
         # (as far as known before the run: see check()).
         self.reused_steps: dict[str, str] = {}
 
+    # -- travelling to worker processes --------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The flat graph holds the job's definitions, which do not pickle: the process
+        # that plans with an unpickled state gives it its own (ExecutionPlan.build).
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_flat"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._flat = None  # type: ignore[assignment]
+
+    def with_graph(self, flat_graph: FlatGraph) -> KnownState:
+        """This state, given the job's flat graph if it travelled without one."""
+        if getattr(self, "_flat", None) is None:
+            self._flat = flat_graph
+        return self
+
     # -- what the run asks ------------------------------------------------------
 
     def executes(self, step_key: str) -> bool:

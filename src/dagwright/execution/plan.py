@@ -148,6 +148,8 @@ class ExecutionPlan:
             specs[flat.handle] = StepSpec(flat, inputs, section.get("config"))
         if problems:
             raise RunConfigError(job=job.name, problems=problems)
+        if known_state is not None:  # one sent to a worker process travels without the job
+            known_state = known_state.with_graph(job.flat_graph)
         return cls(job, specs, run_config, known_state, input_values)
 
 
