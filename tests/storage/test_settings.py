@@ -80,7 +80,8 @@ def test_without_a_settings_file_every_setting_takes_its_default(tmp_path: Path)
         ),
         run_monitoring=RunMonitoringSettings(
             enabled=True,
-            poll_interval_seconds=120,
+            poll_interval_seconds=5,
+            heartbeat_timeout_seconds=10,
             start_timeout_seconds=180,
             cancel_timeout_seconds=180,
             max_runtime_seconds=None,
@@ -429,6 +430,7 @@ def test_run_monitoring_settings_are_read() -> None:
             "run_monitoring": {
                 "enabled": False,
                 "poll_interval_seconds": 15,
+                "heartbeat_timeout_seconds": 30,
                 "max_runtime_seconds": 3600,
                 "max_resume_run_attempts": 2,
             }
@@ -436,7 +438,11 @@ def test_run_monitoring_settings_are_read() -> None:
     )
 
     assert settings.run_monitoring == RunMonitoringSettings(
-        enabled=False, poll_interval_seconds=15, max_runtime_seconds=3600, max_resume_run_attempts=2
+        enabled=False,
+        poll_interval_seconds=15,
+        heartbeat_timeout_seconds=30,
+        max_runtime_seconds=3600,
+        max_resume_run_attempts=2,
     )
 
 
@@ -537,6 +543,7 @@ def test_a_password_of_the_wrong_type_is_a_problem_that_does_not_show_it() -> No
         ({"run_coordinator": {"queued": {"max_concurrent_runs": -5}}}, "max_concurrent_runs"),
         ({"concurrency": {"pools": {"database": -1}}}, "database"),
         ({"run_monitoring": {"poll_interval_seconds": 0}}, "poll_interval_seconds"),
+        ({"run_monitoring": {"heartbeat_timeout_seconds": 2}}, "heartbeat_timeout_seconds"),
     ],
 )
 def test_a_number_out_of_range_is_a_problem(mapping: dict[str, Any], path: str) -> None:

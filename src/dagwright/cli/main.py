@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .instance import instance_group
+from .run import run_group
 
 __all__ = ["main", "cli"]
 
@@ -16,6 +17,7 @@ def cli() -> None:
 
 
 cli.add_command(instance_group)
+cli.add_command(run_group)
 
 
 def main() -> None:

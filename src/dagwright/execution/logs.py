@@ -4,8 +4,9 @@
 an :class:`~dagwright.records.EventLogEntry` kept for the result, buffered
 for the instance (written in one batch per step, and on a persistent
 instance also every half second by a background writer, so a long step's
-start and log lines appear while it runs and survive a killed process)
-and, when its level is
+start and log lines appear while it runs and survive a killed process; the
+same writer records the run's heartbeat every two seconds, by which run
+monitoring tells a dead run from a slow one) and, when its level is
 high enough, handed to the run's sinks: the console by default, and
 whatever the job's loggers build (see ``loggers.py``). A line below every
 sink's level costs one comparison.
@@ -24,6 +25,7 @@ from collections import deque
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..records import ErrorInfo, Event, EventData, EventLogEntry, EventType
+from ..storage.run_monitoring import HEARTBEAT_INTERVAL_SECONDS
 
 if TYPE_CHECKING:
     from ..storage.instance import Instance
@@ -188,6 +190,9 @@ class RunLog:
     LIVE_FLUSH_SECONDS: ClassVar[float] = 0.5
     """How often the background writer of a persistent run writes buffered entries."""
 
+    HEARTBEAT_SECONDS: ClassVar[float] = HEARTBEAT_INTERVAL_SECONDS
+    """How often the background writer records the run's heartbeat (the first at its start)."""
+
     def __init__(
         self,
         run_id: str,
@@ -203,7 +208,7 @@ class RunLog:
         # Appended by the run, drained by flush (possibly on the background writer's thread).
         self._buffer: deque[EventLogEntry] = deque()
         self._flush_lock = threading.Lock()
-        self._live: threading.Event | None = None
+        self._live: tuple[threading.Event, threading.Thread] | None = None
         self._sinks = sinks
         self._level = min((s.level for s in sinks), default=CRITICAL + 1)
 
@@ -286,25 +291,41 @@ class RunLog:
                 raise
 
     def start_live_writer(self) -> None:
-        """Write buffered entries every ``LIVE_FLUSH_SECONDS`` from a background thread."""
-        if self._live is not None or self._instance is None:
+        """Record a heartbeat now, then from a background thread write buffered entries every
+        ``LIVE_FLUSH_SECONDS`` and a heartbeat every ``HEARTBEAT_SECONDS``."""
+        instance = self._instance
+        if self._live is not None or instance is None:
             return
-        stop = self._live = threading.Event()
+        instance.record_heartbeat(self.run_id)
+        stop = threading.Event()
+        beat = time.time()
+        period = min(self.LIVE_FLUSH_SECONDS, self.HEARTBEAT_SECONDS)
 
         def write_periodically() -> None:
-            while not stop.wait(self.LIVE_FLUSH_SECONDS):
+            nonlocal beat
+            while not stop.wait(period):
                 # A failed write keeps its entries; the run's own next flush raises it.
                 with contextlib.suppress(Exception):
                     self.flush()
+                now = time.time()
+                # Wall clock: a machine waking from sleep beats at once (and one set back, too).
+                if not beat <= now < beat + self.HEARTBEAT_SECONDS:
+                    beat = now
+                    with contextlib.suppress(Exception):
+                        instance.record_heartbeat(self.run_id, now)
 
         name = f"dagwright-events-{self.run_id[:8]}"
-        threading.Thread(target=write_periodically, name=name, daemon=True).start()
+        thread = threading.Thread(target=write_periodically, name=name, daemon=True)
+        self._live = (stop, thread)
+        thread.start()
 
     def stop_live_writer(self) -> None:
-        """Stop the background writer and write what is left."""
+        """Stop the background writer (waiting for a write it is making) and write what is left."""
         if self._live is not None:
-            self._live.set()
+            stop, thread = self._live
             self._live = None
+            stop.set()
+            thread.join()
         self.flush()
 
 

@@ -201,8 +201,9 @@ class EngineEventData(_Data, frozen=True):
 
 
 class RunFailureData(_Data, frozen=True):
-    """Why a run failed: ``reason`` is STEP_FAILURE, RESOURCE_INIT_FAILURE, INTERRUPTED or
-    FRAMEWORK_ERROR; ``failed_steps`` lists failed steps; ``error`` describes any other cause."""
+    """Why a run failed: ``reason`` is STEP_FAILURE, RESOURCE_INIT_FAILURE, INTERRUPTED,
+    FRAMEWORK_ERROR, or (set by run monitoring) RUN_WORKER_DIED or START_TIMEOUT;
+    ``failed_steps`` lists failed steps; ``error`` describes any other cause."""
 
     reason: str = "STEP_FAILURE"
     error: ErrorInfo | None = None

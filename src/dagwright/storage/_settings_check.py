@@ -104,7 +104,8 @@ def _schema() -> Shape:
             "retention": {"schedule": ticks, "sensor": ticks, "auto_materialize": ticks},
             "run_monitoring": {
                 "enabled": Field(BoolSource, default_value=True),
-                "poll_interval_seconds": Field(IntSource, default_value=120),
+                "poll_interval_seconds": Field(IntSource, default_value=5),
+                "heartbeat_timeout_seconds": Field(IntSource, default_value=10),
                 "start_timeout_seconds": Field(IntSource, default_value=180),
                 "cancel_timeout_seconds": Field(IntSource, default_value=180),
                 "max_runtime_seconds": _optional(IntSource),
@@ -237,6 +238,7 @@ def _check(resolved: Mapping[str, Any], problems: list[ConfigProblem]) -> None:
             "max_runtime_seconds",
         ):
             _at_least(monitoring, key, 1, "run_monitoring", problems)
+        _at_least(monitoring, "heartbeat_timeout_seconds", 5, "run_monitoring", problems, _BEATS)
         _at_least(monitoring, "max_resume_run_attempts", 0, "run_monitoring", problems)
 
 
@@ -254,6 +256,7 @@ def _check_coordinator(coordinator: Any, problems: list[ConfigProblem]) -> None:
 
 
 _FOREVER = "-1 keeps them forever"
+_BEATS = "runs beat every 2 seconds; a shorter timeout would end runs that are alive"
 
 
 def _check_postgres(section: Mapping[str, Any], problems: list[ConfigProblem]) -> None:

@@ -18,7 +18,7 @@ from ..metadata import AssetKey
 from ..records import EventLogEntry, EventType, Run, RunStatus
 from .queries import EventLogConnection, EventLogRecord, EventRecordsFilter, RunRecord, RunsFilter
 
-__all__ = ["Storage", "RunUpdate", "run_updates", "ASSET_EVENT_TYPES"]
+__all__ = ["Storage", "RunUpdate", "run_updates", "ASSET_EVENT_TYPES", "IN_PROGRESS_STATUSES"]
 
 # The run status each run-level event moves the run to.
 _STATUS_AFTER: dict[str, RunStatus] = {
@@ -31,6 +31,9 @@ _STATUS_AFTER: dict[str, RunStatus] = {
     EventType.RUN_CANCELED: RunStatus.CANCELED,
 }
 _ENDING = frozenset({EventType.RUN_SUCCESS, EventType.RUN_FAILURE, EventType.RUN_CANCELED})
+
+IN_PROGRESS_STATUSES = (RunStatus.STARTING, RunStatus.STARTED, RunStatus.CANCELING)
+"""The statuses of a run whose process is working on it (and should be sending heartbeats)."""
 
 ASSET_EVENT_TYPES = frozenset(
     {EventType.ASSET_MATERIALIZATION.value, EventType.ASSET_OBSERVATION.value}
@@ -102,6 +105,34 @@ class Storage(ABC):
     @abstractmethod
     def delete_run(self, run_id: str) -> None:
         """Remove a run, its tags and its event log."""
+
+    # -- heartbeats ------------------------------------------------------
+
+    @abstractmethod
+    def record_heartbeat(self, run_id: str, timestamp: float) -> None:
+        """Note that the run's process was alive at ``timestamp`` (one cheap update).
+
+        The record's ``update_timestamp`` does not move: a heartbeat is not a change.
+        """
+
+    @abstractmethod
+    def get_stale_runs(self, cutoff: float) -> list[RunRecord]:
+        """Runs in progress (STARTING, STARTED, CANCELING) with no sign of life since ``cutoff``.
+
+        A run's last sign of life is its last heartbeat, or, for a run that never
+        sent one, the last update of its record. Oldest runs first.
+        """
+
+    @abstractmethod
+    def store_events_if_run_unchanged(
+        self, seen: RunRecord, entries: Sequence[EventLogEntry]
+    ) -> bool:
+        """Store ``entries`` like :meth:`store_events`, if the run is still as ``seen`` shows it.
+
+        "Still" means the same status and no heartbeat after ``seen``'s, checked
+        in the transaction that writes the entries, so a run that ended or beat
+        in the meantime is left alone. Returns whether the entries were stored.
+        """
 
     # -- snapshots -------------------------------------------------------
 

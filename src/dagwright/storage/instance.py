@@ -291,6 +291,50 @@ class Instance:
         if self.compute_log_manager is not None:
             self.compute_log_manager.delete_run(run_id)
 
+    # -- run monitoring --------------------------------------------------
+
+    def record_heartbeat(self, run_id: str, timestamp: float | None = None) -> None:
+        """Note that the process of a run in progress is alive (at ``timestamp``, default now).
+
+        A run's process does this every two seconds (see :meth:`check_runs`).
+        """
+        import time
+
+        self._storage.record_heartbeat(run_id, time.time() if timestamp is None else timestamp)
+
+    def check_runs(self, now: float | None = None, timeout: float | None = None) -> list[str]:
+        """Mark the runs whose process died, and return their ids.
+
+        A run in progress whose process sent no heartbeat for longer than
+        ``timeout`` seconds (default ``run_monitoring.heartbeat_timeout_seconds``,
+        10) gets an engine event saying so and ends: FAILURE with reason
+        ``RUN_WORKER_DIED``, or CANCELED if it was being canceled. A run still
+        STARTING that never sent one fails after ``start_timeout_seconds``
+        (reason ``START_TIMEOUT``). ``now`` is the time to judge at (default:
+        the current time). The daemon and ``dagwright run monitor`` call this
+        every ``poll_interval_seconds``; with ``run_monitoring.enabled: false``
+        it does nothing, and an ephemeral instance's runs live and die with
+        its process, so it has none to check.
+        """
+        if self.is_ephemeral:
+            return []
+        if timeout is not None and not (
+            isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0
+        ):
+            from ..errors import InvalidInvocationError
+
+            raise InvalidInvocationError(
+                f"timeout={timeout!r} is not a number of seconds a heartbeat may be late by.",
+                where="Instance.check_runs",
+                fix="pass a positive number of seconds, or leave timeout out to use "
+                "run_monitoring.heartbeat_timeout_seconds.",
+            )
+        from .run_monitoring import check_runs
+        from .settings import RunMonitoringSettings
+
+        settings = self._settings.run_monitoring if self._settings else RunMonitoringSettings()
+        return check_runs(self._storage, settings, now, timeout)
+
     # -- snapshots -------------------------------------------------------
 
     def add_snapshot(self, snapshot_id: str, body: bytes) -> None:

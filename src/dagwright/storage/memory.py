@@ -16,7 +16,7 @@ import msgspec
 
 from ..metadata import AssetKey
 from ..records import EventLogEntry, EventType, Run
-from .base import ASSET_EVENT_TYPES, Storage, run_updates
+from .base import ASSET_EVENT_TYPES, IN_PROGRESS_STATUSES, Storage, run_updates
 from .queries import (
     EventLogConnection,
     EventLogRecord,
@@ -89,6 +89,35 @@ class InMemoryStorage(Storage):
             self._logs.pop(run_id, None)
             self._asset_events = [r for r in self._asset_events if r.run_id != run_id]
 
+    # -- heartbeats ------------------------------------------------------
+
+    def record_heartbeat(self, run_id: str, timestamp: float) -> None:
+        with self._lock:
+            record = self._runs.get(run_id)
+            if record is not None:
+                self._runs[run_id] = msgspec.structs.replace(record, heartbeat_timestamp=timestamp)
+
+    def get_stale_runs(self, cutoff: float) -> list[RunRecord]:
+        with self._lock:
+            records = list(self._runs.values())
+        return [
+            r
+            for r in records
+            if r.run.status in IN_PROGRESS_STATUSES and _last_sign_of_life(r) < cutoff
+        ]
+
+    def store_events_if_run_unchanged(
+        self, seen: RunRecord, entries: Sequence[EventLogEntry]
+    ) -> bool:
+        with self._lock:
+            current = self._runs.get(seen.run.run_id)
+            if current is None or current.run.status != seen.run.status:
+                return False
+            if _beat_since(current.heartbeat_timestamp, seen.heartbeat_timestamp):
+                return False
+            self._store(entries)
+        return True
+
     # -- snapshots -------------------------------------------------------
 
     def add_snapshot(self, snapshot_id: str, body: bytes) -> None:
@@ -102,24 +131,28 @@ class InMemoryStorage(Storage):
 
     def store_events(self, entries: Sequence[EventLogEntry]) -> None:
         with self._lock:
-            for entry in entries:
-                self._last_event_id += 1
-                record = EventLogRecord(storage_id=self._last_event_id, event_log_entry=entry)
-                self._logs.setdefault(entry.run_id, []).append(record)
-                event = entry.event
-                if event is not None and event.event_type_value in ASSET_EVENT_TYPES:
-                    self._asset_events.append(record)
-            for run_id, update in run_updates(entries).items():
-                current = self._runs.get(run_id)
-                if current is None:
-                    continue
-                self._runs[run_id] = msgspec.structs.replace(
-                    current,
-                    run=current.run.with_status(update.status) if update.status else current.run,
-                    update_timestamp=update.update_timestamp,
-                    start_time=update.start_time or current.start_time,
-                    end_time=update.end_time or current.end_time,
-                )
+            self._store(entries)
+
+    def _store(self, entries: Sequence[EventLogEntry]) -> None:
+        """Append entries and move their runs' records (the caller holds the lock)."""
+        for entry in entries:
+            self._last_event_id += 1
+            record = EventLogRecord(storage_id=self._last_event_id, event_log_entry=entry)
+            self._logs.setdefault(entry.run_id, []).append(record)
+            event = entry.event
+            if event is not None and event.event_type_value in ASSET_EVENT_TYPES:
+                self._asset_events.append(record)
+        for run_id, update in run_updates(entries).items():
+            current = self._runs.get(run_id)
+            if current is None:
+                continue
+            self._runs[run_id] = msgspec.structs.replace(
+                current,
+                run=current.run.with_status(update.status) if update.status else current.run,
+                update_timestamp=update.update_timestamp,
+                start_time=update.start_time or current.start_time,
+                end_time=update.end_time or current.end_time,
+            )
 
     def get_records_for_run(
         self,
@@ -187,6 +220,16 @@ class InMemoryStorage(Storage):
     def kv_set(self, pairs: Mapping[str, str]) -> None:
         with self._lock:
             self._kv.update(pairs)
+
+
+def _last_sign_of_life(record: RunRecord) -> float:
+    beat = record.heartbeat_timestamp
+    return beat if beat is not None else record.update_timestamp
+
+
+def _beat_since(current: float | None, seen: float | None) -> bool:
+    """Whether a heartbeat came after the one ``seen`` (None: no heartbeat)."""
+    return current is not None and (seen is None or current > seen)
 
 
 def _type_of(entry: EventLogEntry) -> str | None:

@@ -52,7 +52,11 @@ class RunsFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RunRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """A run with what storage knows about it: its storage id and timestamps."""
+    """A run with what storage knows about it: its storage id and timestamps.
+
+    ``heartbeat_timestamp`` is when the run's process last said it was alive
+    (None until it first does); run monitoring ends runs whose heartbeat stopped.
+    """
 
     storage_id: int
     run: Run
@@ -60,6 +64,7 @@ class RunRecord(msgspec.Struct, frozen=True, kw_only=True):
     update_timestamp: float
     start_time: float | None = None
     end_time: float | None = None
+    heartbeat_timestamp: float | None = None
 
     @property
     def dagster_run(self) -> Run:

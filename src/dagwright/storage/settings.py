@@ -49,7 +49,8 @@ an environment variable when the settings are loaded, written ``{env: NAME}``.
       auto_materialize: {purge_after_days: 7}     # default: as for sensors
     run_monitoring:
       enabled: true               # default true: runs whose worker died are marked failed
-      poll_interval_seconds: 120  # default 120
+      poll_interval_seconds: 5    # default 5: how often the monitor checks runs in progress
+      heartbeat_timeout_seconds: 10  # default 10: a run's process silent this long has died
       start_timeout_seconds: 180  # default 180: a run stuck in STARTING fails after this
       cancel_timeout_seconds: 180 # default 180: a run stuck in CANCELING is marked canceled
       max_runtime_seconds: 3600   # default: no limit
@@ -347,7 +348,10 @@ class RunMonitoringSettings:
     """How the daemon watches runs in progress (a run whose worker died is marked failed)."""
 
     enabled: bool = True
-    poll_interval_seconds: int = 120
+    poll_interval_seconds: int = 5
+    """How often the monitor looks for runs whose process died."""
+    heartbeat_timeout_seconds: int = 10
+    """A run whose process sent no heartbeat for this long has died (processes beat every 2 s)."""
     start_timeout_seconds: int = 180
     cancel_timeout_seconds: int = 180
     max_runtime_seconds: int | None = None
@@ -358,6 +362,7 @@ class RunMonitoringSettings:
         return {
             "enabled": self.enabled,
             "poll_interval_seconds": self.poll_interval_seconds,
+            "heartbeat_timeout_seconds": self.heartbeat_timeout_seconds,
             "start_timeout_seconds": self.start_timeout_seconds,
             "cancel_timeout_seconds": self.cancel_timeout_seconds,
             "max_runtime_seconds": self.max_runtime_seconds,

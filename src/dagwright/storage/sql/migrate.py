@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["prepare", "upgrade", "current_revision", "KNOWN_REVISIONS"]
 
-KNOWN_REVISIONS = ("0001", "0002")
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 """Every revision a migration exists for, oldest first; the last is ``SCHEMA_REVISION``."""
 
 _VERSION_TABLE = "alembic_version"

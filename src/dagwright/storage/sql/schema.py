@@ -24,7 +24,7 @@ __all__ = [
     "instigator_ticks",
 ]
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 """The alembic revision of the tables below (the newest migration)."""
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for event ids.
@@ -48,11 +48,14 @@ runs = sa.Table(
     sa.Column("update_timestamp", sa.Float, nullable=False),
     sa.Column("start_time", sa.Float),
     sa.Column("end_time", sa.Float),
+    # When the run's process last said it was alive (run monitoring; None before it first did).
+    sa.Column("heartbeat_timestamp", sa.Float),
     sa.Index("idx_runs_job_name_id", "job_name", "id"),
     sa.Index("idx_runs_status_id", "status", "id"),
     sa.Index("idx_runs_create_timestamp", "create_timestamp"),
     sa.Index("idx_runs_update_timestamp", "update_timestamp"),
     sa.Index("idx_runs_parent_run_id", "parent_run_id"),
+    sa.Index("idx_runs_status_heartbeat", "status", "heartbeat_timestamp"),
 )
 
 run_tags = sa.Table(

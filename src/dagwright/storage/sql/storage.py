@@ -20,7 +20,7 @@ import msgspec
 from ...errors import StorageError
 from ...metadata import AssetKey
 from ...records import EventLogEntry, EventType, Run, RunStatus
-from ..base import ASSET_EVENT_TYPES, Storage, run_updates
+from ..base import ASSET_EVENT_TYPES, IN_PROGRESS_STATUSES, Storage, run_updates
 from ..queries import (
     EventLogConnection,
     EventLogRecord,
@@ -118,16 +118,7 @@ class SqlStorage(Storage):
         import sqlalchemy as sa
 
         r = t.runs
-        query = sa.select(
-            r.c.id,
-            r.c.status,
-            r.c.body,
-            r.c.create_timestamp,
-            r.c.update_timestamp,
-            r.c.start_time,
-            r.c.end_time,
-        )
-        query = _where_runs(query, filters)
+        query = _where_runs(_select_run_records(), filters)
         if cursor is not None:
             at = sa.select(r.c.id).where(r.c.run_id == cursor).scalar_subquery()
             query = query.where(r.c.id > at if ascending else r.c.id < at)
@@ -136,17 +127,7 @@ class SqlStorage(Storage):
             query = query.limit(limit)
         with self._read() as c:
             rows = c.execute(query).all()
-        return [
-            RunRecord(
-                storage_id=row.id,
-                run=_run_from(row.body, row.status),
-                create_timestamp=row.create_timestamp,
-                update_timestamp=row.update_timestamp,
-                start_time=row.start_time,
-                end_time=row.end_time,
-            )
-            for row in rows
-        ]
+        return [_run_record(row) for row in rows]
 
     def get_runs_count(self, filters: RunsFilter | None = None) -> int:
         import sqlalchemy as sa
@@ -199,6 +180,54 @@ class SqlStorage(Storage):
             for key in keys:
                 _refresh_asset_key(c, key)
 
+    # -- heartbeats ------------------------------------------------------
+
+    def record_heartbeat(self, run_id: str, timestamp: float) -> None:
+        with self._write() as c:
+            c.execute(
+                t.runs.update()
+                .where(t.runs.c.run_id == run_id)
+                .values(heartbeat_timestamp=timestamp)
+            )
+
+    def get_stale_runs(self, cutoff: float) -> list[RunRecord]:
+        import sqlalchemy as sa
+
+        r = t.runs
+        beat = r.c.heartbeat_timestamp
+        query = (
+            _select_run_records()
+            .where(
+                r.c.status.in_([s.value for s in IN_PROGRESS_STATUSES]),
+                sa.or_(beat < cutoff, sa.and_(beat.is_(None), r.c.update_timestamp < cutoff)),
+            )
+            .order_by(r.c.id)
+        )
+        with self._read() as c:
+            return [_run_record(row) for row in c.execute(query)]
+
+    def store_events_if_run_unchanged(
+        self, seen: RunRecord, entries: Sequence[EventLogEntry]
+    ) -> bool:
+        import sqlalchemy as sa
+
+        r = t.runs
+        with self._write() as c:
+            # The row lock (PostgreSQL; SQLite's write lock is already held) keeps the run's
+            # own writes out until this transaction ends.
+            now = c.execute(
+                sa.select(r.c.status, r.c.heartbeat_timestamp)
+                .where(r.c.run_id == seen.run.run_id)
+                .with_for_update()
+            ).first()
+            if now is None or now.status != seen.run.status.value:
+                return False
+            beat, seen_beat = now.heartbeat_timestamp, seen.heartbeat_timestamp
+            if beat is not None and (seen_beat is None or beat > seen_beat):
+                return False
+            _insert_events(c, entries)
+        return True
+
     # -- snapshots -------------------------------------------------------
 
     def add_snapshot(self, snapshot_id: str, body: bytes) -> None:
@@ -229,37 +258,8 @@ class SqlStorage(Storage):
     def store_events(self, entries: Sequence[EventLogEntry]) -> None:
         if not entries:
             return
-        plain: list[dict[str, Any]] = []
         with self._write() as c:
-            for entry in entries:
-                event = entry.event
-                row = {
-                    "run_id": entry.run_id,
-                    "event_type": event.event_type_value if event is not None else None,
-                    "step_key": entry.step_key,
-                    "asset_key": None,
-                    "partition": None,
-                    "timestamp": entry.timestamp,
-                    "body": entry.to_json().decode(),
-                }
-                if event is not None and event.event_type_value in ASSET_EVENT_TYPES:
-                    if plain:  # keep storage ids in the order of the entries
-                        c.execute(t.event_logs.insert(), plain)
-                        plain = []
-                    _store_asset_event(c, row, event.asset_key, event.partition)
-                else:
-                    plain.append(row)
-            if plain:
-                c.execute(t.event_logs.insert(), plain)
-            for run_id, update in run_updates(entries).items():
-                values: dict[str, Any] = {"update_timestamp": update.update_timestamp}
-                if update.status is not None:
-                    values["status"] = update.status.value
-                if update.start_time is not None:
-                    values["start_time"] = update.start_time
-                if update.end_time is not None:
-                    values["end_time"] = update.end_time
-                c.execute(t.runs.update().where(t.runs.c.run_id == run_id).values(**values))
+            _insert_events(c, entries)
 
     def get_records_for_run(
         self,
@@ -372,6 +372,68 @@ class SqlStorage(Storage):
         with self._write() as c:
             c.execute(t.kvs.delete().where(t.kvs.c.key.in_(list(pairs))))
             c.execute(t.kvs.insert(), [{"key": k, "value": v} for k, v in pairs.items()])
+
+
+def _insert_events(c: Connection, entries: Sequence[EventLogEntry]) -> None:
+    """Append entries and move their runs' records, in the caller's transaction."""
+    plain: list[dict[str, Any]] = []
+    for entry in entries:
+        event = entry.event
+        row = {
+            "run_id": entry.run_id,
+            "event_type": event.event_type_value if event is not None else None,
+            "step_key": entry.step_key,
+            "asset_key": None,
+            "partition": None,
+            "timestamp": entry.timestamp,
+            "body": entry.to_json().decode(),
+        }
+        if event is not None and event.event_type_value in ASSET_EVENT_TYPES:
+            if plain:  # keep storage ids in the order of the entries
+                c.execute(t.event_logs.insert(), plain)
+                plain = []
+            _store_asset_event(c, row, event.asset_key, event.partition)
+        else:
+            plain.append(row)
+    if plain:
+        c.execute(t.event_logs.insert(), plain)
+    for run_id, update in run_updates(entries).items():
+        values: dict[str, Any] = {"update_timestamp": update.update_timestamp}
+        if update.status is not None:
+            values["status"] = update.status.value
+        if update.start_time is not None:
+            values["start_time"] = update.start_time
+        if update.end_time is not None:
+            values["end_time"] = update.end_time
+        c.execute(t.runs.update().where(t.runs.c.run_id == run_id).values(**values))
+
+
+def _select_run_records() -> Any:
+    import sqlalchemy as sa
+
+    r = t.runs
+    return sa.select(
+        r.c.id,
+        r.c.status,
+        r.c.body,
+        r.c.create_timestamp,
+        r.c.update_timestamp,
+        r.c.start_time,
+        r.c.end_time,
+        r.c.heartbeat_timestamp,
+    )
+
+
+def _run_record(row: Any) -> RunRecord:
+    return RunRecord(
+        storage_id=row.id,
+        run=_run_from(row.body, row.status),
+        create_timestamp=row.create_timestamp,
+        update_timestamp=row.update_timestamp,
+        start_time=row.start_time,
+        end_time=row.end_time,
+        heartbeat_timestamp=row.heartbeat_timestamp,
+    )
 
 
 def _run_from(body: str, status: str) -> Run:
