@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck imports unit bench clean
+.PHONY: install run test lint typecheck imports unit bench bench-queries clean
 
 install: $(STAMP)
 	@$(BIN)/python -m compileall -q src
@@ -44,6 +44,11 @@ unit:
 bench: install
 	$(BIN)/python bench/run.py
 
+# Storage queries on 100,000 runs / 1,000,000 events, SQLite and PostgreSQL (127.0.0.1:5432),
+# Dagster's SQLite instance beside them. Populated SQLite stores are cached in bench/.cache.
+bench-queries: install
+	$(BIN)/python bench/queries.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/.dagster-venv
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/.dagster-venv bench/.cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -14,6 +14,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -76,13 +77,30 @@ def fan_job(lib: Any, n: int) -> Any:
     return fan
 
 
-def time_runs(job: Any, repeat: int) -> tuple[float, float]:
-    """(first run, median of the next ``repeat`` runs) of execute_in_process, in seconds."""
+def persistent_instance(lib: Any, home: str) -> Any:
+    """Each library's persistent instance on a SQLite database in the folder ``home``.
+
+    Dagster: ``DagsterInstance.local_temp`` (its default SQLite run, event log and
+    schedule storage, local compute logs), with telemetry off so neither side
+    writes anything but the run. dagwright: ``Instance.from_home`` (one SQLite
+    file, compute logs captured per step).
+    """
+    if lib.__name__ == "dagster":
+        return lib.DagsterInstance.local_temp(home, overrides={"telemetry": {"enabled": False}})
+    return lib.Instance.from_home(home)
+
+
+def time_runs(job: Any, repeat: int, instance: Any = None) -> tuple[float, float]:
+    """(first run, median of the next ``repeat`` runs) of execute_in_process, in seconds.
+
+    Without ``instance`` each run uses the library's default (an ephemeral,
+    in-memory instance); with one, every run is recorded in it.
+    """
 
     def once() -> float:
         gc.collect()
         started = time.perf_counter()
-        result = job.execute_in_process(run_config=QUIET)
+        result = job.execute_in_process(instance=instance, run_config=QUIET)
         elapsed = time.perf_counter() - started
         if not result.success:
             raise SystemExit(f"{job.name} failed")
@@ -90,6 +108,16 @@ def time_runs(job: Any, repeat: int) -> tuple[float, float]:
 
     first = once()
     return first, statistics.median(once() for _ in range(repeat))
+
+
+def time_persistent_runs(lib: Any, job: Any, repeat: int) -> tuple[float, float]:
+    """:func:`time_runs` on a fresh persistent SQLite instance in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        instance = persistent_instance(lib, home)
+        try:
+            return time_runs(job, repeat, instance)
+        finally:
+            instance.dispose()
 
 
 def configured_job(lib: Any, n: int) -> tuple[Any, dict[str, Any]]:
@@ -134,6 +162,11 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=1000, help="ops per workload")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--import-repeat", type=int, default=7)
+    parser.add_argument(
+        "--persistent-repeat",
+        type=int,
+        help="runs measured on the persistent SQLite instance (default: --repeat)",
+    )
     args = parser.parse_args()
 
     figures: dict[str, Any] = {
@@ -154,6 +187,11 @@ def main() -> None:
         figures[f"{name}_first_run_s"] = first
         figures[f"{name}_run_s"] = median
         figures[f"{name}_ms_per_op"] = median / total_ops * 1000
+        repeat = args.persistent_repeat if args.persistent_repeat is not None else args.repeat
+        first, median = time_persistent_runs(lib, job, repeat)
+        figures[f"{name}_sqlite_first_run_s"] = first
+        figures[f"{name}_sqlite_run_s"] = median
+        figures[f"{name}_sqlite_ms_per_op"] = median / total_ops * 1000
     figures["validate_config_s"] = time_validation(lib, args.ops, args.repeat)
     print(json.dumps(figures))
 
