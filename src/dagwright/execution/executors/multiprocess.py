@@ -16,15 +16,13 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...errors import DagwrightError
-from ...records import ErrorInfo, EventType, StepFailureData
-from ..logs import ERROR
-from ..state import ExecutionStep, RunState, StepState
+from ..state import ExecutionStep
+from ._loop import StepLoop, tag_limits_from, worker_setup
 from ._worker import WorkerSetup, worker_main
-from .in_process import record_skips
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -102,10 +100,7 @@ class MultiprocessSettings:
     def __init__(self, config: Mapping[str, Any] | None) -> None:
         config = config or {}
         self.max_concurrent = int(config.get("max_concurrent") or os.cpu_count() or 1)
-        self.tag_limits = [
-            (limit["key"], limit.get("value"), int(limit["limit"]))
-            for limit in config.get("tag_concurrency_limits") or ()
-        ]
+        self.tag_limits = tag_limits_from(config)
         method = config.get("start_method") or {"forkserver": {}}
         (self.start_method, options), *_ = method.items()
         self.preload = [*_PRELOAD, *((options or {}).get("preload_modules") or ())]
@@ -121,29 +116,6 @@ class _Worker:
         self.seen = 0  # how many facts it has been sent
         self.ready = False  # it has loaded the job and started the resources
         self.step: ExecutionStep | None = None
-
-
-class _TagLimits:
-    """Counts running steps per ``tag_concurrency_limits`` entry."""
-
-    def __init__(self, limits: Sequence[tuple[str, Any, int]]) -> None:
-        self._limits = limits
-        self._running = [0] * len(limits)
-
-    def _matching(self, step: ExecutionStep) -> list[int]:
-        tags = step.spec.flat.tags
-        return [
-            i
-            for i, (key, value, _) in enumerate(self._limits)
-            if key in tags and (value is None or str(tags[key]) == str(value))
-        ]
-
-    def allows(self, step: ExecutionStep) -> bool:
-        return all(self._running[i] < self._limits[i][2] for i in self._matching(step))
-
-    def take(self, step: ExecutionStep, sign: int = 1) -> None:
-        for i in self._matching(step):
-            self._running[i] += sign
 
 
 class _Pool:
@@ -221,14 +193,7 @@ def execute_steps_multiprocess(
     stopped a worker from starting (resources, loading the job), if any.
     """
     settings = MultiprocessSettings(config)
-    setup = WorkerSetup(
-        job_source=job_source,
-        run=run.run,
-        run_config=dict(run.plan.run_config),
-        input_values=dict(run.plan.input_values),
-        settings=run.instance.settings,
-        known_state=run.plan.known_state,
-    )
+    setup = worker_setup(run, job_source)
     loop = _Loop(run, settings, _Pool(run, settings, setup), stop_on_failure)
     try:
         loop.run()
@@ -237,57 +202,34 @@ def execute_steps_multiprocess(
     return loop.failures, loop.start_failure
 
 
-class _Loop:
-    """The run process's side: dispatch ready steps, react to what workers send."""
+class _Loop(StepLoop):
+    """The run process's side: the shared loop (``_loop.py``) over a pool of worker processes."""
 
     def __init__(
         self, run: RunContext, settings: MultiprocessSettings, pool: _Pool, stop_on_failure: bool
     ) -> None:
-        self.run_context = run
+        super().__init__(run, settings.tag_limits, stop_on_failure)
         self.pool = pool
-        self.state = RunState(run.plan, run.clock.monotonic)
-        self.limits = _TagLimits(settings.tag_limits)
-        self.stop_on_failure = stop_on_failure
-        self.failures: list[tuple[ExecutionStep, BaseException]] = []
-        self.start_failure: BaseException | None = None
-        # (step key, outputs produced, dynamic outputs' mapping keys) of every finished step
-        self.facts: list[tuple[str, list[str], dict[str, list[str]] | None]] = []
-        self.stopping = False
 
-    def run(self) -> None:
+    def has_room(self) -> bool:
+        return self.pool.can_take()
+
+    def start(self, step: ExecutionStep) -> None:
+        worker = self.pool.take()
+        worker.step = step
+        facts = self.facts[worker.seen :]
+        worker.seen = len(self.facts)
+        worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
+
+    def busy(self) -> bool:
+        return any(w.step is not None for w in self.pool.workers)
+
+    def wait(self, timeout: float | None) -> None:
         from multiprocessing.connection import wait
 
-        state = self.state
-        record_skips(self.run_context, state)
-        while True:
-            if not self.stopping:
-                self._dispatch()
-            busy = [w for w in self.pool.workers if w.step is not None]
-            if not busy:
-                wait_for = None if self.stopping else state.seconds_until_retry()
-                if wait_for is None:
-                    return
-                self.run_context.clock.sleep(wait_for)
-                state.release_next_retry()
-                continue
-            timeout = state.seconds_until_retry()
-            by_connection = {w.connection: w for w in self.pool.workers}
-            for connection in wait(list(by_connection), timeout):
-                self._drain(by_connection[connection])  # type: ignore[index]
-            self.run_context.log.flush()
-
-    def _dispatch(self) -> None:
-        state = self.state
-        while self.pool.can_take():
-            step = state.next_step(self.limits.allows)
-            if step is None:
-                return
-            worker = self.pool.take()
-            worker.step = step
-            self.limits.take(step)
-            facts = self.facts[worker.seen :]
-            worker.seen = len(self.facts)
-            worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
+        by_connection = {w.connection: w for w in self.pool.workers}
+        for connection in wait(list(by_connection), timeout):
+            self._drain(by_connection[connection])  # type: ignore[index]
 
     def _drain(self, worker: _Worker) -> None:
         connection = worker.connection
@@ -308,54 +250,20 @@ class _Loop:
         elif kind == "failed":
             self._start_failed(worker, message[2])
 
-    def _step_ended(
-        self,
-        worker: _Worker,
-        step_key: str,
-        outcome: str,
-        produced: list[str],
-        dynamic: dict[str, list[str]] | None,
-        retry_delay: float,
-        error: BaseException | None,
-    ) -> None:
+    def _step_ended(self, worker: _Worker, step_key: str, *outcome: Any) -> None:
         step = worker.step
         assert step is not None
         assert step.key == step_key
         worker.step = None
         self.pool.idle.append(worker)
-        self.limits.take(step, -1)
-        state = StepState(outcome)
-        if state is StepState.UP_FOR_RETRY:
-            self.state.retry(step, retry_delay)
-            return
-        self.state.finish(step, state, produced, dynamic)
-        if state is StepState.SUCCEEDED:
-            self.facts.append((step.key, produced, dynamic))
-        else:
-            self._failed(step, error or RuntimeError(f"step '{step.key}' failed"))
-        record_skips(self.run_context, self.state)
-
-    def _failed(self, step: ExecutionStep, error: BaseException) -> None:
-        self.failures.append((step, error))
-        if self.stop_on_failure:
-            self.stopping = True
+        self.step_ended(step, *outcome)
 
     def _start_failed(self, worker: _Worker, error: BaseException) -> None:
-        """A worker could not load the job or start the resources: the run cannot go on.
-
-        The step it was given never started; it ends with the run (not as a failure of its own).
-        """
-        if self.start_failure is None:
-            self.start_failure = error
-        self.stopping = True
         step = worker.step
         worker.step = None
         if worker in self.pool.workers:
             self.pool.remove(worker)
-        if step is not None:
-            self.limits.take(step, -1)
-            self.state.finish(step, StepState.FAILED)
-            record_skips(self.run_context, self.state)
+        self.start_failed(step, error)
 
     def _worker_died(self, worker: _Worker) -> None:
         worker.process.join(timeout=5)
@@ -368,18 +276,7 @@ class _Loop:
         self.pool.remove(worker)
         if step is None:
             return
-        self.limits.take(step, -1)
-        error = WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=worker.process.exitcode)
-        self.run_context.log.event(
-            EventType.STEP_FAILURE,
-            f'Execution of step "{step.key}" failed: {str(error).splitlines()[0]}',
-            step_key=step.key,
-            handle=step.spec.key,
-            data=StepFailureData(
-                error=ErrorInfo.from_exception(error), error_source="UNEXPECTED_ERROR"
-            ),
-            level=ERROR,
+        self.step_lost(
+            step,
+            WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=worker.process.exitcode),
         )
-        self.state.finish(step, StepState.FAILED)
-        self._failed(step, error)
-        record_skips(self.run_context, self.state)
