@@ -73,6 +73,7 @@ _EXPORTS = {
     "ExecutorDefinition": f"{_DEFINITIONS}.executor",
     "in_process_executor": f"{_DEFINITIONS}.executor",
     "multiprocess_executor": f"{_DEFINITIONS}.executor",
+    "dask_executor": f"{_DEFINITIONS}.executor",
     "executor": f"{_DEFINITIONS}.executor",
     "PartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "StaticPartitionsDefinition": f"{_DEFINITIONS}.partitions",
@@ -241,6 +242,7 @@ if TYPE_CHECKING:
     from .definitions.events import DynamicOutput, Output
     from .definitions.executor import (
         ExecutorDefinition,
+        dask_executor,
         executor,
         in_process_executor,
         multiprocess_executor,

@@ -44,9 +44,15 @@ from .run_config import resolve_run_config, stored_run_config
 from .run_resources import close_run_resources, open_run_resources
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..definitions.executor import ExecutorDefinition
     from ..definitions.job import JobDefinition
     from .reexecution import Reexecution
+    from .state import ExecutionStep
+
+    # What an executor's loop returns: the failed steps, and what kept the run from going on.
+    _StepsOutcome = tuple[list[tuple[ExecutionStep, BaseException]], BaseException | None]
 
 __all__ = ["execute_in_process", "run_job"]
 
@@ -255,6 +261,10 @@ def _check_out_of_process(
             where=where,
             fix="pass reconstructable(job) (the job defined at module level in a .py file).",
         )
+    if executor_def.name == "dask":
+        from .executors.dask import check_dask_installed
+
+        check_dask_installed(where)
 
 
 def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
@@ -303,8 +313,6 @@ def _run_on_workers(
     context: RunContext, started: float, pid: int, stop_on_failure: bool
 ) -> BaseException | None:
     """Run the steps on worker processes; each worker starts the resources it needs."""
-    from .executors.multiprocess import execute_steps_multiprocess
-
     executor_def = context.executor_def
     assert executor_def is not None
     section = context.plan.run_config.get("execution")
@@ -313,7 +321,8 @@ def _run_on_workers(
         **((section or {}).get("config") or {} if isinstance(section, Mapping) else {}),
     }
     try:
-        failures, start_failure = execute_steps_multiprocess(
+        execute = _executor_loop(executor_def.name)
+        failures, start_failure = execute(
             context, context.job_source, config, stop_on_failure=stop_on_failure
         )
     except BaseException as interrupt:
@@ -327,6 +336,17 @@ def _run_on_workers(
         return start_failure
     _finish(context, started, pid, "STEP_FAILURE", failed_steps, None)
     return failures[0][1] if failures else None
+
+
+def _executor_loop(name: str) -> Callable[..., _StepsOutcome]:
+    """The function that runs a run's steps with the built-in executor ``name``."""
+    if name == "dask":
+        from .executors.dask import execute_steps_dask
+
+        return execute_steps_dask
+    from .executors.multiprocess import execute_steps_multiprocess
+
+    return execute_steps_multiprocess
 
 
 def _finish(
