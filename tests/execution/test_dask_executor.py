@@ -8,6 +8,7 @@ The jobs live in ``_dask_jobs.py``, which the workers import.
 
 from __future__ import annotations
 
+import importlib
 import pickle
 import subprocess
 import sys
@@ -340,6 +341,31 @@ def test_an_ephemeral_instance_is_refused_before_the_run_starts(cluster: LocalCl
 
     assert "dask executor" in str(raised.value)
     assert instance.get_runs() == []
+
+
+def test_a_job_the_workers_cannot_import_fails_the_run_saying_so(
+    cluster: LocalCluster,
+    persistent_instance: Instance,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A module only this process can import: the workers started before its folder was added.
+    (tmp_path / "only_here.py").write_text(
+        f"from {JobPointer.__module__} import JobPointer\n"
+        "class PointerOnlyHere(JobPointer):\n"
+        "    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    only_here = importlib.import_module("only_here")
+
+    result = execute_job(
+        only_here.PointerOnlyHere("failing"), persistent_instance, run_config=_config(cluster)
+    )
+
+    assert not result.success
+    error = result.get_run_failure_event().event_specific_data.error.to_string()
+    assert "Dask could not run the task of step 'emit'" in error
+    assert "No module named 'only_here'" in error
 
 
 def test_an_unreachable_scheduler_fails_the_run_naming_its_address(

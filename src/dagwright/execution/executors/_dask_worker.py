@@ -28,7 +28,7 @@ from ._worker import Facts, StartFailed, StepHost, WorkerSetup, portable
 if TYPE_CHECKING:
     from distributed import Worker
 
-__all__ = ["TOPIC", "STARTED", "ENDED", "run_step_task", "close_run"]
+__all__ = ["TOPIC", "STARTED", "ENDED", "pickled_setup", "run_step_task", "close_run"]
 
 TOPIC = "dagwright-step-events"
 """The Dask event topic of the tasks' news: ``[run id, task key, index, data]``.
@@ -96,9 +96,8 @@ def _current_worker() -> Worker | None:
         return None
 
 
-def _host_for(setup: WorkerSetup) -> StepHost:
+def _host_for(run_id: str, setup: bytes) -> StepHost:
     """This process's StepHost of the run, made on first use (raises StartFailed)."""
-    run_id = setup.run.run_id
     host = _HOSTS.get(run_id)
     if host is not None:
         return host
@@ -107,30 +106,56 @@ def _host_for(setup: WorkerSetup) -> StepHost:
     with starting:
         host = _HOSTS.get(run_id)
         if host is None:
-            host = _HOSTS[run_id] = StepHost(setup, _SINK)
+            host = _HOSTS[run_id] = StepHost(_unpickled(setup), _SINK)
     return host
 
 
+class _Unreadable(StartFailed):
+    """The run's setup did not unpickle here (most often: the job pointer's module)."""
+
+
+def _unpickled(setup: bytes) -> WorkerSetup:
+    """The run's WorkerSetup (raises _Unreadable)."""
+    try:
+        found: WorkerSetup = pickle.loads(setup)
+    except Exception as error:
+        raise _Unreadable(error) from error
+    return found
+
+
+def pickled_setup(setup: WorkerSetup) -> bytes:
+    """``setup`` as the tasks carry it: unpickled by the task itself, so that a job pointer a
+    worker cannot import fails the task with its error (rather than Dask's message handling)."""
+    import cloudpickle  # type: ignore[import-untyped]  # Dask's; pickles a script's classes
+
+    data: bytes = cloudpickle.dumps(setup)
+    return data
+
+
 def run_step_task(
-    setup: WorkerSetup,
+    run_id: str,
+    setup: bytes,
     spec_key: str,
     mapping_key: str | None,
     attempt: int,
     facts: Facts,
     key: str,
 ) -> tuple[Any, ...]:
-    """The Dask task of one step attempt.
+    """The Dask task of one step attempt (``setup`` made by :func:`pickled_setup`).
 
     Its outcome is that of :meth:`StepHost.run`, or ``("failed", error)``
     when this process cannot take part in the run (the job did not load, a
-    resource did not start). Returns ``(outcome, entries)``, ``entries``
+    resource did not start), or ``("unreadable", error)`` when ``setup``
+    does not unpickle here. Returns ``(outcome, entries)``, ``entries``
     being the JSON of everything the task recorded, in order.
     """
-    recorder = _Recorder(setup.run.run_id, key, _current_worker())
+    recorder = _Recorder(run_id, key, _current_worker())
     _CURRENT.recorder = recorder
     try:
         try:
-            host = _host_for(setup)
+            host = _host_for(run_id, setup)
+        except _Unreadable as failed:
+            return recorder.end(("unreadable", portable(failed.error)))
         except StartFailed as failed:
             return recorder.end(("failed", portable(failed.error)))
         return recorder.end(host.run(spec_key, mapping_key, attempt, facts))

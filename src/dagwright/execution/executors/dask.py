@@ -37,7 +37,7 @@ from ...definitions._flatten import CollectRef
 from ...errors import DagwrightError, InvalidInvocationError
 from ...records import EventLogEntry
 from ..state import ExecutionStep, RunState
-from ._dask_worker import ENDED, STARTED, TOPIC, close_run, run_step_task
+from ._dask_worker import ENDED, STARTED, TOPIC, close_run, pickled_setup, run_step_task
 from ._loop import StepLoop, tag_limits_from, worker_setup
 from ._worker import Facts, WorkerSetup
 
@@ -234,7 +234,7 @@ class _DaskLoop(StepLoop):
     ) -> None:
         super().__init__(run, settings.tag_limits, stop_on_failure)
         self.client = client
-        self.setup = setup
+        self.setup = pickled_setup(setup)
         self.max_in_flight = settings.max_concurrent
         self.tasks: dict[str, _Task] = {}
         # What the client's threads report: ("entry", key, index, data) or ("done", key).
@@ -275,7 +275,7 @@ class _DaskLoop(StepLoop):
             self.tasks.clear()
         run_id = self.run_context.run_id
         try:
-            closed = client.run(close_run, run_id)
+            closed = client.run(close_run, run_id, on_error="ignore")
         except OSError:
             return  # the cluster is gone, and the run's share of it with it
         for entries in closed.values():
@@ -287,6 +287,7 @@ class _DaskLoop(StepLoop):
         key = f"{step.key}-{run_id}-{step.attempt}-{next(self.counter)}"
         future = self.client.submit(
             run_step_task,
+            run_id,
             self.setup,
             step.spec.key,
             step.mapping_key,
@@ -342,6 +343,10 @@ class _DaskLoop(StepLoop):
     def _ended(self, step: ExecutionStep, outcome: tuple[Any, ...]) -> None:
         if outcome[0] == "failed":
             self.start_failed(step, outcome[1])
+        elif outcome[0] == "unreadable":
+            error = outcome[1]
+            problem = f"{type(error).__name__}: {error}"
+            self.start_failed(step, DaskTaskError(step_key=step.key, error=problem))
         else:
             assert outcome[1] == step.key
             self.step_ended(step, *outcome[2:])
