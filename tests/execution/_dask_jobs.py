@@ -84,6 +84,11 @@ def add_one(x: int) -> int:
 
 
 @op
+def add_one_free(x: int) -> int:
+    return x + 1
+
+
+@op
 def total(values: list[int]) -> int:
     return sum(values)
 
@@ -118,6 +123,18 @@ def flaky(context: Any) -> str:
 @job(executor_def=dask_executor, resource_defs={"files": files})
 def retried():
     flaky()
+
+
+@op(required_resource_keys={"files"})
+def fails_first_time(context: Any, x: int) -> int:
+    if _first_time(context, "failed-once"):
+        raise ValueError("the first run fails here")
+    return x * 10
+
+
+@job(executor_def=dask_executor, resource_defs={"files": files})
+def fails_once():
+    add_one_free(fails_first_time(emit()))
 
 
 @success_hook
@@ -170,11 +187,6 @@ def _kill_own_process(context: Any) -> None:
 def die(context: Any, x: int) -> int:
     _kill_own_process(context)
     return x
-
-
-@op
-def add_one_free(x: int) -> int:
-    return x + 1
 
 
 @job(executor_def=dask_executor)

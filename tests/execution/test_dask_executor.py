@@ -26,6 +26,7 @@ from dagwright import (
     EventType,
     Instance,
     InvalidInvocationError,
+    ReexecutionOptions,
     RunStatus,
     execute_job,
 )
@@ -221,6 +222,28 @@ def test_hooks_run_on_the_workers_after_their_steps(
     lines = _log_lines(persistent_instance, result)
     assert "success hook saw emit" in lines
     assert "failure hook saw broken" in lines
+
+
+def test_a_failed_run_is_re_executed_from_its_failure_on_dask(
+    cluster: LocalCluster, persistent_instance: Instance, tmp_path: Path
+) -> None:
+    config = _config(cluster, tmp_path)
+    failed = execute_job(JobPointer("fails_once"), persistent_instance, run_config=config)
+
+    again = execute_job(
+        JobPointer("fails_once"),
+        persistent_instance,
+        run_config=config,
+        reexecution_options=ReexecutionOptions.from_failure(failed.run_id, persistent_instance),
+    )
+
+    assert not failed.success
+    assert again.success
+    assert {e.step_key for e in again.get_step_success_events()} == {
+        "fails_first_time",
+        "add_one_free",
+    }
+    assert _stored_output(again, "add_one_free") == 11
 
 
 # --------------------------------------------------------------------------

@@ -189,7 +189,7 @@ def _connect(settings: DaskSettings) -> tuple[Any, Any]:
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         try:
             cluster = distributed.LocalCluster(**settings.local)
-        except (TypeError, ValueError, OSError) as error:
+        except (TypeError, ValueError, OSError, RuntimeError) as error:
             raise DaskClusterError(
                 cluster=f"a LocalCluster({_call_args(settings.local)})", error=str(error)
             ) from error
@@ -237,7 +237,7 @@ class _DaskLoop(StepLoop):
         self.setup = pickled_setup(setup)
         self.max_in_flight = settings.max_concurrent
         self.tasks: dict[str, _Task] = {}
-        # What the client's threads report: ("entry", key, index, data) or ("done", key).
+        # What the client's threads report: ("event", task key, index, data) or ("done", key).
         self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self.facts_by_step: dict[str, Any] = {}
         self.counter = itertools.count()
@@ -315,7 +315,7 @@ class _DaskLoop(StepLoop):
         """A Dask event of TOPIC (on the client's event loop thread): queue this run's."""
         run_id, key, index, data = event[1]
         if run_id == self.run_context.run_id:
-            self.inbox.put(("entry", key, index, data))
+            self.inbox.put(("event", key, index, data))
 
     def _on_message(self, message: tuple[Any, ...]) -> None:
         if message[0] == "done":
