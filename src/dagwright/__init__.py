@@ -76,6 +76,7 @@ _EXPORTS = {
     "InitExecutorContext": f"{_EXECUTION}.executors.user_defined",
     "InProcessExecutor": f"{_EXECUTION}.executors.user_defined",
     "MultiprocessExecutor": f"{_EXECUTION}.executors.user_defined",
+    "dask_executor": f"{_DEFINITIONS}.executor",
     "executor": f"{_DEFINITIONS}.executor",
     "PartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "StaticPartitionsDefinition": f"{_DEFINITIONS}.partitions",
@@ -250,6 +251,7 @@ if TYPE_CHECKING:
     from .definitions.events import DynamicOutput, Output
     from .definitions.executor import (
         ExecutorDefinition,
+        dask_executor,
         executor,
         in_process_executor,
         multiprocess_executor,

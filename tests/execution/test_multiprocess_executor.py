@@ -515,7 +515,8 @@ def test_canceling_a_multiprocess_run_interrupts_its_running_steps(
     assert time.monotonic() - began < 30  # the steps sleep 60 s: they were interrupted
     assert result.run.status is RunStatus.CANCELED
     recorded = instance.get_run_by_id(run_id)
-    assert recorded is not None and recorded.status is RunStatus.CANCELED
+    assert recorded is not None
+    assert recorded.status is RunStatus.CANCELED
     failed = [e for e in instance.all_logs(run_id) if e.event_type is E.STEP_FAILURE]
     assert sorted(e.step_key for e in failed) == ["sleep_a", "sleep_b"]  # type: ignore[type-var]
     assert all("interrupted" in e.user_message for e in failed)
@@ -563,7 +564,8 @@ def test_cancel_run_of_a_finished_run_returns_false(instance: Instance) -> None:
 
     assert instance.cancel_run(result.run_id) is False
     recorded = instance.get_run_by_id(result.run_id)
-    assert recorded is not None and recorded.status is RunStatus.SUCCESS
+    assert recorded is not None
+    assert recorded.status is RunStatus.SUCCESS
 
 
 def test_cancel_run_of_a_run_not_started_cancels_it_at_once(instance: Instance) -> None:
@@ -575,7 +577,8 @@ def test_cancel_run_of_a_run_not_started_cancels_it_at_once(instance: Instance) 
 
     assert instance.cancel_run(run.run_id) is True
     recorded = instance.get_run_by_id(run.run_id)
-    assert recorded is not None and recorded.status is RunStatus.CANCELED
+    assert recorded is not None
+    assert recorded.status is RunStatus.CANCELED
 
 
 # --------------------------------------------------------------------------

@@ -16,8 +16,10 @@ __all__ = [
     "ExecutorDefinition",
     "in_process_executor",
     "multiprocess_executor",
+    "dask_executor",
     "executor",
     "MULTIPROCESS_CONFIG",
+    "DASK_CONFIG",
 ]
 
 
@@ -86,8 +88,8 @@ in_process_executor = ExecutorDefinition(
 )
 
 
-def _multiprocess_config() -> Any:
-    from ..config.types import AnyType, Array, Field, Selector, Shape
+def _tag_concurrency_limits() -> Any:
+    from ..config.types import AnyType, Array, Field, Shape
 
     limit = Shape(
         {
@@ -96,17 +98,23 @@ def _multiprocess_config() -> Any:
             "limit": Field(int),
         }
     )
+    return Field(
+        Array(limit),
+        is_required=False,
+        description="At most `limit` steps with tag `key` (= `value`, if given) at once.",
+    )
+
+
+def _multiprocess_config() -> Any:
+    from ..config.types import Array, Field, Selector, Shape
+
     return {
         "max_concurrent": Field(
             int,
             is_required=False,
             description="Steps run at once (worker processes); default: the number of CPUs.",
         ),
-        "tag_concurrency_limits": Field(
-            Array(limit),
-            is_required=False,
-            description="At most `limit` steps with tag `key` (= `value`, if given) at once.",
-        ),
+        "tag_concurrency_limits": _tag_concurrency_limits(),
         "start_method": Field(
             Selector(
                 {
@@ -130,6 +138,63 @@ multiprocess_executor = ExecutorDefinition(
     config_schema=MULTIPROCESS_CONFIG,
     description="Runs steps on a pool of worker processes started once per run; outputs pass "
     "through a persistent IO manager.",
+)
+
+
+def _dask_config() -> Any:
+    from ..config.types import Field, Permissive, Selector, Shape, StringSource
+
+    local = Permissive(
+        {
+            "n_workers": Field(int, is_required=False, description="Worker processes to start."),
+            "threads_per_worker": Field(
+                int, is_required=False, description="Threads (steps at once) per worker."
+            ),
+            "processes": Field(
+                bool,
+                is_required=False,
+                description="Workers in processes (True, Dask's default) or threads of the run "
+                "process.",
+            ),
+        }
+    )
+    cluster = Selector(
+        {
+            "existing": Field(
+                Shape({"address": Field(StringSource, description="The scheduler's address.")}),
+                description="Connect to a running Dask scheduler.",
+            ),
+            "local": Field(
+                local,
+                description="Start a distributed.LocalCluster for the run (any LocalCluster "
+                "keyword) and close it at the end.",
+            ),
+        }
+    )
+    return {
+        "cluster": Field(
+            cluster,
+            is_required=False,
+            description="Where the steps run; default: a LocalCluster with Dask's defaults.",
+        ),
+        "max_concurrent": Field(
+            int,
+            is_required=False,
+            description="Steps submitted at once; default: every ready step (Dask queues them).",
+        ),
+        "tag_concurrency_limits": _tag_concurrency_limits(),
+    }
+
+
+DASK_CONFIG = _dask_config()
+"""The config schema of :data:`dask_executor` (Dagster's ``cluster`` selector, plus the
+multiprocess executor's concurrency limits)."""
+
+dask_executor = ExecutorDefinition(
+    "dask",
+    config_schema=DASK_CONFIG,
+    description="Runs each step as a task on a Dask cluster (an existing scheduler or a "
+    "LocalCluster started for the run); needs the `dask` extra and a persistent IO manager.",
 )
 
 

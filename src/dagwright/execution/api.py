@@ -45,9 +45,14 @@ from .run_config import resolve_run_config, stored_run_config
 from .run_resources import close_run_resources, open_run_resources
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..definitions.executor import ExecutorDefinition
     from ..definitions.job import JobDefinition
     from .reexecution import Reexecution
+
+    # What an executor's loop returns: the failed steps, and what kept the run from going on.
+    _StepsOutcome = tuple[Any, ...]
 
 __all__ = ["execute_in_process", "run_job"]
 
@@ -278,6 +283,10 @@ def _check_out_of_process(
             where=where,
             fix="pass reconstructable(job) (the job defined at module level in a .py file).",
         )
+    if executor_def.name == "dask":
+        from .executors.dask import check_dask_installed
+
+        check_dask_installed(where)
 
 
 def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
@@ -335,8 +344,6 @@ def _run_on_workers(
     context: RunContext, started: float, pid: int, stop_on_failure: bool
 ) -> BaseException | None:
     """Run the steps on worker processes; each worker starts the resources it needs."""
-    from .executors.multiprocess import execute_steps_multiprocess
-
     executor_def = context.executor_def
     assert executor_def is not None
     section = context.plan.run_config.get("execution")
@@ -344,9 +351,11 @@ def _run_on_workers(
     if not executor_def.config_is_final and isinstance(section, Mapping):
         config.update(section.get("config") or {})
     try:
-        failures, start_failure, canceled = execute_steps_multiprocess(
-            context, context.job_source, config, stop_on_failure=stop_on_failure
-        )
+        execute = _executor_loop(executor_def.name)
+        outcome = execute(context, context.job_source, config, stop_on_failure=stop_on_failure)
+        failures: list[tuple[Any, BaseException]] = outcome[0]
+        start_failure: BaseException | None = outcome[1]
+        canceled = len(outcome) > 2 and bool(outcome[2])
     except KeyboardInterrupt:
         # The executor interrupted its steps and stopped its workers before letting go.
         _finish_canceled(context, started, pid)
@@ -388,6 +397,17 @@ def _finish_canceled(context: RunContext, started: float, pid: int) -> None:
         f'Execution of run for "{context.job.name}" canceled.',
         level=WARNING,
     )
+
+
+def _executor_loop(name: str) -> Callable[..., _StepsOutcome]:
+    """The function that runs a run's steps with the built-in executor ``name``."""
+    if name == "dask":
+        from .executors.dask import execute_steps_dask
+
+        return execute_steps_dask
+    from .executors.multiprocess import execute_steps_multiprocess
+
+    return execute_steps_multiprocess
 
 
 def _finish(

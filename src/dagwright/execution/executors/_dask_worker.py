@@ -1,0 +1,179 @@
+"""The Dask worker's side of the Dask executor: run one step per task, events back to the run.
+
+A Dask worker process may run tasks of several runs, on several threads
+at once. For each run it keeps one :class:`~._worker.StepHost` (the job
+rebuilt through the run's pointer, the run's resources started), made by
+the first task of that run it gets and closed when the run process asks
+every worker to (:func:`close_run`).
+
+A task tells the run process what happens as it happens, as Dask events
+on :data:`TOPIC` (through the scheduler, in order): that it started (which
+tells a step whose worker died mid-step from one only queued there), each
+entry its step records, and at last its outcome. The task also returns the
+outcome and all its entries, which the run process fetches only if an
+event went missing.
+
+Nothing here imports Dask at module level; only Dask workers run it.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from typing import TYPE_CHECKING, Any
+
+from ...records import EventLogEntry
+from ._worker import Facts, StartFailed, StepHost, WorkerSetup, portable
+
+if TYPE_CHECKING:
+    from distributed import Worker
+
+__all__ = ["TOPIC", "STARTED", "ENDED", "pickled_setup", "run_step_task", "close_run"]
+
+TOPIC = "dagwright-step-events"
+"""The Dask event topic of the tasks' news: ``[run id, task key, index, data]``.
+
+Index :data:`STARTED` (no data): the task started; :data:`ENDED`: the
+pickled ``(outcome, number of entries)``; from 0: the JSON of each entry.
+"""
+
+STARTED = -1
+ENDED = -2
+
+_HOSTS: dict[str, StepHost] = {}
+_STARTING: dict[str, threading.Lock] = {}  # one lock per run, held while its host starts
+_LOCK = threading.Lock()
+_CURRENT = threading.local()  # .recorder: the _Recorder of the task on this thread
+
+
+class _Recorder:
+    """The entries one task records: sent live, and kept to return with its outcome."""
+
+    __slots__ = ("entries", "key", "run_id", "worker")
+
+    def __init__(self, run_id: str, key: str, worker: Worker | None) -> None:
+        self.run_id = run_id
+        self.key = key
+        self.worker = worker
+        self.entries: list[bytes] = []
+        self._send(STARTED, None)
+
+    def add(self, entry: EventLogEntry) -> None:
+        data = entry.to_json()
+        self._send(len(self.entries), data)
+        self.entries.append(data)
+
+    def end(self, outcome: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[bytes]]:
+        """Send the outcome; return it with the entries (the task's result)."""
+        self._send(ENDED, pickle.dumps((outcome, len(self.entries))))
+        return outcome, self.entries
+
+    def _send(self, index: int, data: bytes | None) -> None:
+        if self.worker is not None:
+            self.worker.log_event(TOPIC, [self.run_id, self.key, index, data])
+
+
+class _ThreadSink:
+    """The sink of every StepHost here: hands each entry to the recorder of its thread."""
+
+    level = 0
+
+    def handle(self, entry: EventLogEntry) -> None:
+        recorder: _Recorder | None = getattr(_CURRENT, "recorder", None)
+        if recorder is not None:
+            recorder.add(entry)
+
+
+_SINK = _ThreadSink()
+
+
+def _current_worker() -> Worker | None:
+    from distributed import get_worker
+
+    try:
+        return get_worker()
+    except ValueError:  # not on a Dask worker (called directly)
+        return None
+
+
+def _host_for(run_id: str, setup: bytes) -> StepHost:
+    """This process's StepHost of the run, made on first use (raises StartFailed)."""
+    host = _HOSTS.get(run_id)
+    if host is not None:
+        return host
+    with _LOCK:
+        starting = _STARTING.setdefault(run_id, threading.Lock())
+    with starting:
+        host = _HOSTS.get(run_id)
+        if host is None:
+            host = _HOSTS[run_id] = StepHost(_unpickled(setup), _SINK)
+    return host
+
+
+class _Unreadable(StartFailed):
+    """The run's setup did not unpickle here (most often: the job pointer's module)."""
+
+
+def _unpickled(setup: bytes) -> WorkerSetup:
+    """The run's WorkerSetup (raises _Unreadable)."""
+    try:
+        found: WorkerSetup = pickle.loads(setup)
+    except Exception as error:
+        raise _Unreadable(error) from error
+    return found
+
+
+def pickled_setup(setup: WorkerSetup) -> bytes:
+    """``setup`` as the tasks carry it: unpickled by the task itself, so that a job pointer a
+    worker cannot import fails the task with its error (rather than Dask's message handling)."""
+    import cloudpickle  # type: ignore[import-untyped]  # Dask's; pickles a script's classes
+
+    data: bytes = cloudpickle.dumps(setup)
+    return data
+
+
+def run_step_task(
+    run_id: str,
+    setup: bytes,
+    spec_key: str,
+    mapping_key: str | None,
+    attempt: int,
+    facts: Facts,
+    key: str,
+) -> tuple[Any, ...]:
+    """The Dask task of one step attempt (``setup`` made by :func:`pickled_setup`).
+
+    Its outcome is that of :meth:`StepHost.run`, or ``("failed", error)``
+    when this process cannot take part in the run (the job did not load, a
+    resource did not start), or ``("unreadable", error)`` when ``setup``
+    does not unpickle here. Returns ``(outcome, entries)``, ``entries``
+    being the JSON of everything the task recorded, in order.
+    """
+    recorder = _Recorder(run_id, key, _current_worker())
+    _CURRENT.recorder = recorder
+    try:
+        try:
+            host = _host_for(run_id, setup)
+        except _Unreadable as failed:
+            return recorder.end(("unreadable", portable(failed.error)))
+        except StartFailed as failed:
+            return recorder.end(("failed", portable(failed.error)))
+        return recorder.end(host.run(spec_key, mapping_key, attempt, facts))
+    finally:
+        _CURRENT.recorder = None
+
+
+def close_run(run_id: str) -> list[bytes]:
+    """Tear down this process's share of run ``run_id``; return what the teardown recorded."""
+    with _LOCK:
+        _STARTING.pop(run_id, None)
+        host = _HOSTS.pop(run_id, None)
+    if host is None:
+        return []
+    recorder = _Recorder(run_id, f"close-{run_id}", None)
+    _CURRENT.recorder = recorder
+    try:
+        host.close()
+    finally:
+        _CURRENT.recorder = None
+    return recorder.entries

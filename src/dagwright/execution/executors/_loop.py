@@ -1,0 +1,220 @@
+"""The run process's loop of the executors that run steps elsewhere (worker processes, Dask).
+
+The run process keeps the step state machine (:class:`~..state.RunState`)
+and the event log; the steps run in other processes. :class:`StepLoop`
+holds what every such executor shares: dispatch ready steps within the
+tag concurrency limits, react to how each step ended (retry it, release
+the steps after it, record skips, remember the facts later steps need),
+fail a step whose process was lost, and stop dispatching when the run
+cannot go on. An executor supplies the transport: whether it can take
+another step (:meth:`StepLoop.has_room`), how a step is sent
+(:meth:`StepLoop.start`), whether any is still out (:meth:`StepLoop.busy`)
+and how to wait for what comes back (:meth:`StepLoop.wait`), which it
+answers by calling :meth:`StepLoop.step_ended`, :meth:`StepLoop.step_lost`
+or :meth:`StepLoop.start_failed`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...records import ErrorInfo, EventType, StepFailureData, StepRetryData
+from ..logs import ERROR
+from ..state import ExecutionStep, RunState, StepState
+from ._worker import Facts, WorkerSetup
+from .in_process import record_skips
+
+if TYPE_CHECKING:
+    from .._run import RunContext
+
+__all__ = ["StepLoop", "TagLimits", "worker_setup", "tag_limits_from"]
+
+
+def worker_setup(run: RunContext, job_source: Any) -> WorkerSetup:
+    """What another process needs to take part in ``run``."""
+    return WorkerSetup(
+        job_source=job_source,
+        run=run.run,
+        run_config=dict(run.plan.run_config),
+        input_values=dict(run.plan.input_values),
+        settings=run.instance.settings,
+        known_state=run.plan.known_state,
+    )
+
+
+def tag_limits_from(config: Mapping[str, Any]) -> list[tuple[str, Any, int]]:
+    """The ``tag_concurrency_limits`` of an executor's config as (key, value or None, limit)."""
+    return [
+        (limit["key"], limit.get("value"), int(limit["limit"]))
+        for limit in config.get("tag_concurrency_limits") or ()
+    ]
+
+
+class TagLimits:
+    """Counts running steps per ``tag_concurrency_limits`` entry."""
+
+    def __init__(self, limits: Sequence[tuple[str, Any, int]]) -> None:
+        self._limits = limits
+        self._running = [0] * len(limits)
+
+    def _matching(self, step: ExecutionStep) -> list[int]:
+        tags = step.spec.flat.tags
+        return [
+            i
+            for i, (key, value, _) in enumerate(self._limits)
+            if key in tags and (value is None or str(tags[key]) == str(value))
+        ]
+
+    def allows(self, step: ExecutionStep) -> bool:
+        return all(self._running[i] < self._limits[i][2] for i in self._matching(step))
+
+    def take(self, step: ExecutionStep, sign: int = 1) -> None:
+        for i in self._matching(step):
+            self._running[i] += sign
+
+
+class StepLoop(ABC):
+    """Dispatch ready steps and react to how they end; see the module docstring."""
+
+    def __init__(
+        self, run: RunContext, tag_limits: Sequence[tuple[str, Any, int]], stop_on_failure: bool
+    ) -> None:
+        self.run_context = run
+        self.state = RunState(run.plan, run.clock.monotonic)
+        self.limits = TagLimits(tag_limits)
+        self.stop_on_failure = stop_on_failure
+        self.failures: list[tuple[ExecutionStep, BaseException]] = []
+        self.start_failure: BaseException | None = None
+        # (step key, outputs produced, dynamic outputs' mapping keys) of every finished step
+        self.facts: Facts = []
+        self.stopping = False
+
+    # -- what an executor supplies ---------------------------------------
+
+    @abstractmethod
+    def has_room(self) -> bool:
+        """Whether another step can be sent now."""
+
+    @abstractmethod
+    def start(self, step: ExecutionStep) -> None:
+        """Send ``step`` (already counted against the tag limits) to run elsewhere."""
+
+    @abstractmethod
+    def busy(self) -> bool:
+        """Whether a step sent is still out."""
+
+    @abstractmethod
+    def wait(self, timeout: float | None) -> None:
+        """Wait up to ``timeout`` seconds (None: no limit) for news of the steps out, and
+        react to it."""
+
+    # -- the loop ----------------------------------------------------------
+
+    def run(self) -> None:
+        state = self.state
+        record_skips(self.run_context, state)
+        while True:
+            if not self.stopping:
+                self._dispatch()
+            if not self.busy():
+                wait_for = None if self.stopping else state.seconds_until_retry()
+                if wait_for is None:
+                    return
+                self.run_context.clock.sleep(wait_for)
+                state.release_next_retry()
+                continue
+            self.wait(state.seconds_until_retry())
+            self.run_context.log.flush()
+
+    def _dispatch(self) -> None:
+        state = self.state
+        while self.has_room():
+            step = state.next_step(self.limits.allows)
+            if step is None:
+                return
+            self.limits.take(step)
+            self.start(step)
+
+    # -- reactions -------------------------------------------------------
+
+    def step_ended(
+        self,
+        step: ExecutionStep,
+        outcome: str,
+        produced: list[str],
+        dynamic: dict[str, list[str]] | None,
+        retry_delay: float,
+        error: BaseException | None,
+    ) -> None:
+        """A step's attempt ended as its process reported (its events are already recorded)."""
+        self.limits.take(step, -1)
+        state = StepState(outcome)
+        if state is StepState.UP_FOR_RETRY:
+            self.state.retry(step, retry_delay)
+            return
+        self.state.finish(step, state, produced, dynamic)
+        if state is StepState.SUCCEEDED:
+            self.facts.append((step.key, produced, dynamic))
+        else:
+            self.failed(step, error or RuntimeError(f"step '{step.key}' failed"))
+        record_skips(self.run_context, self.state)
+
+    def failed(self, step: ExecutionStep, error: BaseException) -> None:
+        self.failures.append((step, error))
+        if self.stop_on_failure:
+            self.stopping = True
+
+    def start_failed(self, step: ExecutionStep | None, error: BaseException) -> None:
+        """A process could not load the job or start the resources: the run cannot go on.
+
+        The step it was given never started; it ends with the run (not as a failure of its own).
+        """
+        if self.start_failure is None:
+            self.start_failure = error
+        self.stopping = True
+        if step is not None:
+            self.limits.take(step, -1)
+            self.state.finish(step, StepState.FAILED)
+            record_skips(self.run_context, self.state)
+
+    def step_lost(
+        self, step: ExecutionStep, error: BaseException, *, retry_by_policy: bool = False
+    ) -> None:
+        """The process running ``step`` went away before the step ended.
+
+        The step fails with ``error`` (an UNEXPECTED_ERROR, since the step's
+        own code never returned), or with ``retry_by_policy`` is retried if
+        its retry policy allows another attempt.
+        """
+        self.limits.take(step, -1)
+        log = self.run_context.log
+        first_line = str(error).splitlines()[0]
+        policy = step.spec.retry_policy
+        if retry_by_policy and policy is not None and step.attempt <= policy.max_retries:
+            delay = policy.calculate_delay(step.attempt, self.run_context.clock)
+            wait = f" in {delay:.2f} seconds" if delay else ""
+            log.event(
+                EventType.STEP_UP_FOR_RETRY,
+                f'Execution of step "{step.key}" failed and has requested a retry{wait}: '
+                f"{first_line}",
+                step_key=step.key,
+                handle=step.spec.key,
+                data=StepRetryData(error=ErrorInfo.from_exception(error), seconds_to_wait=delay),
+            )
+            self.state.retry(step, delay)
+            return
+        log.event(
+            EventType.STEP_FAILURE,
+            f'Execution of step "{step.key}" failed: {first_line}',
+            step_key=step.key,
+            handle=step.spec.key,
+            data=StepFailureData(
+                error=ErrorInfo.from_exception(error), error_source="UNEXPECTED_ERROR"
+            ),
+            level=ERROR,
+        )
+        self.state.finish(step, StepState.FAILED)
+        self.failed(step, error)
+        record_skips(self.run_context, self.state)
