@@ -17,7 +17,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...errors import DagwrightError
@@ -26,6 +26,7 @@ from ..cancel import CANCEL_CHECK_SECONDS
 from ..logs import ERROR, record_step_interrupted
 from ..output_loader import LAZY
 from ..state import ExecutionStep, RunState, StepState
+from ._loop import TagLimits, tag_limits_from, worker_setup
 from ._worker import WorkerSetup, worker_main
 from .in_process import record_skips
 
@@ -105,10 +106,7 @@ class MultiprocessSettings:
     def __init__(self, config: Mapping[str, Any] | None) -> None:
         config = config or {}
         self.max_concurrent = int(config.get("max_concurrent") or os.cpu_count() or 1)
-        self.tag_limits = [
-            (limit["key"], limit.get("value"), int(limit["limit"]))
-            for limit in config.get("tag_concurrency_limits") or ()
-        ]
+        self.tag_limits = tag_limits_from(config)
         method = config.get("start_method") or {"forkserver": {}}
         (self.start_method, options), *_ = method.items()
         self.preload = [*_PRELOAD, *((options or {}).get("preload_modules") or ())]
@@ -124,29 +122,6 @@ class _Worker:
         self.seen = 0  # how many facts it has been sent
         self.ready = False  # it has loaded the job and started the resources
         self.step: ExecutionStep | None = None
-
-
-class _TagLimits:
-    """Counts running steps per ``tag_concurrency_limits`` entry."""
-
-    def __init__(self, limits: Sequence[tuple[str, Any, int]]) -> None:
-        self._limits = limits
-        self._running = [0] * len(limits)
-
-    def _matching(self, step: ExecutionStep) -> list[int]:
-        tags = step.spec.flat.tags
-        return [
-            i
-            for i, (key, value, _) in enumerate(self._limits)
-            if key in tags and (value is None or str(tags[key]) == str(value))
-        ]
-
-    def allows(self, step: ExecutionStep) -> bool:
-        return all(self._running[i] < self._limits[i][2] for i in self._matching(step))
-
-    def take(self, step: ExecutionStep, sign: int = 1) -> None:
-        for i in self._matching(step):
-            self._running[i] += sign
 
 
 class _Pool:
@@ -226,14 +201,7 @@ def execute_steps_multiprocess(
     interrupts the running steps too, then is raised again.
     """
     settings = MultiprocessSettings(config)
-    setup = WorkerSetup(
-        job_source=job_source,
-        run=run.run,
-        run_config=dict(run.plan.run_config),
-        input_values=dict(run.plan.input_values),
-        settings=run.instance.settings,
-        known_state=run.plan.known_state,
-    )
+    setup = worker_setup(run, job_source)
     loop = _Loop(run, settings, _Pool(run, settings, setup), stop_on_failure)
     try:
         loop.run()
@@ -265,7 +233,7 @@ class _Loop:
         self.run_context = run
         self.pool = pool
         self.state = RunState(run.plan, run.clock.monotonic)
-        self.limits = _TagLimits(settings.tag_limits)
+        self.limits = TagLimits(settings.tag_limits)
         self.stop_on_failure = stop_on_failure
         self.failures: list[tuple[ExecutionStep, BaseException]] = []
         self.start_failure: BaseException | None = None
