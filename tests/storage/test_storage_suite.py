@@ -168,6 +168,16 @@ def test_runs_count_follows_the_filter(instance: Instance) -> None:
     assert instance.get_runs_count(RunsFilter(job_name="small")) == 3
 
 
+def test_runs_count_by_one_tag_counts_runs_with_any_of_its_values(instance: Instance) -> None:
+    small.execute_in_process(instance=instance, tags={"owner": "ana"})
+    small.execute_in_process(instance=instance, tags={"owner": "bo"})
+    small.execute_in_process(instance=instance, tags={"owner": "cy"})
+    assert instance.get_runs_count(RunsFilter(tags={"owner": "ana"})) == 1
+    assert instance.get_runs_count(RunsFilter(tags={"owner": ["ana", "bo"]})) == 2
+    assert instance.get_runs_count(RunsFilter(tags={"team": "data"})) == 3
+    assert instance.get_runs_count(RunsFilter(tags={"owner": "ana"}, job_name="other")) == 0
+
+
 def test_added_run_tags_are_kept_and_filtered_on(instance: Instance) -> None:
     run_id = small.execute_in_process(instance=instance, tags={"owner": "ana"}).run_id
     instance.add_run_tags(run_id, {"owner": "bo", "reviewed": "yes"})

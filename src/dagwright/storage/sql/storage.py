@@ -132,7 +132,17 @@ class SqlStorage(Storage):
     def get_runs_count(self, filters: RunsFilter | None = None) -> int:
         import sqlalchemy as sa
 
-        query = _where_runs(sa.select(sa.func.count()).select_from(t.runs), filters)
+        only_tag = _only_one_tag(filters)
+        if only_tag is not None:
+            # A run has one row per tag key: counting the tag rows is an index-only scan.
+            key, values = only_tag
+            query = (
+                sa.select(sa.func.count())
+                .select_from(t.run_tags)
+                .where(t.run_tags.c.key == key, t.run_tags.c.value.in_(values))
+            )
+        else:
+            query = _where_runs(sa.select(sa.func.count()).select_from(t.runs), filters)
         with self._read() as c:
             return int(c.execute(query).scalar() or 0)
 
@@ -443,6 +453,18 @@ def _run_from(body: str, status: str) -> Run:
 
 def _event_record(row: Any) -> EventLogRecord:
     return EventLogRecord(storage_id=row.id, event_log_entry=EventLogEntry.from_json(row.body))
+
+
+def _only_one_tag(f: RunsFilter | None) -> tuple[str, list[str]] | None:
+    """(key, values) when the filter asks for one tag and nothing else."""
+    if f is None or not f.tags or len(f.tags) != 1:
+        return None
+    if any(
+        value is not None for name, value in msgspec.structs.asdict(f).items() if name != "tags"
+    ):
+        return None
+    ((key, wanted),) = f.tags.items()
+    return key, [wanted] if isinstance(wanted, str) else list(wanted)
 
 
 def _where_runs(query: Any, f: RunsFilter | None) -> Any:
