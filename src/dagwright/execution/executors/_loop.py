@@ -28,8 +28,9 @@ from .in_process import record_skips
 
 if TYPE_CHECKING:
     from .._run import RunContext
+    from ..logs import RunLog
 
-__all__ = ["StepLoop", "TagLimits", "worker_setup", "tag_limits_from"]
+__all__ = ["StepLoop", "TagLimits", "worker_setup", "tag_limits_from", "record_step_lost"]
 
 
 def worker_setup(run: RunContext, job_source: Any) -> WorkerSetup:
@@ -205,16 +206,21 @@ class StepLoop(ABC):
             )
             self.state.retry(step, delay)
             return
-        log.event(
-            EventType.STEP_FAILURE,
-            f'Execution of step "{step.key}" failed: {first_line}',
-            step_key=step.key,
-            handle=step.spec.key,
-            data=StepFailureData(
-                error=ErrorInfo.from_exception(error), error_source="UNEXPECTED_ERROR"
-            ),
-            level=ERROR,
-        )
+        record_step_lost(log, step, error)
         self.state.finish(step, StepState.FAILED)
         self.failed(step, error)
         record_skips(self.run_context, self.state)
+
+
+def record_step_lost(log: RunLog, step: ExecutionStep, error: BaseException) -> None:
+    """The STEP_FAILURE of a step whose worker went away while it ran."""
+    log.event(
+        EventType.STEP_FAILURE,
+        f'Execution of step "{step.key}" failed: {str(error).splitlines()[0]}',
+        step_key=step.key,
+        handle=step.spec.key,
+        data=StepFailureData(
+            error=ErrorInfo.from_exception(error), error_source="UNEXPECTED_ERROR"
+        ),
+        level=ERROR,
+    )

@@ -21,12 +21,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...errors import DagwrightError
-from ...records import ErrorInfo, EventType, StepFailureData
 from ..cancel import CANCEL_CHECK_SECONDS
-from ..logs import ERROR, record_step_interrupted
+from ..logs import record_step_interrupted
 from ..output_loader import LAZY
 from ..state import ExecutionStep, RunState, StepState
-from ._loop import TagLimits, tag_limits_from, worker_setup
+from ._loop import TagLimits, record_step_lost, tag_limits_from, worker_setup
 from ._worker import WorkerSetup, worker_main
 from .in_process import record_skips
 
@@ -399,16 +398,7 @@ class _Loop:
             return
         self.limits.take(step, -1)
         error = WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=worker.process.exitcode)
-        self.run_context.log.event(
-            EventType.STEP_FAILURE,
-            f'Execution of step "{step.key}" failed: {str(error).splitlines()[0]}',
-            step_key=step.key,
-            handle=step.spec.key,
-            data=StepFailureData(
-                error=ErrorInfo.from_exception(error), error_source="UNEXPECTED_ERROR"
-            ),
-            level=ERROR,
-        )
+        record_step_lost(self.run_context.log, step, error)
         self.state.finish(step, StepState.FAILED)
         self._failed(step, error)
         record_skips(self.run_context, self.state)
