@@ -1,7 +1,11 @@
-"""``dagwright run monitor`` on the instance of $DAGWRIGHT_HOME."""
+"""``dagwright run cancel`` and ``dagwright run monitor`` on the instance of $DAGWRIGHT_HOME."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -82,3 +86,121 @@ def test_monitor_refuses_an_interval_that_is_not_positive(home: Path) -> None:
 
     assert result.exit_code == 2
     assert "--interval" in result.output
+
+
+# --------------------------------------------------------------------------
+# run cancel
+
+_SLEEPER = textwrap.dedent(
+    """
+    import sys
+    import time
+    from pathlib import Path
+
+    from dagwright import Instance, execute_job, job, op
+
+
+    @op
+    def nap(context):
+        Path(sys.argv[2]).touch()
+        time.sleep(60)
+
+
+    @job
+    def napping():
+        nap()
+
+
+    with Instance.get() as instance:
+        execute_job(napping, instance, run_id=sys.argv[1])
+    """
+)
+
+
+def running_in_another_process(home: Path, tmp_path: Path, run_id: str) -> subprocess.Popen[str]:
+    """A process running a job whose one step sleeps a minute, once the step is sleeping."""
+    script = tmp_path / "napping.py"
+    script.write_text(_SLEEPER)
+    sleeping = tmp_path / "sleeping"
+    process = subprocess.Popen(
+        [sys.executable, str(script), run_id, str(sleeping)],
+        env={**os.environ, "DAGWRIGHT_HOME": str(home)},
+        text=True,
+    )
+    give_up = time.monotonic() + 30
+    while time.monotonic() < give_up:
+        if sleeping.exists():
+            return process
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError("the job never started sleeping")
+
+
+def test_cancel_stops_a_run_in_another_process_and_waits_for_it(home: Path, tmp_path: Path) -> None:
+    process = running_in_another_process(home, tmp_path, "napping-run")
+    try:
+        result = CliRunner().invoke(cli, ["run", "cancel", "napping-run", "--reason", "wrong day"])
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+
+    assert result.exit_code == 0, result.output
+    assert "Run napping-run is now CANCELED" in result.output
+    assert "Interrupted steps: nap" in result.output
+    assert status_of(home, "napping-run") == RunStatus.CANCELED
+    with Instance.from_home(home) as instance:
+        messages = [entry.user_message for entry in instance.all_logs("napping-run")]
+    assert any("Reason: wrong day" in message for message in messages)
+
+
+def test_cancel_no_wait_returns_once_the_run_was_asked(home: Path) -> None:
+    started_run(home, "busy-run", last_heartbeat=time.time())
+
+    result = CliRunner().invoke(cli, ["run", "cancel", "busy-run", "--no-wait"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "Asked run busy-run to cancel.\n"
+    assert status_of(home, "busy-run") == RunStatus.CANCELING
+
+
+def test_cancel_of_a_run_not_started_cancels_it_at_once(home: Path) -> None:
+    with Instance.from_home(home) as instance:
+        instance.add_run(Run(run_id="queued-run", job_name="nightly"))
+
+    result = CliRunner().invoke(cli, ["run", "cancel", "queued-run"])
+
+    assert result.exit_code == 0, result.output
+    assert "Run queued-run is now CANCELED" in result.output
+    assert status_of(home, "queued-run") == RunStatus.CANCELED
+
+
+def test_cancel_of_an_unknown_run_fails_naming_the_instance(home: Path) -> None:
+    with Instance.from_home(home):
+        pass
+
+    result = CliRunner().invoke(cli, ["run", "cancel", "no-such-run"])
+
+    assert result.exit_code == 1
+    assert f"no run no-such-run in {home}" in result.output
+
+
+def test_cancel_of_a_finished_run_says_there_is_nothing_to_cancel(home: Path) -> None:
+    with Instance.from_home(home) as instance:
+        instance.add_run(Run(run_id="done-run", job_name="nightly", status=RunStatus.SUCCESS))
+
+    result = CliRunner().invoke(cli, ["run", "cancel", "done-run"])
+
+    assert result.exit_code == 1
+    assert "run done-run already ended (SUCCESS); there is nothing to cancel" in result.output
+
+
+def test_cancel_of_a_run_whose_process_is_gone_times_out_pointing_at_the_monitor(
+    home: Path,
+) -> None:
+    started_run(home, "orphan-run", last_heartbeat=time.time() - 60)
+
+    result = CliRunner().invoke(cli, ["run", "cancel", "orphan-run", "--timeout", "0.5"])
+
+    assert result.exit_code == 1
+    assert "run orphan-run is still CANCELING after 0.5 s" in result.output
+    assert "dagwright run monitor --once" in result.output

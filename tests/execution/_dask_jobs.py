@@ -244,6 +244,20 @@ def waiting():
     wait_for_go()
 
 
+@op(required_resource_keys={"files"})
+def sleep_long(context: Any) -> None:
+    """Sleeps a minute in short naps (a cancel interrupts a Dask step between two lines)."""
+    context.log.info("sleeping")
+    for _ in range(600):
+        time.sleep(0.1)
+
+
+@job(executor_def=dask_executor, resource_defs={"files": files})
+def long_sleepers():
+    for name in ("sleep_a", "sleep_b", "sleep_c"):
+        sleep_long.alias(name)()
+
+
 @resource
 def unreachable_database(_: Any) -> Any:
     raise ConnectionRefusedError("the database is down")

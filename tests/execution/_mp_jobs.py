@@ -120,6 +120,12 @@ def two_steps_one_at_a_time():
     meet.alias("step_b")()
 
 
+@job(executor_def=multiprocess_executor.configured({"max_concurrent": 2}, name="laptop_pool"))
+def two_steps_on_a_renamed_executor():
+    meet.alias("step_a")()
+    meet.alias("step_b")()
+
+
 @op
 def parent_pid() -> int:
     return os.getppid()
@@ -266,6 +272,16 @@ def printing():
 def sleep_long(context) -> None:
     context.log.info("sleeping")
     time.sleep(60)
+
+
+@op(retry_policy=RetryPolicy(max_retries=1, delay=60))
+def retry_in_a_minute() -> None:
+    raise ConnectionError("the service is down")
+
+
+@job(executor_def=multiprocess_executor)
+def waits_to_retry():
+    retry_in_a_minute()
 
 
 @job(executor_def=multiprocess_executor, resource_defs={"scratch": scratch})

@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,8 @@ SCRIPT = textwrap.dedent(
     def wait(context):
         context.log.info("waiting")
         (flags / "started").write_text("yes")
-        time.sleep(120)
+        for _ in range(1200):  # short naps: a Dask step is interrupted between two lines
+            time.sleep(0.1)
 
     @job(resource_defs={{"connection": connection}}, executor_def={executor})
     def waiting():
@@ -38,15 +40,33 @@ SCRIPT = textwrap.dedent(
 
     if __name__ == "__main__":
         with Instance.from_home(sys.argv[1]) as instance:
-            execute_job(waiting, instance, run_id="ctrl-c")
+            execute_job(waiting, instance, run_id="ctrl-c", run_config={run_config})
     """
 )
 
 
-@pytest.mark.parametrize("executor", ["in_process_executor", "multiprocess_executor"])
-def test_ctrl_c_cancels_the_run_and_closes_its_resources(tmp_path: Path, executor: str) -> None:
+_DASK_IN_THREADS = {
+    "execution": {
+        "config": {
+            "cluster": {"local": {"n_workers": 1, "processes": False, "dashboard_address": ":0"}}
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("executor", "run_config"),
+    [
+        ("in_process_executor", {}),
+        ("multiprocess_executor", {}),
+        ("dask_executor", _DASK_IN_THREADS),
+    ],
+)
+def test_ctrl_c_cancels_the_run_and_closes_its_resources(
+    tmp_path: Path, executor: str, run_config: dict[str, Any]
+) -> None:
     script = tmp_path / "pipeline.py"
-    script.write_text(SCRIPT.format(executor=executor))
+    script.write_text(SCRIPT.format(executor=executor, run_config=run_config))
     flags = tmp_path / "flags"
     flags.mkdir()
     home = tmp_path / "home"

@@ -13,6 +13,8 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from dagwright import (
     execute_job,
 )
 
+from ._cancel import cancel_when_sleeping
 from ._dask_jobs import JobPointer, ten_steps
 
 E = EventType
@@ -79,6 +82,14 @@ def _step_pids(result: Any, prefix: str) -> set[int]:
 def _log_lines(instance: Instance, result: Any) -> list[str]:
     """The ``context.log`` lines of a run, as the instance stored them."""
     return [e.user_message for e in instance.all_logs(result.run_id) if not e.is_event]
+
+
+def _resource_notes(folder: Path) -> dict[int, list[str]]:
+    """What the ``files`` resource noted in each worker process: 'started', then 'closed'."""
+    return {
+        int(path.name.removeprefix("resource-")): path.read_text().split()
+        for path in folder.glob("resource-*")
+    }
 
 
 def _stored_output(result: Any, step_key: str) -> Any:
@@ -155,10 +166,7 @@ def test_resources_start_once_per_worker_process_and_are_torn_down_at_the_end(
         JobPointer("ten_steps"), persistent_instance, run_config=_config(cluster, tmp_path)
     )
 
-    notes = {
-        int(path.name.removeprefix("resource-")): path.read_text().split()
-        for path in tmp_path.glob("resource-*")
-    }
+    notes = _resource_notes(tmp_path)
     assert set(notes) == _step_pids(result, "add_")
     assert all(lines == ["started", "closed"] for lines in notes.values())
 
@@ -429,3 +437,56 @@ def test_defining_a_job_with_the_dask_executor_does_not_import_dask() -> None:
     ).stdout
 
     assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------
+# Cancellation
+
+
+def _canceled_once_sleeping(cluster: LocalCluster, instance: Instance, files: Path) -> Any:
+    """Run ``long_sleepers`` (three steps, two workers), canceled once two steps sleep."""
+    run_id = str(uuid.uuid4())
+    thread = cancel_when_sleeping(instance, run_id, sleepers=2)
+    result = execute_job(
+        JobPointer("long_sleepers"), instance, run_config=_config(cluster, files), run_id=run_id
+    )
+    thread.join()
+    return result
+
+
+def test_canceling_a_dask_run_interrupts_its_running_steps_and_drops_the_queued_one(
+    cluster: LocalCluster, persistent_instance: Instance, tmp_path: Path
+) -> None:
+    began = time.monotonic()
+
+    result = _canceled_once_sleeping(cluster, persistent_instance, tmp_path)
+
+    assert time.monotonic() - began < 40  # the steps sleep 60 s: they were interrupted
+    assert result.run.status is RunStatus.CANCELED
+    started = {e.step_key for e in _events(result, E.STEP_START)}
+    failed = _events(result, E.STEP_FAILURE)
+    assert len(started) == 2  # one step per single-threaded worker; the third never ran
+    assert {e.step_key for e in failed} == started
+    assert all("interrupted" in e.message for e in failed)
+
+
+def test_canceling_a_dask_run_tears_its_resources_down_on_the_workers(
+    cluster: LocalCluster, persistent_instance: Instance, tmp_path: Path
+) -> None:
+    result = _canceled_once_sleeping(cluster, persistent_instance, tmp_path)
+
+    notes = _resource_notes(tmp_path)
+    assert set(notes) == _step_pids(result, "sleep_")
+    assert all(lines == ["started", "closed"] for lines in notes.values())
+
+
+def test_a_dask_worker_runs_the_next_run_normally_after_a_cancel(
+    cluster: LocalCluster, persistent_instance: Instance, tmp_path: Path
+) -> None:
+    _canceled_once_sleeping(cluster, persistent_instance, tmp_path)
+
+    result = execute_job(
+        JobPointer("ten_steps"), persistent_instance, run_config=_config(cluster, tmp_path)
+    )
+
+    assert result.success

@@ -9,7 +9,6 @@ for each other, so no test depends on how fast workers start.
 from __future__ import annotations
 
 import os
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from dagwright import (
 from dagwright.records import Event
 
 from . import _mp_jobs as jobs
+from ._cancel import cancel_when, cancel_when_sleeping
 
 E = EventType
 
@@ -243,6 +243,21 @@ def test_the_executor_config_can_be_fixed_with_configured(instance: Instance, fo
     assert not _overlap(spans["step_a"], spans["step_b"])
 
 
+def test_a_renamed_multiprocess_executor_still_runs_steps_on_workers(
+    instance: Instance, folder: Path
+) -> None:
+    run_config = _meet_config(folder, step_a={"expect": 2}, step_b={"expect": 2})
+
+    with execute_job(
+        jobs.two_steps_on_a_renamed_executor, instance, run_config=run_config
+    ) as result:
+        spans = _spans(instance, result.run_id)
+
+    assert result.success
+    assert _overlap(spans["step_a"], spans["step_b"])
+    assert os.getpid() not in {pid for _, _, pid in spans.values()}
+
+
 # --------------------------------------------------------------------------
 # What runs in workers as it does in process
 
@@ -401,9 +416,12 @@ def test_an_output_that_cannot_be_pickled_fails_its_step_saying_why(instance: In
     failure = _step_events(result.all_events, E.STEP_FAILURE)["make_lock"]
     error = failure.event_specific_data.error  # type: ignore[union-attr]
     assert result.run.status is RunStatus.FAILURE
-    assert '"make_lock"' in failure.message
-    assert "cannot pickle" in error.message
-    assert "lock" in error.message
+    assert failure.message.startswith(
+        "Execution of step \"make_lock\" failed in IO manager 'io_manager' handling output 'result'"
+    )
+    assert "output 'result' of step 'make_lock' (lock) cannot be pickled" in error.message
+    assert "cannot pickle '_thread.lock' object" in error.message
+    assert "Fix: return a value pickle can store" in error.message
 
 
 def test_a_resource_that_fails_to_start_in_a_worker_fails_the_run(instance: Instance) -> None:
@@ -476,23 +494,6 @@ def test_a_job_defined_inside_a_function_cannot_run_on_workers(instance: Instanc
 # Cancellation
 
 
-def _cancel_when_sleeping(instance: Instance, run_id: str, sleepers: int) -> threading.Thread:
-    """Cancel the run from another thread once ``sleepers`` steps have logged 'sleeping'."""
-
-    def cancel() -> None:
-        give_up = time.monotonic() + 30
-        while time.monotonic() < give_up:
-            logs = instance.all_logs(run_id) if instance.get_run_by_id(run_id) else []
-            if sum(e.user_message == "sleeping" for e in logs) >= sleepers:
-                instance.cancel_run(run_id)
-                return
-            time.sleep(0.05)
-
-    thread = threading.Thread(target=cancel, daemon=True)
-    thread.start()
-    return thread
-
-
 def _scratch(folder: Path) -> dict[str, Any]:
     return {"resources": {"scratch": {"config": {"folder": str(folder), "greeting": ""}}}}
 
@@ -501,7 +502,7 @@ def test_canceling_a_multiprocess_run_interrupts_its_running_steps(
     instance: Instance, folder: Path
 ) -> None:
     run_id = str(uuid.uuid4())
-    thread = _cancel_when_sleeping(instance, run_id, sleepers=2)
+    thread = cancel_when_sleeping(instance, run_id, sleepers=2)
     began = time.monotonic()
 
     result = execute_job(
@@ -526,7 +527,7 @@ def test_canceling_a_multiprocess_run_tears_resources_down_in_the_workers(
     instance: Instance, folder: Path
 ) -> None:
     run_id = str(uuid.uuid4())
-    thread = _cancel_when_sleeping(instance, run_id, sleepers=2)
+    thread = cancel_when_sleeping(instance, run_id, sleepers=2)
 
     execute_job(
         jobs.long_sleepers,
@@ -540,11 +541,30 @@ def test_canceling_a_multiprocess_run_tears_resources_down_in_the_workers(
     assert _pids(folder, "teardown-") == _pids(folder, "init-")
 
 
+def test_canceling_a_multiprocess_run_waiting_to_retry_a_step_ends_it_at_once(
+    instance: Instance,
+) -> None:
+    run_id = str(uuid.uuid4())
+
+    thread = cancel_when(
+        instance, run_id, lambda logs: any(e.event_type is E.STEP_UP_FOR_RETRY for e in logs)
+    )
+    began = time.monotonic()
+
+    result = execute_job(jobs.waits_to_retry, instance, run_id=run_id)
+    thread.join()
+
+    assert time.monotonic() - began < 20  # the retry was due in 60 s
+    assert result.run.status is RunStatus.CANCELED
+    starts = [e for e in instance.all_logs(run_id) if e.event_type is E.STEP_START]
+    assert len(starts) == 1  # the retry never ran
+
+
 def test_canceling_an_in_process_run_interrupts_its_step_and_tears_resources_down(
     instance: Instance, folder: Path
 ) -> None:
     run_id = str(uuid.uuid4())
-    thread = _cancel_when_sleeping(instance, run_id, sleepers=1)
+    thread = cancel_when_sleeping(instance, run_id, sleepers=1)
 
     result = execute_job(
         jobs.long_sleeper_in_process, instance, run_config=_scratch(folder), run_id=run_id

@@ -1,4 +1,8 @@
-"""``dagwright run monitor``: end the runs of the instance whose process died."""
+"""``dagwright run ...``: act on the runs of the instance of $DAGWRIGHT_HOME.
+
+``run cancel`` asks a run to stop and waits until it has; ``run monitor``
+ends the runs whose process died.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ..errors import DagwrightError
 
 if TYPE_CHECKING:
     from ..storage.instance import Instance
+    from ..storage.settings import InstanceSettings
 
 __all__ = ["run_group"]
 
@@ -33,15 +38,9 @@ def monitor_command(once: bool, interval: float | None) -> None:
 
     Checks every few seconds until interrupted (the daemon will do this too).
     """
-    from ..storage.instance import Instance
     from ..storage.run_monitoring import watch
-    from ..storage.settings import default_home, load_settings
 
-    try:
-        settings = load_settings(default_home())
-        instance = Instance.from_settings(settings)
-    except DagwrightError as error:
-        raise click.ClickException(str(error)) from None
+    settings, instance = _open_instance()
     monitoring = settings.run_monitoring
     with instance:
         if not monitoring.enabled:
@@ -67,6 +66,82 @@ def monitor_command(once: bool, interval: float | None) -> None:
             return
         except DagwrightError as error:
             raise click.ClickException(str(error)) from None
+
+
+@run_group.command("cancel")
+@click.argument("run_id")
+@click.option("--reason", default=None, help="Why; recorded in the run's event log.")
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    help="Wait until the run has stopped (default), or return once it was asked to.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long --wait waits for the run to stop.",
+)
+def cancel_command(run_id: str, reason: str | None, wait: bool, timeout: float) -> None:
+    """Cancel run RUN_ID: its running steps are interrupted and its resources torn down.
+
+    A run that has not started yet is canceled at once. Exits 1 when there is nothing to
+    cancel (an unknown run, or one that already ended) or, with --wait, when the run has not
+    stopped within --timeout seconds.
+    """
+    import time
+
+    from ..records import EventType, RunStatus
+
+    settings, instance = _open_instance()
+    with instance:
+        run = instance.get_run_by_id(run_id)
+        if run is None:
+            raise click.ClickException(f"no run {run_id} in {settings.home}.")
+        if run.is_finished or run.status is RunStatus.CANCELING:
+            state = "is already canceling" if not run.is_finished else "already ended"
+            raise click.ClickException(
+                f"run {run_id} {state} ({run.status.value}); there is nothing to cancel."
+            )
+        instance.cancel_run(run_id, reason)
+        if not wait:
+            click.echo(f"Asked run {run_id} to cancel.")
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            found = instance.get_run_by_id(run_id)
+            if found is None or found.is_finished:
+                break
+            if time.monotonic() >= deadline:
+                raise click.ClickException(
+                    f"run {run_id} is still {found.status.value} after {timeout:g} s. If its "
+                    "process died, `dagwright run monitor --once` marks it canceled once its "
+                    f"heartbeat is {settings.run_monitoring.heartbeat_timeout_seconds} s old."
+                )
+            time.sleep(0.2)
+        _show(instance, [run_id])
+        interrupted = [
+            entry.step_key
+            for entry in instance.get_logs_for_run(run_id, of_type=[EventType.STEP_FAILURE])
+            if entry.event is not None
+            and getattr(entry.event.event_specific_data, "error_source", None) == "INTERRUPT"
+        ]
+        if interrupted:
+            click.echo(f"Interrupted steps: {', '.join(str(key) for key in interrupted)}")
+
+
+def _open_instance() -> tuple[InstanceSettings, Instance]:
+    """The settings and the instance of $DAGWRIGHT_HOME, or a ClickException saying why not."""
+    from ..storage.instance import Instance
+    from ..storage.settings import default_home, load_settings
+
+    try:
+        settings = load_settings(default_home())
+        return settings, Instance.from_settings(settings)
+    except DagwrightError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _show(instance: Instance, run_ids: list[str]) -> None:

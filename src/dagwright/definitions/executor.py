@@ -1,7 +1,9 @@
 """Executor definitions: how a job's steps are run (in this process, on workers, on a cluster).
 
 The definition names an executor and its config schema; the execution layer
-owns the code that runs steps. Built-in executors are looked up by name.
+owns the code that runs steps. A built-in executor carries the name of its
+engine (``in_process``, ``multiprocess``, ``dask``), which stays with it when
+it is configured or renamed.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ class ExecutorDefinition:
     """A named way to run a job's steps, with a config schema.
 
     ``executor_creation_fn(init_context)`` builds a user-defined executor;
-    built-in executors leave it ``None`` and are resolved by ``name``.
+    built-in executors leave it ``None`` and name their ``engine`` instead.
     """
 
     __slots__ = (
         "_config",
+        "_engine",
         "config_is_final",
         "config_field",
         "config_schema",
@@ -46,8 +49,11 @@ class ExecutorDefinition:
         config_schema: Any = None,
         executor_creation_fn: Callable[..., Any] | None = None,
         description: str | None = None,
+        *,
+        engine: str = "in_process",
     ) -> None:
         self.name = check_name(name, "executor")
+        self._engine = engine
         self.config_schema = config_schema
         self.config_field = as_field(config_schema, f"executor '{name}'")
         self.executor_creation_fn = executor_creation_fn
@@ -61,9 +67,15 @@ class ExecutorDefinition:
         return self.executor_creation_fn is None
 
     @property
+    def engine(self) -> str | None:
+        """The built-in engine that runs the steps (None for a user-defined executor, which
+        picks one when a run starts)."""
+        return self._engine if self.is_builtin else None
+
+    @property
     def runs_steps_elsewhere(self) -> bool:
         """Whether steps run in other processes (outputs must then outlive the step's process)."""
-        return self.is_builtin and self.name in _OUT_OF_PROCESS
+        return self.engine in _OUT_OF_PROCESS
 
     @property
     def configured_values(self) -> dict[str, Any]:
@@ -73,7 +85,11 @@ class ExecutorDefinition:
     def configured(self, config: dict[str, Any], name: str | None = None) -> ExecutorDefinition:
         """This executor with some of its config fixed in advance."""
         copy = ExecutorDefinition(
-            name or self.name, self.config_schema, self.executor_creation_fn, self.description
+            name or self.name,
+            self.config_schema,
+            self.executor_creation_fn,
+            self.description,
+            engine=self._engine,
         )
         copy._config = {**self._config, **config}
         return copy
@@ -135,6 +151,7 @@ _OUT_OF_PROCESS = frozenset({"multiprocess", "dask"})
 
 multiprocess_executor = ExecutorDefinition(
     "multiprocess",
+    engine="multiprocess",
     config_schema=MULTIPROCESS_CONFIG,
     description="Runs steps on a pool of worker processes started once per run; outputs pass "
     "through a persistent IO manager.",
@@ -192,6 +209,7 @@ multiprocess executor's concurrency limits)."""
 
 dask_executor = ExecutorDefinition(
     "dask",
+    engine="dask",
     config_schema=DASK_CONFIG,
     description="Runs each step as a task on a Dask cluster (an existing scheduler or a "
     "LocalCluster started for the run); needs the `dask` extra and a persistent IO manager.",

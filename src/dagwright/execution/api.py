@@ -49,10 +49,8 @@ if TYPE_CHECKING:
 
     from ..definitions.executor import ExecutorDefinition
     from ..definitions.job import JobDefinition
+    from .executors._loop import StepsOutcome
     from .reexecution import Reexecution
-
-    # What an executor's loop returns: the failed steps, and what kept the run from going on.
-    _StepsOutcome = tuple[Any, ...]
 
 __all__ = ["execute_in_process", "run_job"]
 
@@ -283,7 +281,7 @@ def _check_out_of_process(
             where=where,
             fix="pass reconstructable(job) (the job defined at module level in a .py file).",
         )
-    if executor_def.name == "dask":
+    if executor_def.engine == "dask":
         from .executors.dask import check_dask_installed
 
         check_dask_installed(where)
@@ -351,11 +349,10 @@ def _run_on_workers(
     if not executor_def.config_is_final and isinstance(section, Mapping):
         config.update(section.get("config") or {})
     try:
-        execute = _executor_loop(executor_def.name)
-        outcome = execute(context, context.job_source, config, stop_on_failure=stop_on_failure)
-        failures: list[tuple[Any, BaseException]] = outcome[0]
-        start_failure: BaseException | None = outcome[1]
-        canceled = len(outcome) > 2 and bool(outcome[2])
+        execute = _executor_loop(executor_def.engine)
+        failures, start_failure, canceled = execute(
+            context, context.job_source, config, stop_on_failure=stop_on_failure
+        )
     except KeyboardInterrupt:
         # The executor interrupted its steps and stopped its workers before letting go.
         _finish_canceled(context, started, pid)
@@ -399,9 +396,10 @@ def _finish_canceled(context: RunContext, started: float, pid: int) -> None:
     )
 
 
-def _executor_loop(name: str) -> Callable[..., _StepsOutcome]:
-    """The function that runs a run's steps with the built-in executor ``name``."""
-    if name == "dask":
+def _executor_loop(engine: str | None) -> Callable[..., StepsOutcome]:
+    """The function that runs a run's steps on the built-in ``engine`` (one that runs steps
+    elsewhere)."""
+    if engine == "dask":
         from .executors.dask import execute_steps_dask
 
         return execute_steps_dask

@@ -4,8 +4,10 @@
 moves a run to CANCELING in storage. The process running it notices
 within half a second (:class:`CancelWatcher`, on persistent instances),
 sets the run's cancel flag and interrupts what runs: in process, the step
-running on the main thread gets a KeyboardInterrupt; the multiprocess
-executor sends its workers SIGTERM. Each interrupted step is recorded,
+running on the main thread gets a KeyboardInterrupt; the executors that
+run steps elsewhere see the flag in their loop (``executors/_loop.py``)
+and interrupt their steps: SIGTERM to worker processes, RunCanceled raised
+in a Dask step's thread. Each interrupted step is recorded,
 resources are torn down, and the run ends CANCELED. Ctrl-C on a run in a
 terminal takes the same path.
 """

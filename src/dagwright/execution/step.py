@@ -210,7 +210,16 @@ def _after_user_failure(run: RunContext, step: ExecutionStep, failure: UserFailu
         if delay is not None:
             return _up_for_retry(run, step, exception, failure.error, delay)
     after = f" after {_attempts(step.attempt)}" if step.attempt > 1 else ""
+    if failure.place != _op_place(step):  # not the op's body: say where (an IO manager, ...)
+        first_line = str(exception).splitlines()[0] if str(exception) else ""
+        after += f" in {failure.place}: {type(exception).__name__}"
+        after += f": {first_line}" if first_line else ""
     return _failed(run, step, exception, failure.error, failure.source, after)
+
+
+def _op_place(step: ExecutionStep) -> str:
+    """Where the op's own body runs, as a UserFailure names it."""
+    return f"op '{step.spec.key}'"
 
 
 def _attempts(count: int) -> str:
@@ -548,7 +557,7 @@ def _compute(
     compute = op_def.compute
 
     def place() -> str:
-        return f"op '{step.spec.key}'"
+        return _op_place(step)
 
     result = call_user(place, compute.call, context, inputs)
     if compute.is_async:

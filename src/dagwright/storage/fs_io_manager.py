@@ -83,8 +83,17 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
         super().__init__(base_dir)
 
     def dump_to_path(self, context: Any, obj: Any, path: Path) -> None:
-        with path.open("wb") as file:
-            pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            raise TypeError(
+                f"output '{context.name}' of step '{context.step_key}' "
+                f"({type(obj).__name__}) cannot be pickled to {path}: {error}.\n"
+                "  Fix: return a value pickle can store (no locks, open files or "
+                "connections), or give this output an IO manager that stores it its own way "
+                "(Out(io_manager_key=...))."
+            ) from error
+        path.write_bytes(data)
 
     def load_from_path(self, context: Any, path: Path) -> Any:
         with path.open("rb") as file:

@@ -13,6 +13,12 @@ entry its step records, and at last its outcome. The task also returns the
 outcome and all its entries, which the run process fetches only if an
 event went missing.
 
+When the run is canceled, the run process calls :func:`interrupt_run` on
+every worker: a step running there gets :class:`~..cancel.RunCanceled`
+raised in its thread (at the next Python line it runs: a step blocked in
+one long call to native code ends when that call returns), and tasks of
+the run that start later return at once without running their step.
+
 Nothing here imports Dask at module level; only Dask workers run it.
 """
 
@@ -23,12 +29,21 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from ...records import EventLogEntry
+from ..cancel import RunCanceled
 from ._worker import Facts, StartFailed, StepHost, WorkerSetup, portable
 
 if TYPE_CHECKING:
     from distributed import Worker
 
-__all__ = ["TOPIC", "STARTED", "ENDED", "pickled_setup", "run_step_task", "close_run"]
+__all__ = [
+    "TOPIC",
+    "STARTED",
+    "ENDED",
+    "pickled_setup",
+    "run_step_task",
+    "interrupt_run",
+    "close_run",
+]
 
 TOPIC = "dagwright-step-events"
 """The Dask event topic of the tasks' news: ``[run id, task key, index, data]``.
@@ -43,6 +58,8 @@ ENDED = -2
 _HOSTS: dict[str, StepHost] = {}
 _STARTING: dict[str, threading.Lock] = {}  # one lock per run, held while its host starts
 _LOCK = threading.Lock()
+_RUNNING: dict[str, set[_Running]] = {}  # run id -> its steps running in this process
+_CANCELED: set[str] = set()  # runs canceled here: their later tasks do not run their step
 _CURRENT = threading.local()  # .recorder: the _Recorder of the task on this thread
 
 
@@ -158,15 +175,72 @@ def run_step_task(
             return recorder.end(("unreadable", portable(failed.error)))
         except StartFailed as failed:
             return recorder.end(("failed", portable(failed.error)))
-        return recorder.end(host.run(spec_key, mapping_key, attempt, facts))
+        return recorder.end(_run_interruptibly(run_id, host, spec_key, mapping_key, attempt, facts))
     finally:
         _CURRENT.recorder = None
+
+
+class _Running:
+    """A step running on a thread of this process, which a cancel can interrupt."""
+
+    __slots__ = ("interrupted", "thread_id")
+
+    def __init__(self) -> None:
+        self.thread_id = threading.get_ident()
+        self.interrupted = False
+
+
+def _run_interruptibly(
+    run_id: str, host: StepHost, spec_key: str, mapping_key: str | None, attempt: int, facts: Facts
+) -> tuple[Any, ...]:
+    """``host.run(...)``, or ``("interrupted",)`` when a cancel stopped it, or ``("dropped",)``
+    when the run was canceled before it began."""
+    running = _Running()
+    with _LOCK:
+        if run_id in _CANCELED:
+            return ("dropped",)
+        _RUNNING.setdefault(run_id, set()).add(running)
+    outcome: tuple[Any, ...] | None = None
+    try:
+        try:
+            outcome = host.run(spec_key, mapping_key, attempt, facts)
+        finally:
+            with _LOCK:
+                _RUNNING[run_id].discard(running)
+        if running.interrupted:  # raised too late to stop the step: take it back
+            _raise_in_thread(running.thread_id, None)
+    except RunCanceled:
+        pass
+    return outcome if outcome is not None else ("interrupted",)
+
+
+def _raise_in_thread(thread_id: int, error: type[BaseException] | None) -> None:
+    """Raise ``error`` in the thread ``thread_id`` at its next Python line (None: withdraw it)."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(error) if error is not None else None
+    )
+
+
+def interrupt_run(run_id: str) -> int:
+    """Cancel run ``run_id`` in this process: interrupt its running steps; later tasks of it do
+    not run their step. Returns how many steps it interrupted."""
+    with _LOCK:
+        _CANCELED.add(run_id)
+        running = [r for r in _RUNNING.get(run_id, ()) if not r.interrupted]
+        for each in running:
+            each.interrupted = True
+            _raise_in_thread(each.thread_id, RunCanceled)
+    return len(running)
 
 
 def close_run(run_id: str) -> list[bytes]:
     """Tear down this process's share of run ``run_id``; return what the teardown recorded."""
     with _LOCK:
         _STARTING.pop(run_id, None)
+        _CANCELED.discard(run_id)
+        _RUNNING.pop(run_id, None)
         host = _HOSTS.pop(run_id, None)
     if host is None:
         return []

@@ -12,6 +12,12 @@ another step (:meth:`StepLoop.has_room`), how a step is sent
 and how to wait for what comes back (:meth:`StepLoop.wait`), which it
 answers by calling :meth:`StepLoop.step_ended`, :meth:`StepLoop.step_lost`
 or :meth:`StepLoop.start_failed`.
+
+Cancellation is the loop's too: it looks at the run's cancel flag at least
+every :data:`~..cancel.CANCEL_CHECK_SECONDS`; when the flag is set (or
+Ctrl-C reaches it) it stops dispatching, asks the executor to interrupt
+the steps that run (:meth:`StepLoop.interrupt_running`), and waits for
+each to come back interrupted (:meth:`StepLoop.step_interrupted`).
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...records import ErrorInfo, EventType, StepFailureData, StepRetryData
-from ..logs import ERROR
+from ..cancel import CANCEL_CHECK_SECONDS
+from ..logs import ERROR, record_step_interrupted
 from ..state import ExecutionStep, RunState, StepState
 from ._worker import Facts, WorkerSetup
 from .in_process import record_skips
@@ -30,7 +37,18 @@ if TYPE_CHECKING:
     from .._run import RunContext
     from ..logs import RunLog
 
-__all__ = ["StepLoop", "TagLimits", "worker_setup", "tag_limits_from", "record_step_lost"]
+__all__ = [
+    "StepLoop",
+    "StepsOutcome",
+    "TagLimits",
+    "worker_setup",
+    "tag_limits_from",
+    "record_step_lost",
+]
+
+StepsOutcome = tuple[list[tuple[ExecutionStep, BaseException]], BaseException | None, bool]
+"""What an executor's loop returns: the failed steps with their exceptions, the failure that
+kept the run from going on (or None), and whether the run was canceled."""
 
 
 def worker_setup(run: RunContext, job_source: Any) -> WorkerSetup:
@@ -91,6 +109,8 @@ class StepLoop(ABC):
         # (step key, outputs produced, dynamic outputs' mapping keys) of every finished step
         self.facts: Facts = []
         self.stopping = False
+        self.canceled = False  # a cancel request (or Ctrl-C) interrupted the run
+        self.interrupted = False  # ... and it was Ctrl-C
 
     # -- what an executor supplies ---------------------------------------
 
@@ -111,23 +131,55 @@ class StepLoop(ABC):
         """Wait up to ``timeout`` seconds (None: no limit) for news of the steps out, and
         react to it."""
 
+    @abstractmethod
+    def interrupt_running(self) -> None:
+        """Interrupt the steps sent (the run was canceled); each is to come back through
+        :meth:`step_interrupted`, or as it ended if it ended first."""
+
     # -- the loop ----------------------------------------------------------
 
-    def run(self) -> None:
-        state = self.state
-        record_skips(self.run_context, state)
+    def run(self) -> StepsOutcome:
+        """Run the steps; Ctrl-C cancels the run (the caller raises it again when
+        :attr:`interrupted`)."""
+        record_skips(self.run_context, self.state)
         while True:
+            try:
+                self._run()
+                return self.failures, self.start_failure, self.canceled
+            except KeyboardInterrupt:
+                self.interrupted = True
+                self.cancel()
+
+    def cancel(self) -> None:
+        """Stop dispatching and interrupt the running steps."""
+        if self.canceled:
+            return
+        self.canceled = self.stopping = True
+        self.interrupt_running()
+
+    def _run(self) -> None:
+        state = self.state
+        run = self.run_context
+        while True:
+            if run.cancel.is_set():
+                self.cancel()
             if not self.stopping:
                 self._dispatch()
             if not self.busy():
                 wait_for = None if self.stopping else state.seconds_until_retry()
                 if wait_for is None:
                     return
-                self.run_context.clock.sleep(wait_for)
-                state.release_next_retry()
+                run.clock.sleep(min(wait_for, CANCEL_CHECK_SECONDS))
+                if not state.seconds_until_retry():  # due now
+                    state.release_next_retry()
                 continue
-            self.wait(state.seconds_until_retry())
-            self.run_context.log.flush()
+            timeout = state.seconds_until_retry()
+            if not self.canceled:  # look at the cancel flag now and then
+                timeout = (
+                    CANCEL_CHECK_SECONDS if timeout is None else min(timeout, CANCEL_CHECK_SECONDS)
+                )
+            self.wait(timeout)
+            run.log.flush()
 
     def _dispatch(self) -> None:
         state = self.state
@@ -162,6 +214,18 @@ class StepLoop(ABC):
             self.failed(step, error or RuntimeError(f"step '{step.key}' failed"))
         record_skips(self.run_context, self.state)
 
+    def step_interrupted(self, step: ExecutionStep) -> None:
+        """A step stopped by the cancellation: recorded as interrupted."""
+        self.limits.take(step, -1)
+        record_step_interrupted(self.run_context.log, step.key, step.spec.key)
+        self.state.finish(step, StepState.FAILED)
+        record_skips(self.run_context, self.state)
+
+    def step_dropped(self, step: ExecutionStep) -> None:
+        """A step sent but never started, withdrawn by the cancellation (nothing to record)."""
+        self.limits.take(step, -1)
+        self.state.finish(step, StepState.FAILED)
+
     def failed(self, step: ExecutionStep, error: BaseException) -> None:
         self.failures.append((step, error))
         if self.stop_on_failure:
@@ -187,8 +251,12 @@ class StepLoop(ABC):
 
         The step fails with ``error`` (an UNEXPECTED_ERROR, since the step's
         own code never returned), or with ``retry_by_policy`` is retried if
-        its retry policy allows another attempt.
+        its retry policy allows another attempt. After a cancel, a lost step
+        counts as interrupted (it most likely died of the interruption).
         """
+        if self.canceled:
+            self.step_interrupted(step)
+            return
         self.limits.take(step, -1)
         log = self.run_context.log
         first_line = str(error).splitlines()[0]

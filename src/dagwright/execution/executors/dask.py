@@ -18,6 +18,10 @@ result (the outcome and every entry again) is fetched only when an event
 went missing. The loop reacts to what the client's threads put in one
 queue (an event, a task done); it only times out when a retry is due.
 
+A cancel interrupts the run's steps on every worker (:func:`interrupt_run`:
+the step's thread gets RunCanceled); tasks not yet started return without
+running their step.
+
 A Dask worker that dies or leaves mid-step fails the step, or retries it
 if its retry policy allows another attempt; a step that was only queued
 on that worker is sent again. On a cluster this executor starts, Dask
@@ -27,6 +31,7 @@ so the step's retry policy alone decides.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import pickle
 import queue
@@ -37,8 +42,16 @@ from ...definitions._flatten import CollectRef
 from ...errors import DagwrightError, InvalidInvocationError
 from ...records import EventLogEntry
 from ..state import ExecutionStep, RunState
-from ._dask_worker import ENDED, STARTED, TOPIC, close_run, pickled_setup, run_step_task
-from ._loop import StepLoop, tag_limits_from, worker_setup
+from ._dask_worker import (
+    ENDED,
+    STARTED,
+    TOPIC,
+    close_run,
+    interrupt_run,
+    pickled_setup,
+    run_step_task,
+)
+from ._loop import StepLoop, StepsOutcome, tag_limits_from, worker_setup
 from ._worker import Facts, WorkerSetup
 
 if TYPE_CHECKING:
@@ -141,25 +154,28 @@ class DaskSettings:
 
 def execute_steps_dask(
     run: RunContext, job_source: Any, config: Mapping[str, Any] | None, *, stop_on_failure: bool
-) -> tuple[list[tuple[ExecutionStep, BaseException]], BaseException | None]:
+) -> StepsOutcome:
     """Run every step of ``run`` as Dask tasks.
 
-    Returns the failed steps with their exceptions, and the failure that
-    kept the run from going on (the cluster, loading the job or starting
-    resources on a worker), if any.
+    Returns the failed steps with their exceptions, the failure that kept
+    the run from going on (the cluster, loading the job or starting
+    resources on a worker), if any, and whether the run was canceled.
+    Ctrl-C interrupts the running steps too, then is raised again.
     """
     settings = DaskSettings(config)
     try:
         client, cluster = _connect(settings)
     except DaskClusterError as error:
-        return [], error
+        return [], error, False
     try:
         loop = _DaskLoop(run, settings, client, worker_setup(run, job_source), stop_on_failure)
         try:
-            loop.run()
+            outcome = loop.run()
         finally:
             loop.close()
-        return loop.failures, loop.start_failure
+        if loop.interrupted:
+            raise KeyboardInterrupt
+        return outcome
     finally:
         client.close()
         if cluster is not None:
@@ -266,6 +282,11 @@ class _DaskLoop(StepLoop):
             except queue.Empty:
                 return
 
+    def interrupt_running(self) -> None:
+        # If the cluster is gone (OSError), its tasks come back lost.
+        with contextlib.suppress(OSError):
+            self.client.run(interrupt_run, self.run_context.run_id, on_error="ignore")
+
     def close(self) -> None:
         """Stop listening; cancel what is still out; tear the run down on every worker."""
         client = self.client
@@ -341,7 +362,11 @@ class _DaskLoop(StepLoop):
             task.recorded += 1
 
     def _ended(self, step: ExecutionStep, outcome: tuple[Any, ...]) -> None:
-        if outcome[0] == "failed":
+        if outcome[0] == "interrupted":
+            self.step_interrupted(step)
+        elif outcome[0] == "dropped":
+            self.step_dropped(step)
+        elif outcome[0] == "failed":
             self.start_failed(step, outcome[1])
         elif outcome[0] == "unreadable":
             error = outcome[1]

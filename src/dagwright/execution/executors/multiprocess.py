@@ -21,13 +21,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...errors import DagwrightError
-from ..cancel import CANCEL_CHECK_SECONDS
-from ..logs import record_step_interrupted
 from ..output_loader import LAZY
-from ..state import ExecutionStep, RunState, StepState
-from ._loop import TagLimits, record_step_lost, tag_limits_from, worker_setup
-from ._worker import WorkerSetup, worker_main
-from .in_process import record_skips
+from ..state import ExecutionStep
+from ._loop import StepLoop, StepsOutcome, tag_limits_from, worker_setup
+from ._worker import Facts, WorkerSetup, worker_main
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -191,7 +188,7 @@ class _Pool:
 
 def execute_steps_multiprocess(
     run: RunContext, job_source: Any, config: Mapping[str, Any] | None, *, stop_on_failure: bool
-) -> tuple[list[tuple[ExecutionStep, BaseException]], BaseException | None, bool]:
+) -> StepsOutcome:
     """Run every step of ``run`` on worker processes.
 
     Returns the failed steps with their exceptions, the failure that stopped
@@ -203,16 +200,16 @@ def execute_steps_multiprocess(
     setup = worker_setup(run, job_source)
     loop = _Loop(run, settings, _Pool(run, settings, setup), stop_on_failure)
     try:
-        loop.run()
+        outcome = loop.run()
     finally:
         loop.pool.stop(loop.on_message)
     if loop.interrupted:
         raise KeyboardInterrupt
     _note_outputs(run, loop.facts)
-    return loop.failures, loop.start_failure, loop.canceled
+    return outcome
 
 
-def _note_outputs(run: RunContext, facts: list[tuple[str, list[str], Any]]) -> None:
+def _note_outputs(run: RunContext, facts: Facts) -> None:
     """Mark in the run's outputs what the steps produced; the result loads values on demand."""
     outputs = run.outputs
     for step_key, produced, dynamic in facts:
@@ -223,83 +220,45 @@ def _note_outputs(run: RunContext, facts: list[tuple[str, list[str], Any]]) -> N
             outputs.dynamic[(step_key, name)] = dict.fromkeys(keys, LAZY)
 
 
-class _Loop:
-    """The run process's side: dispatch ready steps, react to what workers send."""
+class _Loop(StepLoop):
+    """The run process's side: the shared loop (``_loop.py``) over the pool's workers."""
 
     def __init__(
         self, run: RunContext, settings: MultiprocessSettings, pool: _Pool, stop_on_failure: bool
     ) -> None:
-        self.run_context = run
+        super().__init__(run, settings.tag_limits, stop_on_failure)
         self.pool = pool
-        self.state = RunState(run.plan, run.clock.monotonic)
-        self.limits = TagLimits(settings.tag_limits)
-        self.stop_on_failure = stop_on_failure
-        self.failures: list[tuple[ExecutionStep, BaseException]] = []
-        self.start_failure: BaseException | None = None
-        # (step key, outputs produced, dynamic outputs' mapping keys) of every finished step
-        self.facts: list[tuple[str, list[str], dict[str, list[str]] | None]] = []
-        self.stopping = False
-        self.canceled = False  # a cancel request (or Ctrl-C) interrupted the run
-        self.interrupted = False  # ... and it was Ctrl-C
 
-    def run(self) -> None:
-        while True:
-            try:
-                self._run()
-                return
-            except KeyboardInterrupt:
-                self.interrupted = True
-                self.cancel()
+    # -- the transport -----------------------------------------------------
 
-    def cancel(self) -> None:
-        """Stop dispatching and interrupt the running steps (their workers get SIGTERM)."""
-        if self.canceled:
-            return
-        self.canceled = self.stopping = True
+    def has_room(self) -> bool:
+        return self.pool.can_take()
+
+    def start(self, step: ExecutionStep) -> None:
+        worker = self.pool.take()
+        worker.step = step
+        facts = self.facts[worker.seen :]
+        worker.seen = len(self.facts)
+        worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
+
+    def busy(self) -> bool:
+        return any(worker.step is not None for worker in self.pool.workers)
+
+    def wait(self, timeout: float | None) -> None:
+        from multiprocessing.connection import wait
+
+        by_connection = {w.connection: w for w in self.pool.workers}
+        for connection in wait(list(by_connection), timeout):
+            self._drain(by_connection[connection])  # type: ignore[index]
+
+    def interrupt_running(self) -> None:
+        """SIGTERM to the workers running a step: the step raises RunCanceled there."""
         for worker in self.pool.workers:
             if worker.step is not None and worker.process.pid is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(worker.process.pid, signal.SIGTERM)
 
-    def _run(self) -> None:
-        from multiprocessing.connection import wait
-
-        state = self.state
-        run = self.run_context
-        record_skips(run, state)
-        while True:
-            if run.cancel.is_set():
-                self.cancel()
-            if not self.stopping:
-                self._dispatch()
-            busy = [w for w in self.pool.workers if w.step is not None]
-            if not busy:
-                wait_for = None if self.stopping else state.seconds_until_retry()
-                if wait_for is None:
-                    return
-                self.run_context.clock.sleep(wait_for)
-                state.release_next_retry()
-                continue
-            timeout = state.seconds_until_retry()
-            if not self.canceled:  # look at the cancel flag now and then
-                timeout = min(timeout, CANCEL_CHECK_SECONDS) if timeout else CANCEL_CHECK_SECONDS
-            by_connection = {w.connection: w for w in self.pool.workers}
-            for connection in wait(list(by_connection), timeout):
-                self._drain(by_connection[connection])  # type: ignore[index]
-            self.run_context.log.flush()
-
-    def _dispatch(self) -> None:
-        state = self.state
-        while self.pool.can_take():
-            step = state.next_step(self.limits.allows)
-            if step is None:
-                return
-            worker = self.pool.take()
-            worker.step = step
-            self.limits.take(step)
-            facts = self.facts[worker.seen :]
-            worker.seen = len(self.facts)
-            worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
+    # -- what comes back -------------------------------------------------
 
     def _drain(self, worker: _Worker) -> None:
         connection = worker.connection
@@ -316,89 +275,35 @@ class _Loop:
         elif kind == "ready":
             worker.ready = True
         elif kind == "outcome":
-            self._step_ended(worker, *message[1:])
+            step = self._release(worker, "idle")
+            if step is not None:
+                assert step.key == message[1]
+                self.step_ended(step, *message[2:])
         elif kind == "failed":
-            self._start_failed(worker, message[2])
+            self.start_failed(self._release(worker, "gone"), message[2])
         elif kind == "interrupted":
-            self._step_interrupted(worker)
+            # It tears down and leaves; the pool collects what teardown records.
+            step = self._release(worker, "leaving")
+            if step is not None:
+                self.step_interrupted(step)
 
-    def _step_ended(
-        self,
-        worker: _Worker,
-        step_key: str,
-        outcome: str,
-        produced: list[str],
-        dynamic: dict[str, list[str]] | None,
-        retry_delay: float,
-        error: BaseException | None,
-    ) -> None:
-        step = worker.step
-        assert step is not None
-        assert step.key == step_key
-        worker.step = None
-        self.pool.idle.append(worker)
-        self.limits.take(step, -1)
-        state = StepState(outcome)
-        if state is StepState.UP_FOR_RETRY:
-            self.state.retry(step, retry_delay)
-            return
-        self.state.finish(step, state, produced, dynamic)
-        if state is StepState.SUCCEEDED:
-            self.facts.append((step.key, produced, dynamic))
-        else:
-            self._failed(step, error or RuntimeError(f"step '{step.key}' failed"))
-        record_skips(self.run_context, self.state)
-
-    def _step_interrupted(self, worker: _Worker) -> None:
-        step = worker.step
-        if step is None:
-            return
-        worker.step = None
-        self.limits.take(step, -1)
-        record_step_interrupted(self.run_context.log, step.key, step.spec.key)
-        self.state.finish(step, StepState.FAILED)
-        record_skips(self.run_context, self.state)
-
-    def _failed(self, step: ExecutionStep, error: BaseException) -> None:
-        self.failures.append((step, error))
-        if self.stop_on_failure:
-            self.stopping = True
-
-    def _start_failed(self, worker: _Worker, error: BaseException) -> None:
-        """A worker could not load the job or start the resources: the run cannot go on.
-
-        The step it was given never started; it ends with the run (not as a failure of its own).
-        """
-        if self.start_failure is None:
-            self.start_failure = error
-        self.stopping = True
-        step = worker.step
-        worker.step = None
-        if worker in self.pool.workers:
+    def _release(self, worker: _Worker, then: str) -> ExecutionStep | None:
+        """The step ``worker`` ran; ``then`` the worker is ``idle`` (takes another step),
+        ``leaving`` (stays in the pool until it stopped) or ``gone`` (out of the pool)."""
+        step, worker.step = worker.step, None
+        if then == "idle":
+            self.pool.idle.append(worker)
+        elif then == "gone" and worker in self.pool.workers:
             self.pool.remove(worker)
-        if step is not None:
-            self.limits.take(step, -1)
-            self.state.finish(step, StepState.FAILED)
-            record_skips(self.run_context, self.state)
+        return step
 
     def _worker_died(self, worker: _Worker) -> None:
         worker.process.join(timeout=5)
+        exitcode = worker.process.exitcode
+        step = self._release(worker, "gone")
         if not worker.ready:
-            exitcode = worker.process.exitcode
-            self._start_failed(worker, WorkerStartError(pid=worker.pid, exitcode=exitcode))
-            return
-        step = worker.step
-        worker.step = None
-        self.pool.remove(worker)
-        if step is None:
-            return
-        if self.canceled:  # it died of the interruption
-            worker.step = step
-            self._step_interrupted(worker)
-            return
-        self.limits.take(step, -1)
-        error = WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=worker.process.exitcode)
-        record_step_lost(self.run_context.log, step, error)
-        self.state.finish(step, StepState.FAILED)
-        self._failed(step, error)
-        record_skips(self.run_context, self.state)
+            self.start_failed(step, WorkerStartError(pid=worker.pid, exitcode=exitcode))
+        elif step is not None:
+            self.step_lost(
+                step, WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=exitcode)
+            )
