@@ -73,6 +73,7 @@ _EXPORTS = {
     "ExecutorDefinition": f"{_DEFINITIONS}.executor",
     "in_process_executor": f"{_DEFINITIONS}.executor",
     "multiprocess_executor": f"{_DEFINITIONS}.executor",
+    "multi_or_in_process_executor": f"{_DEFINITIONS}.executor",
     "InitExecutorContext": f"{_EXECUTION}.executors.user_defined",
     "InProcessExecutor": f"{_EXECUTION}.executors.user_defined",
     "MultiprocessExecutor": f"{_EXECUTION}.executors.user_defined",
@@ -254,6 +255,7 @@ if TYPE_CHECKING:
         dask_executor,
         executor,
         in_process_executor,
+        multi_or_in_process_executor,
         multiprocess_executor,
     )
     from .definitions.failure import Failure, RetryRequested

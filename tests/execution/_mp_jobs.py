@@ -20,6 +20,8 @@ from dagwright import (
     RetryPolicy,
     fs_io_manager,
     job,
+    mem_io_manager,
+    multi_or_in_process_executor,
     multiprocess_executor,
     op,
     resource,
@@ -293,3 +295,23 @@ def long_sleepers():
 @job(resource_defs={"scratch": scratch})
 def long_sleeper_in_process():
     sleep_long()
+
+
+# --------------------------------------------------------------------------
+# No executor named: the default (multi_or_in_process_executor)
+
+
+@job
+def default_executor_job():
+    meet.alias("step_a")()
+    meet.alias("step_b")()
+
+
+@job(resource_defs={"io_manager": mem_io_manager})
+def default_executor_in_memory():
+    meet.alias("step_a")()
+
+
+@job(executor_def=multi_or_in_process_executor.configured({"in_process": {}}))
+def default_executor_set_in_process():
+    meet.alias("step_a")()

@@ -169,7 +169,7 @@ def _emit(config_type: ConfigType, indent: int) -> list[str]:
     lines: list[str] = []
     for name, field in config_type.fields.items():
         inner = field.config_type
-        if isinstance(inner, Shape) and field.has_default:
+        if _is_preset(field):
             # A section given a value as a whole (a job's hardcoded config).
             nested = _dump(field.default_value, indent + 2)
             comment = _comment(field, "default shown")
@@ -211,9 +211,15 @@ def _holds_preset(shape: Shape) -> bool:
     """Whether a section has a field, at any depth, that is a whole section with a default."""
     for field in shape.fields.values():
         inner = field.config_type
-        if isinstance(inner, Shape) and (field.has_default or _holds_preset(inner)):
+        if _is_preset(field) or (isinstance(inner, Shape) and _holds_preset(inner)):
             return True
     return False
+
+
+def _is_preset(field: Field) -> bool:
+    """A section with a default as a whole (not a selector's default choice)."""
+    inner = field.config_type
+    return isinstance(inner, Shape) and not isinstance(inner, Selector) and field.has_default
 
 
 def _dump(value: Any, indent: int) -> list[str]:

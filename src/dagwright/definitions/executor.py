@@ -19,6 +19,7 @@ __all__ = [
     "in_process_executor",
     "multiprocess_executor",
     "dask_executor",
+    "multi_or_in_process_executor",
     "executor",
     "MULTIPROCESS_CONFIG",
     "DASK_CONFIG",
@@ -214,6 +215,27 @@ dask_executor = ExecutorDefinition(
     description="Runs each step as a task on a Dask cluster (an existing scheduler or a "
     "LocalCluster started for the run); needs the `dask` extra and a persistent IO manager.",
 )
+
+
+def _multi_or_in_process_config() -> Any:
+    from ..config.types import Field, Selector, Shape
+
+    return Field(
+        Selector({"multiprocess": Shape(MULTIPROCESS_CONFIG), "in_process": Shape({})}),
+        default_value={"multiprocess": {}},
+        description="multiprocess: {...} (the multiprocess executor's config) or in_process: {}.",
+    )
+
+
+multi_or_in_process_executor = ExecutorDefinition(
+    "multi_or_in_process",
+    engine="multi_or_in_process",
+    config_schema=_multi_or_in_process_config(),
+    description="The default: runs launched from a job pointer on a persistent instance use "
+    "the multiprocess executor, others run in process; run config "
+    "`execution: {config: {multiprocess: {...}}}` or `{in_process: {}}` chooses.",
+)
+"""The executor of a job that names none (Dagster's default, with its run config)."""
 
 
 def executor(

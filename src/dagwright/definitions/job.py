@@ -393,19 +393,28 @@ class JobDefinition:
         executor = self._executor_def
         if executor is None or not executor.runs_steps_elsewhere:
             return
+        found = self.output_kept_in_memory()
+        if found is not None:
+            handle, key = found
+            raise InvalidDefinitionError(
+                f"op '{handle}' stores outputs with '{key}', which keeps them in "
+                f"memory, but the {executor.name} executor runs each step in another "
+                "process, where the next step could not read them.",
+                where=where,
+                fix=f"bind '{key}' to fs_io_manager (or another IO manager that stores "
+                "outside the process), or leave 'io_manager' unbound (a persistent "
+                "instance then writes files), or use in_process_executor.",
+            )
+
+    def output_kept_in_memory(self) -> tuple[str, str] | None:
+        """(op, IO manager key) of the first op whose outputs stay in this process's memory
+        (bound to ``mem_io_manager``), or None: whether steps may run in other processes."""
         for flat in self._flat.ops.values():
             for key in sorted(flat.io_manager_keys):
                 definition = self._resource_defs.get(key)
                 if definition is not None and definition.keeps_outputs_in_memory:
-                    raise InvalidDefinitionError(
-                        f"op '{flat.handle}' stores outputs with '{key}', which keeps them in "
-                        f"memory, but the {executor.name} executor runs each step in another "
-                        "process, where the next step could not read them.",
-                        where=where,
-                        fix=f"bind '{key}' to fs_io_manager (or another IO manager that stores "
-                        "outside the process), or leave 'io_manager' unbound (a persistent "
-                        "instance then writes files), or use in_process_executor.",
-                    )
+                    return flat.handle, key
+        return None
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep

@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..config.mapping import ConfigMapping
-from ..config.schema import ANY_OPTIONAL
 from ..config.types import (
     AnyType,
     Array,
@@ -44,6 +43,7 @@ from ..config.types import (
 from ..config.validate import validate
 from ..errors import ConfigProblem, InvalidDefinitionError, did_you_mean
 from ._flatten import UNCONNECTED, FlatOp, GraphInputConfigRef, TopInputRef
+from .executor import multi_or_in_process_executor
 from .graph import GraphDefinition
 from .logger import BUILTIN_LOGGER_CONFIG
 from .types import DataType
@@ -124,7 +124,7 @@ def _build(job: JobDefinition) -> RunConfigSchema:
         key: _resource_field(definition.config_field, key in needed)
         for key, definition in job.resource_defs.items()
     }
-    executor = job.executor_def.config_field if job.executor_def is not None else ANY_OPTIONAL
+    executor = (job.executor_def or multi_or_in_process_executor).config_field
     fields: dict[str, Field] = {
         "ops": Field(_ops_shape(job.graph, "", flat_ops)),
         "resources": Field(Shape(resources)),

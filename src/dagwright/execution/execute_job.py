@@ -19,7 +19,7 @@ from ..definitions.job import JobDefinition
 from ..errors import InvalidInvocationError
 from ..storage.instance import Instance
 from .api import run_job
-from .executors.user_defined import resolve_executor
+from .executors.resolve import resolve_executor
 from .output_loader import OutputLoader
 from .reexecution import ReexecutionOptions, plan_reexecution
 from .result import ExecuteJobResult
@@ -75,7 +75,8 @@ def execute_job(
         partition_key = reexecution.partition_key
     elif op_selection:
         definition = definition.get_subset(op_selection=op_selection)
-    executor = resolve_executor(definition.executor_def, definition, run_config)
+    launched = not isinstance(job, JobDefinition) and instance.is_persistent
+    executor = resolve_executor(definition.executor_def, definition, run_config, launched=launched)
     context, to_raise = run_job(
         definition,
         instance,

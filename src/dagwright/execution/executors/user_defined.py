@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...definitions.executor import in_process_executor, multiprocess_executor
-from ...errors import InvalidDefinitionError, RunConfigError, UserCodeError
+from ...errors import InvalidDefinitionError, UserCodeError
 from .._boundary import UserFailure, call_user
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ __all__ = [
     "InitExecutorContext",
     "InProcessExecutor",
     "MultiprocessExecutor",
-    "resolve_executor",
+    "choose_with_executor_fn",
 ]
 
 
@@ -72,13 +72,10 @@ class MultiprocessExecutor:
         self.config = config
 
 
-def resolve_executor(
-    executor_def: ExecutorDefinition | None, job: JobDefinition, run_config: Any
-) -> ExecutorDefinition | None:
+def choose_with_executor_fn(
+    executor_def: ExecutorDefinition, job: JobDefinition, config: dict[str, Any]
+) -> ExecutorDefinition:
     """The built-in executor (with its config fixed) that a user-defined one chose."""
-    if executor_def is None or executor_def.is_builtin:
-        return executor_def
-    config = {**executor_def.configured_values, **_checked_config(executor_def, job, run_config)}
     place = f"executor '{executor_def.name}' of job '{job.name}'"
     fn = executor_def.executor_creation_fn
     assert fn is not None
@@ -95,20 +92,3 @@ def resolve_executor(
     resolved = chosen.definition.configured(chosen.config)
     resolved.config_is_final = True
     return resolved
-
-
-def _checked_config(
-    executor_def: ExecutorDefinition, job: JobDefinition, run_config: Any
-) -> dict[str, Any]:
-    """The executor's config from run config, checked against its schema, defaults filled."""
-    from ..._sentinel import NO_VALUE
-    from ...config.validate import validate_field
-
-    section = run_config.get("execution") if isinstance(run_config, Mapping) else None
-    given = section.get("config", NO_VALUE) if isinstance(section, Mapping) else NO_VALUE
-    if given is NO_VALUE and executor_def.configured_values:
-        return {}
-    resolved, problems = validate_field(executor_def.config_field, given, "execution.config")
-    if problems:
-        raise RunConfigError(job=job.name, problems=problems)
-    return dict(resolved or {})
