@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck imports unit bench bench-queries clean
+.PHONY: install run test lint typecheck imports unit bench bench-queries bench-executors clean
 
 install: $(STAMP)
 	@$(BIN)/python -m compileall -q src
@@ -48,6 +48,11 @@ bench: install
 # Dagster's SQLite instance beside them. Populated SQLite stores are cached in bench/.cache.
 bench-queries: install
 	$(BIN)/python bench/queries.py
+
+# Multiprocess and Dask executors: 20 steps sleeping 0.5 s on 2 workers, per-step overhead of
+# a 202-step fan; Dagster's executors beside them (adds dagster-dask to its venv; ~9 min).
+bench-executors: install
+	$(BIN)/python bench/executors.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/.dagster-venv bench/.cache

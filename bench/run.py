@@ -23,6 +23,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DAGSTER_VENV = HERE / ".dagster-venv"
 DAGSTER_VERSION = "1.13.29"
+# The newest dagster-dask (the 0.29.x line goes with dagster 1.13.x) and what it needs.
+DAGSTER_DASK_VERSION = "0.29.27"
+DAGSTER_DASK_REQUIREMENTS = ["dask[distributed,dataframe]", "bokeh"]
 
 # (figure key, label, budget, unit) — budgets from DESIGN.md section 6.
 ROWS = [
@@ -48,16 +51,28 @@ ROWS = [
 
 
 def dagster_python() -> Path:
-    """The Dagster venv's interpreter, creating the venv and installing Dagster if needed."""
+    """The Dagster venv's interpreter, creating the venv and installing Dagster if needed.
+
+    Besides Dagster it holds ``dagster-dask`` and ``dask[distributed]`` for the executor
+    benchmarks (``executors.py``). dagster-dask is released a few patch versions
+    behind dagster and pins its exact dagster version (0.29.27 requires
+    dagster==1.13.27), so it goes in without its dependencies, which are
+    installed explicitly beside dagster==1.13.29.
+    """
     python = DAGSTER_VENV / "bin" / "python"
-    marker = DAGSTER_VENV / f".dagster-{DAGSTER_VERSION}"
+    marker = DAGSTER_VENV / f".dagster-{DAGSTER_VERSION}-dask-{DAGSTER_DASK_VERSION}"
     if not marker.exists():
-        print(f"installing dagster=={DAGSTER_VERSION} into {DAGSTER_VENV} ...", file=sys.stderr)
-        venv.create(DAGSTER_VENV, with_pip=True, clear=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", f"dagster=={DAGSTER_VERSION}"],
-            check=True,
+        print(
+            f"installing dagster=={DAGSTER_VERSION}, dagster-dask=={DAGSTER_DASK_VERSION} "
+            f"into {DAGSTER_VENV} ...",
+            file=sys.stderr,
         )
+        venv.create(DAGSTER_VENV, with_pip=True, clear=True)
+        pip = [str(python), "-m", "pip", "install", "--quiet"]
+        subprocess.run(
+            [*pip, f"dagster=={DAGSTER_VERSION}", *DAGSTER_DASK_REQUIREMENTS], check=True
+        )
+        subprocess.run([*pip, "--no-deps", f"dagster-dask=={DAGSTER_DASK_VERSION}"], check=True)
         marker.touch()
     return python
 
