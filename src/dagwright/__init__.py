@@ -17,6 +17,16 @@ _METADATA = "dagwright.metadata"
 
 _EXPORTS = {
     # definitions
+    "asset": f"{_DEFINITIONS}.assets.decorators",
+    "multi_asset": f"{_DEFINITIONS}.assets.decorators",
+    "graph_asset": f"{_DEFINITIONS}.assets.decorators",
+    "graph_multi_asset": f"{_DEFINITIONS}.assets.decorators",
+    "AssetsDefinition": f"{_DEFINITIONS}.assets.definition",
+    "AssetSpec": f"{_DEFINITIONS}.assets.specs",
+    "AssetIn": f"{_DEFINITIONS}.assets.specs",
+    "AssetOut": f"{_DEFINITIONS}.assets.specs",
+    "AssetDep": f"{_DEFINITIONS}.assets.specs",
+    "SourceAsset": f"{_DEFINITIONS}.assets.specs",
     "op": f"{_DEFINITIONS}.op",
     "OpDefinition": f"{_DEFINITIONS}.op",
     "graph": f"{_DEFINITIONS}.graph",
@@ -235,6 +245,9 @@ if TYPE_CHECKING:
         Shape,
         StringSource,
     )
+    from .definitions.assets.decorators import asset, graph_asset, graph_multi_asset, multi_asset
+    from .definitions.assets.definition import AssetsDefinition
+    from .definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec, SourceAsset
     from .definitions.configurable_resource import (
         ConfigurableIOManager,
         ConfigurableIOManagerFactory,

@@ -1,0 +1,213 @@
+"""``AssetGraph``: every asset of a set of definitions, and how they depend on each other.
+
+Built from asset definitions, external assets (``AssetSpec``) and source
+assets, and checked as it is built: two definitions of one key, a
+dependency on a key nothing defines, or a cycle among assets raise
+:class:`~dagwright.errors.InvalidDefinitionError` naming the assets and
+the fix. Selections (``AssetSelection``) and asset jobs read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ...errors import InvalidDefinitionError
+from ...metadata import AssetKey
+from .definition import AssetsDefinition
+from .specs import DEFAULT_GROUP, AssetSpec, SourceAsset
+
+__all__ = ["AssetGraph", "AssetNode"]
+
+
+class AssetNode:
+    """One asset of the graph: its key, upstream keys, and who makes it (None: external)."""
+
+    __slots__ = ("assets_def", "children", "external", "key", "parents", "spec")
+
+    def __init__(
+        self,
+        key: AssetKey,
+        spec: AssetSpec | SourceAsset,
+        assets_def: AssetsDefinition | None,
+    ) -> None:
+        self.key = key
+        self.spec = spec
+        self.assets_def = assets_def
+        self.external = spec if assets_def is None else None
+        self.parents: set[AssetKey] = (
+            assets_def.deps_of(key)
+            if assets_def is not None
+            else set(getattr(spec, "deps", ()) or ())
+        )
+        self.children: set[AssetKey] = set()
+
+    @property
+    def is_materializable(self) -> bool:
+        return self.assets_def is not None
+
+    @property
+    def group_name(self) -> str:
+        return getattr(self.spec, "group_name", None) or DEFAULT_GROUP
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        return getattr(self.spec, "tags", None) or {}
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(getattr(self.spec, "kinds", None) or ())
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        return tuple(getattr(self.spec, "owners", None) or ())
+
+    def __repr__(self) -> str:
+        return f"AssetNode({self.key.to_user_string()!r})"
+
+
+def _name(key: AssetKey) -> str:
+    return f"'{key.to_user_string()}'"
+
+
+def _who(item: Any) -> str:
+    if isinstance(item, AssetsDefinition):
+        return f"{item.node_def.kind} '{item.node_def.name}'"
+    return type(item).__name__
+
+
+class AssetGraph:
+    """The assets of a set of definitions; see the module docstring."""
+
+    def __init__(self, items: Iterable[Any], where: str = "the assets") -> None:
+        self.where = where
+        self.nodes: dict[AssetKey, AssetNode] = {}
+        self.assets_defs: list[AssetsDefinition] = []
+        made_by: dict[AssetKey, Any] = {}
+        for item in items:
+            entries: list[tuple[AssetKey, AssetSpec | SourceAsset, AssetsDefinition | None]]
+            if isinstance(item, AssetsDefinition):
+                self.assets_defs.append(item)
+                entries = [(key, item.specs_by_key[key], item) for key in sorted(item.keys)]
+            elif isinstance(item, AssetSpec | SourceAsset):
+                entries = [(item.key, item, None)]
+            else:
+                raise InvalidDefinitionError(
+                    f"{item!r} is not an asset.",
+                    where=where,
+                    fix="pass asset definitions (@asset, @multi_asset), AssetSpec or "
+                    "SourceAsset objects.",
+                )
+            for key, spec, assets_def in entries:
+                if key in made_by:
+                    raise InvalidDefinitionError(
+                        f"two definitions of asset {_name(key)}: {_who(made_by[key])} and "
+                        f"{_who(item)}.",
+                        where=where,
+                        fix="give one of them another key (name=, key_prefix= or key=).",
+                    )
+                made_by[key] = item
+                self.nodes[key] = AssetNode(key, spec, assets_def)
+        self._link()
+        self.order = self._topological_order()
+
+    def _link(self) -> None:
+        for node in self.nodes.values():
+            for parent in sorted(node.parents):
+                upstream = self.nodes.get(parent)
+                if upstream is None:
+                    raise InvalidDefinitionError(
+                        f"asset {_name(node.key)} depends on asset {_name(parent)}, which none "
+                        "of the definitions makes.",
+                        where=self.where,
+                        fix=f"add the asset that makes {_name(parent)}, or declare it as an "
+                        f"external asset: AssetSpec({parent.to_user_string()!r}) (or "
+                        "SourceAsset, to read it through an IO manager).",
+                    )
+                upstream.children.add(node.key)
+
+    def _topological_order(self) -> list[AssetKey]:
+        """Keys with every parent before its children; raises naming a cycle if there is one."""
+        state: dict[AssetKey, int] = {}  # 1: on the path, 2: done
+        order: list[AssetKey] = []
+        for start in sorted(self.nodes):
+            if start in state:
+                continue
+            stack: list[tuple[AssetKey, list[AssetKey]]] = [
+                (start, sorted(self.nodes[start].parents))
+            ]
+            state[start] = 1
+            while stack:
+                key, pending = stack[-1]
+                if pending:
+                    parent = pending.pop()
+                    seen = state.get(parent)
+                    if seen == 1:
+                        path = [k for k, _ in stack]
+                        cycle = [*path[path.index(parent) :], parent]
+                        shown = " -> ".join(k.to_user_string() for k in reversed(cycle))
+                        raise InvalidDefinitionError(
+                            f"the assets depend on each other in a cycle: {shown}.",
+                            where=self.where,
+                            fix="remove one of these dependencies.",
+                        )
+                    if seen is None:
+                        state[parent] = 1
+                        stack.append((parent, sorted(self.nodes[parent].parents)))
+                    continue
+                stack.pop()
+                state[key] = 2
+                order.append(key)
+        return order
+
+    # -- reading it --------------------------------------------------------
+
+    @property
+    def keys(self) -> set[AssetKey]:
+        return set(self.nodes)
+
+    @property
+    def materializable_keys(self) -> set[AssetKey]:
+        return {k for k, n in self.nodes.items() if n.assets_def is not None}
+
+    def get(self, key: AssetKey) -> AssetNode:
+        return self.nodes[key]
+
+    def parents(self, key: AssetKey) -> set[AssetKey]:
+        return set(self.nodes[key].parents)
+
+    def children(self, key: AssetKey) -> set[AssetKey]:
+        return set(self.nodes[key].children)
+
+    def assets_def_for(self, key: AssetKey) -> AssetsDefinition | None:
+        return self.nodes[key].assets_def
+
+    def required_neighbors(self, key: AssetKey) -> set[AssetKey]:
+        """The keys that must be materialized with ``key``: all keys of its multi-asset when
+        that cannot make a subset, else ``key`` alone."""
+        assets_def = self.nodes[key].assets_def
+        if assets_def is None or assets_def.can_subset:
+            return {key}
+        return set(assets_def.keys)
+
+    def upstream(self, keys: Iterable[AssetKey], depth: int | None = None) -> set[AssetKey]:
+        """``keys`` and their ancestors, up to ``depth`` levels (None: all)."""
+        return self._walk(keys, depth, lambda n: n.parents)
+
+    def downstream(self, keys: Iterable[AssetKey], depth: int | None = None) -> set[AssetKey]:
+        """``keys`` and their descendants, up to ``depth`` levels (None: all)."""
+        return self._walk(keys, depth, lambda n: n.children)
+
+    def _walk(self, keys: Iterable[AssetKey], depth: int | None, step: Any) -> set[AssetKey]:
+        found = set(keys)
+        frontier = set(found)
+        level = 0
+        while frontier and (depth is None or level < depth):
+            frontier = {k for key in frontier for k in step(self.nodes[key])} - found
+            found |= frontier
+            level += 1
+        return found
+
+    def toposorted(self, keys: Iterable[AssetKey]) -> list[AssetKey]:
+        wanted = set(keys)
+        return [k for k in self.order if k in wanted]
