@@ -215,6 +215,7 @@ _EXPORTS = {
     "InvalidMetadataError": "dagwright.errors",
     "InvalidAssetKeyError": "dagwright.errors",
     "JobPointerError": "dagwright.errors",
+    "OutputNotPicklableError": "dagwright.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -327,6 +328,7 @@ if TYPE_CHECKING:
         InvalidSubsetError,
         InvariantViolationError,
         JobPointerError,
+        OutputNotPicklableError,
         ReexecutionError,
         RunConfigError,
         StepExecutionError,

@@ -870,6 +870,32 @@ class StorageError(DagwrightError):
         return f"storage {self.target}: {self.problem}\n  Fix: {self.fix}"
 
 
+class OutputNotPicklableError(DagwrightError):
+    """An IO manager that pickles could not pickle an output's value."""
+
+    output: str
+    step_key: str
+    type_name: str
+    path: str
+    error: str
+
+    def __init__(
+        self, *, output: str, step_key: str, type_name: str, path: str, error: str
+    ) -> None:
+        super().__init__(
+            output=output, step_key=step_key, type_name=type_name, path=path, error=error
+        )
+
+    def _compose(self) -> str:
+        return (
+            f"output '{self.output}' of step '{self.step_key}' ({self.type_name}) cannot be "
+            f"pickled to {self.path}: {self.error}.\n"
+            "  Fix: return a value pickle can store (no locks, open files or connections), "
+            "or give this output an IO manager that stores it its own way "
+            "(Out(io_manager_key=...))."
+        )
+
+
 # --------------------------------------------------------------------------
 # Job pointers
 

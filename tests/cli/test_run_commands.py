@@ -204,3 +204,25 @@ def test_cancel_of_a_run_whose_process_is_gone_times_out_pointing_at_the_monitor
     assert result.exit_code == 1
     assert "run orphan-run is still CANCELING after 0.5 s" in result.output
     assert "dagwright run monitor --once" in result.output
+
+
+def test_cancel_of_a_canceling_run_waits_for_it_to_stop(home: Path) -> None:
+    started_run(home, "stopping-run", last_heartbeat=time.time() - 60)
+    with Instance.from_home(home) as instance:
+        instance.cancel_run("stopping-run")
+
+    result = CliRunner().invoke(cli, ["run", "cancel", "stopping-run", "--timeout", "0.3"])
+
+    assert result.exit_code == 1
+    assert "run stopping-run is still CANCELING after 0.3 s" in result.output
+
+
+def test_cancel_no_wait_of_a_canceling_run_says_it_is_already_canceling(home: Path) -> None:
+    started_run(home, "stopping-run", last_heartbeat=time.time())
+    with Instance.from_home(home) as instance:
+        instance.cancel_run("stopping-run")
+
+    result = CliRunner().invoke(cli, ["run", "cancel", "stopping-run", "--no-wait"])
+
+    assert result.exit_code == 1
+    assert "run stopping-run is already canceling (CANCELING)" in result.output

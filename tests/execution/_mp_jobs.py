@@ -315,3 +315,72 @@ def default_executor_in_memory():
 @job(executor_def=multi_or_in_process_executor.configured({"in_process": {}}))
 def default_executor_set_in_process():
     meet.alias("step_a")()
+
+
+# --------------------------------------------------------------------------
+# Canceling at awkward moments
+
+
+@success_hook
+def slow_success_hook(context) -> None:
+    context.log.info("hooking")
+    time.sleep(3)
+
+
+@op
+def quick() -> int:
+    return 1
+
+
+@job(executor_def=multiprocess_executor)
+def hooked_slowly():
+    quick.with_hooks({slow_success_hook})()
+
+
+@job
+def hooked_slowly_in_process():
+    quick.with_hooks({slow_success_hook})()
+
+
+@op(retry_policy=RetryPolicy(max_retries=1, delay=0.5))
+def fails_then_waits(context) -> None:
+    if context.retry_number == 0:
+        raise ConnectionError("first attempt fails")
+
+
+@op
+def sleeps_two_seconds() -> None:
+    time.sleep(2)
+
+
+@job(executor_def=multiprocess_executor.configured({"max_concurrent": 1}))
+def retry_due_while_busy():
+    sleeps_two_seconds()
+    fails_then_waits()
+
+
+@job
+def waits_to_retry_in_process():
+    retry_in_a_minute()
+
+
+@resource(config_schema={"folder": str})
+def slow_to_start(init_context):
+    """Takes 5 s to start (notes ``starting-<pid>`` first); notes ``closed-<pid>`` at teardown."""
+    folder = init_context.resource_config["folder"]
+    _touch(folder, f"starting-{os.getpid()}")
+    try:
+        time.sleep(5)
+        yield "ready"
+    finally:
+        _touch(folder, f"closed-{os.getpid()}")
+
+
+@op(required_resource_keys={"slow"})
+def needs_slow(context) -> None:
+    return None
+
+
+@job(executor_def=multiprocess_executor, resource_defs={"slow": slow_to_start})
+def slow_start():
+    needs_slow()

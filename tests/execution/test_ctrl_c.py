@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -45,13 +46,9 @@ SCRIPT = textwrap.dedent(
 )
 
 
-_DASK_IN_THREADS = {
-    "execution": {
-        "config": {
-            "cluster": {"local": {"n_workers": 1, "processes": False, "dashboard_address": ":0"}}
-        }
-    }
-}
+def _dask(processes: bool) -> dict[str, Any]:
+    local = {"n_workers": 1, "processes": processes, "dashboard_address": ":0"}
+    return {"execution": {"config": {"cluster": {"local": local}}}}
 
 
 @pytest.mark.parametrize(
@@ -59,7 +56,8 @@ _DASK_IN_THREADS = {
     [
         ("in_process_executor", {}),
         ("multiprocess_executor", {}),
-        ("dask_executor", _DASK_IN_THREADS),
+        ("dask_executor", _dask(processes=False)),
+        ("dask_executor", _dask(processes=True)),
     ],
 )
 def test_ctrl_c_cancels_the_run_and_closes_its_resources(
@@ -74,11 +72,12 @@ def test_ctrl_c_cancels_the_run_and_closes_its_resources(
         [sys.executable, str(script), str(home), str(flags)],
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while not (flags / "started").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the whole process group
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode != 0  # the interrupt is raised again once the run is recorded
     assert "KeyboardInterrupt" in stderr
@@ -90,3 +89,5 @@ def test_ctrl_c_cancels_the_run_and_closes_its_resources(
         failures = instance.all_logs("ctrl-c", of_type=EventType.STEP_FAILURE)
         assert [e.step_key for e in failures] == ["wait"]
         assert "interrupted" in failures[0].user_message
+        canceling = instance.all_logs("ctrl-c", of_type=EventType.RUN_CANCELING)
+        assert [e.user_message for e in canceling] == ["Interrupted (Ctrl-C): canceling the run."]

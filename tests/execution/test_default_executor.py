@@ -17,9 +17,12 @@ import pytest
 from dagwright import (
     EventType,
     Instance,
+    InvalidDefinitionError,
     InvalidInvocationError,
     RunConfigError,
     execute_job,
+    multi_or_in_process_executor,
+    multiprocess_executor,
     reconstructable,
 )
 
@@ -169,3 +172,26 @@ def test_the_default_executor_configured_in_process_keeps_a_pointers_steps_in_pr
 
     assert result.success
     assert _step_pids(instance, result.run_id) == {os.getpid()}
+
+
+def test_configuring_the_default_executor_again_replaces_the_choice() -> None:
+    twice = multi_or_in_process_executor.configured({"in_process": {}}).configured(
+        {"multiprocess": {"max_concurrent": 2}}
+    )
+
+    assert twice.configured_values == {"multiprocess": {"max_concurrent": 2}}
+
+
+def test_configured_with_a_misspelled_field_is_a_definition_error() -> None:
+    with pytest.raises(InvalidDefinitionError) as raised:
+        multiprocess_executor.configured({"max_concurent": 1})
+
+    assert "executor 'multiprocess'" in str(raised.value)
+    assert "Did you mean 'max_concurrent'?" in str(raised.value)
+
+
+def test_configured_with_a_misspelled_choice_is_a_definition_error() -> None:
+    with pytest.raises(InvalidDefinitionError) as raised:
+        multi_or_in_process_executor.configured({"in_proces": {}})
+
+    assert "Did you mean 'in_process'?" in str(raised.value)

@@ -419,6 +419,7 @@ def test_an_output_that_cannot_be_pickled_fails_its_step_saying_why(instance: In
     assert failure.message.startswith(
         "Execution of step \"make_lock\" failed in IO manager 'io_manager' handling output 'result'"
     )
+    assert error.cls_name == "OutputNotPicklableError"
     assert "output 'result' of step 'make_lock' (lock) cannot be pickled" in error.message
     assert "cannot pickle '_thread.lock' object" in error.message
     assert "Fix: return a value pickle can store" in error.message
@@ -558,6 +559,91 @@ def test_canceling_a_multiprocess_run_waiting_to_retry_a_step_ends_it_at_once(
     assert result.run.status is RunStatus.CANCELED
     starts = [e for e in instance.all_logs(run_id) if e.event_type is E.STEP_START]
     assert len(starts) == 1  # the retry never ran
+
+
+def test_a_cancel_during_a_success_hook_keeps_the_step_succeeded(instance: Instance) -> None:
+    run_id = str(uuid.uuid4())
+    thread = cancel_when(
+        instance, run_id, lambda logs: any(e.user_message == "hooking" for e in logs)
+    )
+
+    result = execute_job(jobs.hooked_slowly, instance, run_id=run_id)
+    thread.join()
+
+    events = instance.all_logs(run_id)
+    assert [e.event_type for e in events if e.step_key == "quick" and e.is_event][-1] is (
+        E.STEP_SUCCESS
+    )
+    assert not any(e.event_type is E.STEP_FAILURE for e in events)
+    assert result.run.status is RunStatus.CANCELED
+
+
+def test_a_cancel_during_a_success_hook_in_process_keeps_the_step_succeeded(
+    instance: Instance,
+) -> None:
+    run_id = str(uuid.uuid4())
+    thread = cancel_when(
+        instance, run_id, lambda logs: any(e.user_message == "hooking" for e in logs)
+    )
+
+    execute_job(jobs.hooked_slowly_in_process, instance, run_id=run_id)
+    thread.join()
+
+    events = instance.all_logs(run_id)
+    assert any(e.event_type is E.STEP_SUCCESS for e in events)
+    assert not any(e.event_type is E.STEP_FAILURE for e in events)
+
+
+def test_the_run_process_does_not_spin_while_a_due_retry_waits_for_a_free_worker(
+    instance: Instance,
+) -> None:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    began = time.monotonic()
+    result = execute_job(jobs.retry_due_while_busy, instance)
+    wall = time.monotonic() - began
+    after = resource.getrusage(resource.RUSAGE_SELF)
+
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert result.success
+    assert wall > 2  # the retry was due long before the busy worker was free
+    assert cpu < wall / 2  # waiting, not polling (a spinning loop uses the whole wait)
+
+
+def test_canceling_an_in_process_run_waiting_to_retry_ends_it_at_once(instance: Instance) -> None:
+    run_id = str(uuid.uuid4())
+    thread = cancel_when(
+        instance, run_id, lambda logs: any(e.event_type is E.STEP_UP_FOR_RETRY for e in logs)
+    )
+    began = time.monotonic()
+
+    result = execute_job(jobs.waits_to_retry_in_process, instance, run_id=run_id)
+    thread.join()
+
+    assert time.monotonic() - began < 20  # the retry was due in 60 s
+    assert result.run.status is RunStatus.CANCELED
+
+
+def test_canceling_while_a_worker_starts_its_resources_tears_them_down(
+    instance: Instance, folder: Path
+) -> None:
+    run_id = str(uuid.uuid4())
+    thread = cancel_when(instance, run_id, lambda logs: bool(list(folder.glob("starting-*"))))
+    began = time.monotonic()
+
+    result = execute_job(
+        jobs.slow_start,
+        instance,
+        run_id=run_id,
+        run_config={"resources": {"slow": {"config": {"folder": str(folder)}}}},
+    )
+    thread.join()
+
+    assert time.monotonic() - began < 4.5  # the resource takes 5 s to start: it was interrupted
+    assert result.run.status is RunStatus.CANCELED
+    assert _pids(folder, "closed-") == _pids(folder, "starting-")
+    assert not any(e.event_type is E.STEP_START for e in instance.all_logs(run_id))
 
 
 def test_canceling_an_in_process_run_interrupts_its_step_and_tears_resources_down(

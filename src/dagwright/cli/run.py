@@ -100,12 +100,13 @@ def cancel_command(run_id: str, reason: str | None, wait: bool, timeout: float) 
         run = instance.get_run_by_id(run_id)
         if run is None:
             raise click.ClickException(f"no run {run_id} in {settings.home}.")
-        if run.is_finished or run.status is RunStatus.CANCELING:
+        if run.is_finished or (run.status is RunStatus.CANCELING and not wait):
             state = "is already canceling" if not run.is_finished else "already ended"
             raise click.ClickException(
                 f"run {run_id} {state} ({run.status.value}); there is nothing to cancel."
             )
-        instance.cancel_run(run_id, reason)
+        if run.status is not RunStatus.CANCELING:  # else: asked before; wait for it to stop
+            instance.cancel_run(run_id, reason)
         if not wait:
             click.echo(f"Asked run {run_id} to cancel.")
             return

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..config.schema import as_field
+from ..errors import InvalidDefinitionError
 from ._util import check_name
 
 __all__ = [
@@ -84,7 +85,24 @@ class ExecutorDefinition:
         return dict(self._config)
 
     def configured(self, config: dict[str, Any], name: str | None = None) -> ExecutorDefinition:
-        """This executor with some of its config fixed in advance."""
+        """This executor with some of its config fixed in advance (checked against its schema
+        now; fields it leaves out may still come from run config)."""
+        from ..config.types import Selector
+        from ..config.validate import validate_field
+
+        if isinstance(self.config_field.config_type, Selector):
+            merged = dict(config)  # a choice replaces the one made before
+        else:
+            merged = {**self._config, **config}
+        _, problems = validate_field(self.config_field, merged, "config")
+        problems = [p for p in problems if p.reason != "MISSING_REQUIRED_FIELD"]
+        if problems:
+            listed = "; ".join(f"{p.path}: {p.problem}" for p in problems)
+            raise InvalidDefinitionError(
+                f"configured() was given config that does not fit its schema: {listed}",
+                where=f"executor '{self.name}'",
+                fix="use the fields of the executor's config schema.",
+            )
         copy = ExecutorDefinition(
             name or self.name,
             self.config_schema,
@@ -92,7 +110,7 @@ class ExecutorDefinition:
             self.description,
             engine=self._engine,
         )
-        copy._config = {**self._config, **config}
+        copy._config = merged
         return copy
 
     def __repr__(self) -> str:

@@ -37,7 +37,7 @@ from ._run import RunContext
 from .cancel import CancelWatcher, RunCanceled
 from .executors import execute_steps_in_process
 from .loggers import build_sinks
-from .logs import ERROR, WARNING, RunLog, record_step_interrupted
+from .logs import ERROR, WARNING, RunLog, record_ctrl_c, record_step_interrupted
 from .plan import ExecutionPlan
 from .resources import ResourceSet
 from .result import ExecuteInProcessResult
@@ -378,9 +378,7 @@ def _record_interrupted(context: RunContext, step: list[str] | None) -> None:
     """Record that a cancel (or Ctrl-C) interrupted a running step (given as [key, handle])."""
     log = context.log
     if context.run.status != RunStatus.CANCELING and not context.cancel.is_set():
-        log.event(
-            EventType.RUN_CANCELING, "Interrupted (Ctrl-C): canceling the run.", level=WARNING
-        )
+        record_ctrl_c(log)
     if step is not None:
         record_step_interrupted(log, step[0], step[1])
 

@@ -45,6 +45,7 @@ __all__ = [
     "CRITICAL",
     "level_name",
     "record_step_interrupted",
+    "record_ctrl_c",
 ]
 
 # The standard logging levels (the same numbers as the logging module's, which
@@ -376,6 +377,11 @@ class StepLog:
 
 # Where context.log lines go when an op is called directly, outside any run.
 _direct_sink = ConsoleSink(level=None)
+
+
+def record_ctrl_c(log: RunLog) -> None:
+    """The RUN_CANCELING of a run that Ctrl-C (not a cancel request) interrupted."""
+    log.event(EventType.RUN_CANCELING, "Interrupted (Ctrl-C): canceling the run.", level=WARNING)
 
 
 def record_step_interrupted(log: RunLog, step_key: str, handle: str) -> None:

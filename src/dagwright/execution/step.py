@@ -181,6 +181,7 @@ def _run_attempt(run: RunContext, step: ExecutionStep) -> StepOutcome:
         data=StepSuccessData(duration_ms=elapsed),
     )
     if spec.hook_defs:
+        run.running_step = None  # it succeeded: a cancel now waits for its hooks
         run_hooks(run, step, True, None, attempt.output_values())
     return StepOutcome(StepState.SUCCEEDED, produced, dynamic)
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config.types import Field, StringSource
 from ..definitions.io_manager import IOManager, io_manager
+from ..errors import OutputNotPicklableError
 from ..metadata import MetadataValue
 
 __all__ = ["UPathIOManager", "PickledObjectFilesystemIOManager", "fs_io_manager"]
@@ -84,16 +85,19 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
 
     def dump_to_path(self, context: Any, obj: Any, path: Path) -> None:
         try:
-            data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError) as error:
-            raise TypeError(
-                f"output '{context.name}' of step '{context.step_key}' "
-                f"({type(obj).__name__}) cannot be pickled to {path}: {error}.\n"
-                "  Fix: return a value pickle can store (no locks, open files or "
-                "connections), or give this output an IO manager that stores it its own way "
-                "(Out(io_manager_key=...))."
+            with path.open("wb") as file:
+                pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            raise
+        except Exception as error:  # not picklable: no half-written file stays behind
+            path.unlink(missing_ok=True)
+            raise OutputNotPicklableError(
+                output=str(context.name),
+                step_key=str(context.step_key),
+                type_name=type(obj).__name__,
+                path=str(path),
+                error=str(error),
             ) from error
-        path.write_bytes(data)
 
     def load_from_path(self, context: Any, path: Path) -> Any:
         with path.open("rb") as file:

@@ -15,15 +15,17 @@ event went missing.
 
 When the run is canceled, the run process calls :func:`interrupt_run` on
 every worker: a step running there gets :class:`~..cancel.RunCanceled`
-raised in its thread (at the next Python line it runs: a step blocked in
-one long call to native code ends when that call returns), and tasks of
-the run that start later return at once without running their step.
+raised in its thread once the thread runs the user's code rather than
+dagwright's (at the next Python line it runs: a step blocked in one long
+call to native code ends when that call returns), and tasks of the run
+that start later return at once without running their step.
 
 Nothing here imports Dask at module level; only Dask workers run it.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import threading
 from typing import TYPE_CHECKING, Any
@@ -167,6 +169,8 @@ def run_step_task(
     being the JSON of everything the task recorded, in order.
     """
     recorder = _Recorder(run_id, key, _current_worker())
+    if run_id in _CANCELED:  # no resources started for a step that will not run
+        return recorder.end(("dropped",))
     _CURRENT.recorder = recorder
     try:
         try:
@@ -225,14 +229,50 @@ def _raise_in_thread(thread_id: int, error: type[BaseException] | None) -> None:
 
 def interrupt_run(run_id: str) -> int:
     """Cancel run ``run_id`` in this process: interrupt its running steps; later tasks of it do
-    not run their step. Returns how many steps it interrupted."""
+    not run their step. Returns how many steps it interrupts."""
     with _LOCK:
         _CANCELED.add(run_id)
         running = [r for r in _RUNNING.get(run_id, ()) if not r.interrupted]
-        for each in running:
-            each.interrupted = True
-            _raise_in_thread(each.thread_id, RunCanceled)
+    for each in running:
+        threading.Thread(target=_interrupt_in_user_code, args=(run_id, each), daemon=True).start()
     return len(running)
+
+
+def _package_dir(module: Any) -> str:
+    return os.path.dirname(str(module.__file__)) + os.sep
+
+
+_OWN_CODE: tuple[str, ...] = ()
+"""Where dagwright's and Dask's code live: a step is not interrupted while it runs there."""
+
+_WAIT_FOR_USER_CODE = 10.0
+"""Seconds to wait for a step to be in its own code before interrupting it wherever it is."""
+
+
+def _interrupt_in_user_code(run_id: str, running: _Running) -> None:
+    """Raise RunCanceled in the step's thread once it runs the user's code (not dagwright's
+    bookkeeping: its event log, compute log capture or IO hand-off), so that what dagwright
+    set up is taken down by the usual paths."""
+    import sys
+    import time
+
+    global _OWN_CODE
+    if not _OWN_CODE:
+        import distributed
+
+        import dagwright
+
+        _OWN_CODE = (_package_dir(dagwright), _package_dir(distributed))
+    give_up = time.monotonic() + _WAIT_FOR_USER_CODE
+    while time.monotonic() < give_up:
+        frame = sys._current_frames().get(running.thread_id)
+        if frame is None or not frame.f_code.co_filename.startswith(_OWN_CODE):
+            break
+        time.sleep(0.005)
+    with _LOCK:
+        if running in _RUNNING.get(run_id, ()) and not running.interrupted:
+            running.interrupted = True
+            _raise_in_thread(running.thread_id, RunCanceled)
 
 
 def close_run(run_id: str) -> list[bytes]:

@@ -26,9 +26,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...records import ErrorInfo, EventType, StepFailureData, StepRetryData
+from ...records import (
+    ErrorInfo,
+    EventLogEntry,
+    EventType,
+    StepFailureData,
+    StepOutputData,
+    StepRetryData,
+)
 from ..cancel import CANCEL_CHECK_SECONDS
-from ..logs import ERROR, record_step_interrupted
+from ..logs import ERROR, record_ctrl_c, record_step_interrupted
 from ..state import ExecutionStep, RunState, StepState
 from ._worker import Facts, WorkerSetup
 from .in_process import record_skips
@@ -111,6 +118,10 @@ class StepLoop(ABC):
         self.stopping = False
         self.canceled = False  # a cancel request (or Ctrl-C) interrupted the run
         self.interrupted = False  # ... and it was Ctrl-C
+        # What the steps' recorded events say they produced, by step key, and which steps
+        # recorded STEP_SUCCESS (a step interrupted after that has succeeded all the same).
+        self._outputs_seen: dict[str, list[tuple[str, str | None]]] = {}
+        self._succeeded: set[str] = set()
 
     # -- what an executor supplies ---------------------------------------
 
@@ -147,6 +158,8 @@ class StepLoop(ABC):
                 self._run()
                 return self.failures, self.start_failure, self.canceled
             except KeyboardInterrupt:
+                if not self.canceled and not self.run_context.cancel.is_set():
+                    record_ctrl_c(self.run_context.log)
                 self.interrupted = True
                 self.cancel()
 
@@ -173,7 +186,8 @@ class StepLoop(ABC):
                 if not state.seconds_until_retry():  # due now
                     state.release_next_retry()
                 continue
-            timeout = state.seconds_until_retry()
+            # A retry that is due but cannot be sent waits for a step to end (no spinning).
+            timeout = None if self.stopping or not self.has_room() else state.seconds_until_retry()
             if not self.canceled:  # look at the cancel flag now and then
                 timeout = (
                     CANCEL_CHECK_SECONDS if timeout is None else min(timeout, CANCEL_CHECK_SECONDS)
@@ -214,12 +228,53 @@ class StepLoop(ABC):
             self.failed(step, error or RuntimeError(f"step '{step.key}' failed"))
         record_skips(self.run_context, self.state)
 
+    def record(self, entry: EventLogEntry) -> None:
+        """Record an entry a step sent; note the outputs and the success of its step."""
+        self.run_context.log.record(entry)
+        step_key = entry.step_key
+        event = entry.event
+        if step_key is None or event is None:
+            return
+        kind = event.event_type
+        if kind is EventType.STEP_OUTPUT:
+            data = event.event_specific_data
+            if isinstance(data, StepOutputData):
+                outputs = self._outputs_seen.setdefault(step_key, [])
+                outputs.append((data.output_name, data.mapping_key))
+        elif kind is EventType.STEP_SUCCESS:
+            self._succeeded.add(step_key)
+        elif kind in (EventType.STEP_START, EventType.STEP_RESTARTED):
+            self._outputs_seen.pop(step_key, None)  # a new attempt
+
     def step_interrupted(self, step: ExecutionStep) -> None:
-        """A step stopped by the cancellation: recorded as interrupted."""
+        """A step stopped by the cancellation: recorded as interrupted, unless it had already
+        recorded its success (the interruption came in a hook, or as it reported back)."""
+        if step.key in self._succeeded:
+            produced, dynamic = self._produced(step)
+            self.step_ended(step, StepState.SUCCEEDED.value, produced, dynamic, 0.0, None)
+            return
         self.limits.take(step, -1)
         record_step_interrupted(self.run_context.log, step.key, step.spec.key)
         self.state.finish(step, StepState.FAILED)
         record_skips(self.run_context, self.state)
+
+    def _produced(self, step: ExecutionStep) -> tuple[list[str], dict[str, list[str]] | None]:
+        """The outputs ``step`` produced, from its recorded STEP_OUTPUT events."""
+        produced: list[str] = []
+        dynamic: dict[str, list[str]] | None = None
+        for out_def in step.spec.op_def.output_defs:
+            if out_def.is_dynamic:
+                if dynamic is None:
+                    dynamic = {}
+                dynamic[out_def.name] = []
+        for name, mapping_key in self._outputs_seen.get(step.key, ()):
+            if dynamic is not None and name in dynamic:
+                if mapping_key is not None:
+                    dynamic[name].append(mapping_key)
+            elif name not in produced:
+                produced.append(name)
+        produced.extend(name for name in dynamic or () if name not in produced)
+        return produced, dynamic
 
     def step_dropped(self, step: ExecutionStep) -> None:
         """A step sent but never started, withdrawn by the cancellation (nothing to record)."""

@@ -99,7 +99,11 @@ class StepHost:
             raise StartFailed(error) from error
         log = RunLog(setup.run.run_id, job.name, None, [sink])
         self.context = RunContext(setup.run, job, plan, log, ResourceSet(), instance)
-        failure = open_run_resources(self.context)
+        try:
+            failure = open_run_resources(self.context)
+        except BaseException:  # interrupted while starting (a cancel): close what started
+            close_run_resources(self.context)
+            raise
         if failure is not None:
             close_run_resources(self.context)
             raise StartFailed(failure)
@@ -138,9 +142,19 @@ class StepHost:
         close_run_resources(self.context)
 
 
+class _Cancel:
+    """Whether the run process canceled the run, and whether a step (or the start) runs now:
+    SIGTERM interrupts only those; between steps it is noted and the worker leaves."""
+
+    requested = False
+    interruptible = True  # starting up (resources) counts as interruptible
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     """SIGTERM from the run process: the run was canceled; interrupt the running step."""
-    raise RunCanceled
+    _Cancel.requested = True
+    if _Cancel.interruptible:
+        raise RunCanceled
 
 
 def worker_main(connection: Connection, setup: WorkerSetup) -> None:
@@ -153,16 +167,23 @@ def worker_main(connection: Connection, setup: WorkerSetup) -> None:
     except StartFailed as failed:
         connection.send(("failed", ErrorInfo.from_exception(failed.error), portable(failed.error)))
         return
+    except RunCanceled:
+        return  # canceled while starting; what started was closed
+    finally:
+        _Cancel.interruptible = False
     connection.send(("ready", os.getpid()))
     try:
-        while True:
+        while not _Cancel.requested:
             request = connection.recv()
             if request[0] == "stop":
                 break
             _, spec_key, mapping_key, attempt, facts = request
             try:
+                _Cancel.interruptible = True
                 outcome = host.run(spec_key, mapping_key, attempt, facts)
+                _Cancel.interruptible = False
             except RunCanceled:
+                _Cancel.interruptible = False
                 connection.send(("interrupted", spec_key, mapping_key))
                 break
             connection.send(outcome)

@@ -35,7 +35,7 @@ import contextlib
 import itertools
 import pickle
 import queue
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...definitions._flatten import CollectRef
@@ -202,7 +202,7 @@ def _connect(settings: DaskSettings) -> tuple[Any, Any]:
                 cluster=f"the scheduler at {settings.address}", error=str(error)
             ) from error
     # Dask must not re-run a step whose worker died: the step's retry policy decides.
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), _ctrl_c_ignored():
         try:
             cluster = distributed.LocalCluster(**settings.local)
         except (TypeError, ValueError, OSError, RuntimeError) as error:
@@ -214,6 +214,24 @@ def _connect(settings: DaskSettings) -> tuple[Any, Any]:
     except BaseException:
         cluster.close()
         raise
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Start the cluster's processes ignoring SIGINT (they inherit it): Ctrl-C in a terminal
+    reaches the whole process group, and the run process, not the workers, decides what to do
+    (interrupt the steps, tear the resources down on the workers, then stop)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _call_args(options: Mapping[str, Any]) -> str:
@@ -396,6 +414,9 @@ class _DaskLoop(StepLoop):
             error = future.exception()
         future.release()
         if error is not None and _is_killed_worker(error):
+            if not task.started and self.canceled:
+                self.step_dropped(step)  # never sent again: a new worker knows of no cancel
+                return
             if not task.started and task.resent < _MAX_RESENDS:
                 self._submit(step, task.resent + 1)  # it never ran: send it again
                 return
@@ -407,9 +428,8 @@ class _DaskLoop(StepLoop):
 
     def _record(self, entries: list[bytes], start: int) -> int:
         """Record ``entries[start:]``; return how many of them are recorded now."""
-        log = self.run_context.log
         for data in entries[start:]:
-            log.record(EventLogEntry.from_json(data))
+            self.record(EventLogEntry.from_json(data))
         return max(start, len(entries))
 
 

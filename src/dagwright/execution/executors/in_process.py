@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import InvariantViolationError
 from ...records import EventType, StepSkippedData
-from ..cancel import RunCanceled
+from ..cancel import CANCEL_CHECK_SECONDS, RunCanceled
 from ..state import RunState, StepState
 from ..step import run_step
 
@@ -53,6 +53,12 @@ def execute_steps_in_process(
             wait = state.seconds_until_retry()
             if wait is None:
                 break
+            if run.cancel.is_set():
+                raise RunCanceled
+            if wait > CANCEL_CHECK_SECONDS and run.instance.is_persistent:
+                # A run that can be canceled looks at the cancel flag during a long wait.
+                clock.sleep(CANCEL_CHECK_SECONDS)
+                continue
             if wait > 0:
                 clock.sleep(wait)
             # Slept until the first retry was due: it is due, whatever the clock's resolution.

@@ -18,9 +18,9 @@ import os
 import signal
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from ...errors import DagwrightError
+from ...errors import DagwrightError, InvariantViolationError
 from ..output_loader import LAZY
 from ..state import ExecutionStep
 from ._loop import StepLoop, StepsOutcome, tag_limits_from, worker_setup
@@ -271,14 +271,18 @@ class _Loop(StepLoop):
     def on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "entry":
-            self.run_context.log.record(message[1])
+            self.record(message[1])
         elif kind == "ready":
             worker.ready = True
         elif kind == "outcome":
-            step = self._release(worker, "idle")
-            if step is not None:
-                assert step.key == message[1]
-                self.step_ended(step, *message[2:])
+            step = worker.step
+            if step is None or step.key != message[1]:
+                raise InvariantViolationError(
+                    f"worker {worker.pid} reported the outcome of step '{message[1]}', but it "
+                    f"was running {step.key if step else 'no step'!r}."
+                )
+            self._release(worker, "idle")
+            self.step_ended(step, *message[2:])
         elif kind == "failed":
             self.start_failed(self._release(worker, "gone"), message[2])
         elif kind == "interrupted":
@@ -287,7 +291,9 @@ class _Loop(StepLoop):
             if step is not None:
                 self.step_interrupted(step)
 
-    def _release(self, worker: _Worker, then: str) -> ExecutionStep | None:
+    def _release(
+        self, worker: _Worker, then: Literal["idle", "leaving", "gone"]
+    ) -> ExecutionStep | None:
         """The step ``worker`` ran; ``then`` the worker is ``idle`` (takes another step),
         ``leaving`` (stays in the pool until it stopped) or ``gone`` (out of the pool)."""
         step, worker.step = worker.step, None
@@ -301,7 +307,9 @@ class _Loop(StepLoop):
         worker.process.join(timeout=5)
         exitcode = worker.process.exitcode
         step = self._release(worker, "gone")
-        if not worker.ready:
+        if not worker.ready and self.canceled and step is not None:
+            self.step_dropped(step)  # stopped by the cancel while it started
+        elif not worker.ready:
             self.start_failed(step, WorkerStartError(pid=worker.pid, exitcode=exitcode))
         elif step is not None:
             self.step_lost(
