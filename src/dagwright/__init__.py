@@ -216,6 +216,7 @@ _EXPORTS = {
     "InvalidAssetKeyError": "dagwright.errors",
     "JobPointerError": "dagwright.errors",
     "OutputNotPicklableError": "dagwright.errors",
+    "AssetNotLoadableError": "dagwright.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -319,6 +320,7 @@ if TYPE_CHECKING:
     from .definitions.retry import Backoff, Jitter, RetryPolicy
     from .definitions.types import DataType, Nothing, TypeCheck
     from .errors import (
+        AssetNotLoadableError,
         DagwrightError,
         InstanceConfigError,
         InvalidAssetKeyError,

@@ -870,6 +870,30 @@ class StorageError(DagwrightError):
         return f"storage {self.target}: {self.problem}\n  Fix: {self.fix}"
 
 
+class AssetNotLoadableError(DagwrightError):
+    """A step reads an upstream asset the run does not make, from an IO manager that keeps
+    values only in memory (so the asset's earlier materialization is nowhere to be read)."""
+
+    asset: str
+    step_key: str
+    input_name: str
+    manager_key: str
+
+    def __init__(self, *, asset: str, step_key: str, input_name: str, manager_key: str) -> None:
+        super().__init__(
+            asset=asset, step_key=step_key, input_name=input_name, manager_key=manager_key
+        )
+
+    def _compose(self) -> str:
+        return (
+            f"input '{self.input_name}' of step '{self.step_key}' reads asset '{self.asset}', "
+            f"which this run does not materialize, and IO manager '{self.manager_key}' keeps "
+            "values in memory only, so no earlier materialization can be read.\n"
+            "  Fix: select the upstream asset too, or run on a persistent instance (its default "
+            "IO manager stores assets as files), or bind an IO manager that stores them."
+        )
+
+
 class OutputNotPicklableError(DagwrightError):
     """An IO manager that pickles could not pickle an output's value."""
 

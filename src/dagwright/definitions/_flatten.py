@@ -296,13 +296,25 @@ def flatten(
     job_name: str,
     job_hooks: frozenset[HookDefinition] = frozenset(),
     job_retry_policy: RetryPolicy | None = None,
+    loaded_inputs: Mapping[tuple[str, str], str] | None = None,
 ) -> FlatGraph:
-    """Flatten ``graph``; check dynamic outputs across the whole job."""
+    """Flatten ``graph``; check dynamic outputs across the whole job.
+
+    ``loaded_inputs`` ((op handle, input) -> IO manager key) are inputs an
+    IO manager loads when nothing in the job feeds them (an asset job's
+    upstream assets that the job does not materialize).
+    """
     ops: dict[str, FlatOp] = {}
     env: dict[str, _Raw] = {d.name: TopInputRef(d.name) for d in graph.input_defs}
     _visit(graph, "", env, job_hooks, {}, None, job_retry_policy, ops)
     _resolve_dynamic(job_name, ops)
     _assign_managers(ops)
+    for (handle, input_name), manager_key in (loaded_inputs or {}).items():
+        flat = ops.get(handle)
+        for flat_input in flat.inputs if flat is not None else ():
+            if flat_input.name == input_name and flat_input.source is UNCONNECTED:
+                flat_input.source = LOAD_BY_MANAGER
+                flat_input.manager_key = manager_key
     return FlatGraph(ops)
 
 

@@ -81,6 +81,7 @@ class JobDefinition:
         input_values: Mapping[str, Any] | None = None,
         _op_selection: Sequence[str] | None = None,
         _defined_in: tuple[str, str] | None = None,
+        _asset_layer: Any = None,
     ) -> None:
         # Where the job was made, so another process can find it again (reconstructable()).
         self._defined_in = _defined_in if _defined_in is not None else _caller_origin()
@@ -121,7 +122,15 @@ class JobDefinition:
         self._input_values = frozen_dict(input_values)
         self._op_selection = list(_op_selection) if _op_selection else None
         self._check_input_values(where)
-        self._flat = flatten(graph_def, self._name, self._hook_defs, self._op_retry_policy)
+        # An asset job's AssetLayer (assets/layer.py): which asset each op output is.
+        self._asset_layer = _asset_layer
+        self._flat = flatten(
+            graph_def,
+            self._name,
+            self._hook_defs,
+            self._op_retry_policy,
+            _asset_layer.loaded_inputs if _asset_layer is not None else None,
+        )
         check_inputs_have_sources(self._name, self._flat, self._input_values)
         self._check_resources(where)
         # The whole job a subset was cut from (itself when it is not a subset).
@@ -236,6 +245,11 @@ class JobDefinition:
         return self._defined_in
 
     @property
+    def asset_layer(self) -> Any:
+        """What the ops of an asset job materialize and read (None for an op job)."""
+        return self._asset_layer
+
+    @property
     def flat_graph(self) -> FlatGraph:
         """Every op of the job with its full handle, resolved inputs and dependency level."""
         return self._flat
@@ -300,6 +314,7 @@ class JobDefinition:
             "partitions_def": self._partitions_def,
             "input_values": self._input_values,
             "_op_selection": self._op_selection,
+            "_asset_layer": self._asset_layer,
             "_defined_in": self._defined_in,
         }
         settings.update(changes)

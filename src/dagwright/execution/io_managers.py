@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..definitions.io_manager import InMemoryIOManager, is_input_manager, is_io_manager
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
-from ..errors import InvalidDefinitionError, InvalidInvocationError
+from ..errors import AssetNotLoadableError, InvalidDefinitionError, InvalidInvocationError
 from ..metadata import normalize_metadata
 from ._boundary import call_user
 from .logs import StepLog
@@ -26,6 +26,7 @@ from .resources import EMPTY_RESOURCES, Resources
 if TYPE_CHECKING:
     from ..definitions.op import OpDefinition
     from ..definitions.types import DataType
+    from ..metadata import AssetKey
     from ._run import RunContext
     from .state import ExecutionStep
 
@@ -58,8 +59,10 @@ class _IOContext:
         resource_config: Any,
         resources: Resources | Mapping[str, Any] | None,
         partition_key: str | None,
+        asset_key: AssetKey | None = None,
     ) -> None:
         self.name = name
+        self._asset_key = asset_key
         self.step_key = step_key
         self.job_name = job_name
         self.op_def = op_def
@@ -92,15 +95,26 @@ class _IOContext:
 
     @property
     def has_asset_key(self) -> bool:
-        return False
+        """Whether the value is (or is read from) an asset."""
+        return self._asset_key is not None
 
     @property
-    def asset_key(self) -> Any:
-        raise InvalidInvocationError(
-            "it is not an asset, so it has no asset key.",
-            where=self._where(),
-            fix="check context.has_asset_key first.",
-        )
+    def asset_key(self) -> AssetKey:
+        """The asset the value is (an output) or is read from (an input)."""
+        if self._asset_key is None:
+            raise InvalidInvocationError(
+                "it is not an asset, so it has no asset key.",
+                where=self._where(),
+                fix="check context.has_asset_key first.",
+            )
+        return self._asset_key
+
+    def get_asset_identifier(self) -> list[str]:
+        """A path naming the asset (and its partition): its key's parts, then the partition."""
+        parts = list(self.asset_key.path)
+        if self._partition_key is not None:
+            parts.append(self._partition_key)
+        return parts
 
     def _where(self) -> str:
         return f"{self._kind} '{self.name}' of step '{self.step_key}'"
@@ -130,6 +144,7 @@ class OutputContext(_IOContext):
         resources: Resources | Mapping[str, Any] | None = None,
         partition_key: str | None = None,
         definition_metadata: Mapping[str, Any] | None = None,
+        asset_key: AssetKey | None = None,
     ) -> None:
         super().__init__(
             name=name,
@@ -142,6 +157,7 @@ class OutputContext(_IOContext):
             resource_config=resource_config,
             resources=resources,
             partition_key=partition_key,
+            asset_key=asset_key,
         )
         self.run_id = run_id
         self.mapping_key = mapping_key
@@ -188,6 +204,7 @@ class InputContext(_IOContext):
         partition_key: str | None = None,
         step_key: str | None = None,
         definition_metadata: Mapping[str, Any] | None = None,
+        asset_key: AssetKey | None = None,
     ) -> None:
         super().__init__(
             name=name,
@@ -200,6 +217,7 @@ class InputContext(_IOContext):
             resource_config=resource_config,
             resources=resources,
             partition_key=partition_key,
+            asset_key=asset_key,
         )
         self.upstream_output = upstream_output
 
@@ -275,6 +293,10 @@ def _output_context(
 ) -> OutputContext:
     out_def = op_def.output_dict[output_name]
     key = out_def.io_manager_key
+    layer = run.job.asset_layer
+    asset_key = (
+        layer.key_for_output(step_key.split("[", 1)[0], output_name) if layer is not None else None
+    )
     return OutputContext(
         step_key=step_key,
         name=output_name,
@@ -288,6 +310,7 @@ def _output_context(
         resource_config=run.resources.configs.get(key),
         resources=_manager_resources(run, key),
         partition_key=run.partition_key,
+        asset_key=asset_key,
     )
 
 
@@ -351,6 +374,12 @@ def load_with_manager(
             log,
             known.producer(upstream_key) if known is not None else None,
         )
+    layer = run.job.asset_layer
+    asset_key = layer.key_for_input(step.spec.key, input_name) if layer is not None else None
+    if upstream_context is None and asset_key is not None:
+        upstream_context = _stored_asset_context(run, step, input_name, manager_key, asset_key, log)
+    elif upstream_context is not None:
+        asset_key = upstream_context._asset_key
     context = InputContext(
         name=input_name,
         job_name=run.job.name,
@@ -363,6 +392,7 @@ def load_with_manager(
         resources=_manager_resources(run, manager_key),
         partition_key=run.partition_key,
         step_key=step.key,
+        asset_key=asset_key,
     )
     manager = run.resources.values[manager_key]
     value = call_user(
@@ -371,3 +401,34 @@ def load_with_manager(
         context,
     )
     return value, context._added
+
+
+def _stored_asset_context(
+    run: RunContext,
+    step: ExecutionStep,
+    input_name: str,
+    manager_key: str,
+    asset_key: AssetKey,
+    log: StepLog,
+) -> OutputContext:
+    """The output context of an upstream asset this run does not make: its IO manager finds
+    the asset's last materialization by the key."""
+    manager = run.resources.values.get(manager_key)
+    if manager is None or type(manager) is InMemoryIOManager:
+        raise AssetNotLoadableError(
+            asset=asset_key.to_user_string(),
+            step_key=step.key,
+            input_name=input_name,
+            manager_key=manager_key,
+        )
+    layer = run.job.asset_layer
+    return OutputContext(
+        name="result",
+        job_name=run.job.name,
+        metadata=layer.asset_metadata(asset_key),
+        log=log,
+        resource_config=run.resources.configs.get(manager_key),
+        resources=_manager_resources(run, manager_key),
+        partition_key=run.partition_key,
+        asset_key=asset_key,
+    )

@@ -192,6 +192,8 @@ def _launch_value(
         return FanInRef(tuple(items))
     if isinstance(source, StepRef):
         return source
+    if source is LOAD_BY_MANAGER:  # an upstream asset's last materialization
+        return source
     in_def = flat.op_def.input_dict[flat_input.name]
     if isinstance(source, TopInputRef):
         value = _top_input(source, run_config, input_values)

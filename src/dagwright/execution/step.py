@@ -35,6 +35,7 @@ from ..definitions.failure import Failure, RetryRequested
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.types import DataType, type_check_error
 from ..errors import DagwrightError, InvariantViolationError, TypeCheckError
+from ..metadata import AssetMaterialization
 from ..records import (
     EventType,
     HandledOutputData,
@@ -52,6 +53,7 @@ from .context import OpExecutionContext
 from .hooks import run_hooks
 from .io_managers import load_with_manager, store_with_manager
 from .logs import ERROR
+from .reports import record_report
 from .state import StepState
 
 if TYPE_CHECKING:
@@ -664,8 +666,12 @@ def _handle_output(
     else:
         attempt.dynamic.setdefault(name, {})[mapping_key] = value
     manager_key = out_def.io_manager_key
+    layer = run.job.asset_layer
     if dagster_type.is_nothing:
-        return  # an output that carries no value is not stored (as in Dagster)
+        # An output that carries no value is not stored (as in Dagster); an asset's is made.
+        if layer is not None:
+            _record_materialization(run, step, layer, name, metadata, None)
+        return
     handled: dict[str, Any] | None = None
     if manager_key not in run.inline_io:
         handled = store_with_manager(run, step, context.log, name, value, mapping_key)
@@ -681,5 +687,31 @@ def _handle_output(
             manager_key=manager_key,
             mapping_key=mapping_key,
             metadata=dict(handled),
+        ),
+    )
+    if layer is not None:
+        _record_materialization(run, step, layer, name, metadata, handled)
+
+
+def _record_materialization(
+    run: RunContext,
+    step: ExecutionStep,
+    layer: Any,
+    output_name: str,
+    metadata: Mapping[str, Any] | None,
+    handled: Mapping[str, Any] | None,
+) -> None:
+    """ASSET_MATERIALIZATION of the asset an output is (in an asset job), with the output's
+    metadata and what its IO manager added (a path, a row count)."""
+    asset_key = layer.key_for_output(step.spec.key, output_name)
+    if asset_key is None:
+        return
+    record_report(
+        run,
+        step,
+        AssetMaterialization(
+            asset_key=asset_key,
+            partition=run.partition_key,
+            metadata={**(metadata or {}), **(handled or {})},
         ),
     )

@@ -50,8 +50,10 @@ class UPathIOManager(IOManager):
         """Read back what :meth:`dump_to_path` wrote at ``path``."""
 
     def get_path(self, context: Any) -> Path:
-        """The file of the output ``context`` (an OutputContext) describes."""
-        path = self._base_path.joinpath(*context.get_identifier())
+        """The file of the output ``context`` (an OutputContext) describes: under the asset's
+        key (and partition) for an asset, else under the run, step and output."""
+        parts = context.get_asset_identifier() if getattr(context, "has_asset_key", False) else None
+        path = self._base_path.joinpath(*(parts or context.get_identifier()))
         return path.with_name(path.name + self.extension) if self.extension else path
 
     def handle_output(self, context: Any, obj: Any) -> None:

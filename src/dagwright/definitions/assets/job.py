@@ -1,0 +1,241 @@
+"""Asset jobs: ``define_asset_job`` and the job built from an asset graph and a selection.
+
+``define_asset_job(name, selection=...)`` only records what to select; the
+job is built when it meets its assets (in ``Definitions`` or a
+``@repository``): :func:`build_asset_job` takes the asset definitions that
+make the selected assets, wires each input to the op output that makes its
+upstream asset when that asset is selected too, and otherwise lets the
+input load the upstream asset's last materialization through the IO
+manager that stores it. The job's :class:`~.layer.AssetLayer` says which
+asset each op output is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import InvalidDefinitionError
+from ...metadata import AssetKey
+from ..dependency import DependencyDefinition, NodeInvocation
+from ..graph import GraphDefinition
+from ..job import JobDefinition
+from ..outputs import DEFAULT_IO_MANAGER_KEY
+from .definition import AssetsDefinition
+from .graph import AssetGraph
+from .layer import AssetLayer, inner_inputs, inner_outputs
+from .specs import SourceAsset
+
+__all__ = ["UnresolvedAssetJobDefinition", "define_asset_job", "build_asset_job"]
+
+
+class UnresolvedAssetJobDefinition:
+    """An asset job before it meets its assets: a name, a selection and job settings."""
+
+    def __init__(
+        self,
+        name: str,
+        selection: Any = None,
+        config: Any = None,
+        description: str | None = None,
+        tags: Mapping[str, Any] | None = None,
+        run_tags: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        partitions_def: Any = None,
+        executor_def: Any = None,
+        hooks: Any = None,
+        op_retry_policy: Any = None,
+    ) -> None:
+        from .._util import check_name
+
+        self.name = check_name(name, "job")
+        self.selection = selection
+        self.config = config
+        self.description = description
+        self.tags = dict(tags or {})
+        self.run_tags = dict(run_tags or {})
+        self.metadata = dict(metadata or {})
+        self.partitions_def = partitions_def
+        self.executor_def = executor_def
+        self.hooks = hooks
+        self.op_retry_policy = op_retry_policy
+
+    def resolve(
+        self,
+        asset_graph: AssetGraph,
+        resource_defs: Mapping[str, Any] | None = None,
+        default_executor_def: Any = None,
+    ) -> JobDefinition:
+        """The job over ``asset_graph``'s assets that this definition selects."""
+        from .selection import coerce_selection
+
+        selection = coerce_selection(self.selection) if self.selection is not None else None
+        if selection is None:
+            selected = asset_graph.materializable_keys
+        else:
+            selected = selection.resolve(asset_graph) & asset_graph.materializable_keys
+        return build_asset_job(
+            self.name,
+            asset_graph,
+            selected,
+            resource_defs=resource_defs,
+            config=self.config,
+            description=self.description,
+            tags=self.tags,
+            run_tags=self.run_tags,
+            metadata=self.metadata,
+            partitions_def=self.partitions_def,
+            executor_def=self.executor_def or default_executor_def,
+            hooks=self.hooks,
+            op_retry_policy=self.op_retry_policy,
+        )
+
+    def __repr__(self) -> str:
+        return f"UnresolvedAssetJobDefinition({self.name!r})"
+
+
+def define_asset_job(
+    name: str,
+    selection: Any = None,
+    config: Any = None,
+    description: str | None = None,
+    tags: Mapping[str, Any] | None = None,
+    run_tags: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    partitions_def: Any = None,
+    executor_def: Any = None,
+    hooks: Any = None,
+    op_retry_policy: Any = None,
+) -> UnresolvedAssetJobDefinition:
+    """A job that materializes the assets ``selection`` names (None: every asset), built when
+    it is placed in ``Definitions`` or a ``@repository`` with those assets."""
+    return UnresolvedAssetJobDefinition(
+        name,
+        selection,
+        config,
+        description,
+        tags,
+        run_tags,
+        metadata,
+        partitions_def,
+        executor_def,
+        hooks,
+        op_retry_policy,
+    )
+
+
+def build_asset_job(
+    name: str,
+    asset_graph: AssetGraph,
+    selected: set[AssetKey],
+    *,
+    resource_defs: Mapping[str, Any] | None = None,
+    **job_settings: Any,
+) -> JobDefinition:
+    """The job that materializes ``selected`` (keys of ``asset_graph``); see the module docs."""
+    where = f"asset job '{name}'"
+    if not selected:
+        raise InvalidDefinitionError(
+            "its selection holds no asset to materialize.",
+            where=where,
+            fix="select at least one asset defined with @asset or @multi_asset.",
+        )
+    included = _included(asset_graph, selected, where)
+    node_defs = []
+    dependencies: dict[str | NodeInvocation, dict[str, Any]] = {}
+    outputs: dict[tuple[str, str], AssetKey] = {}
+    inputs: dict[tuple[str, str], AssetKey] = {}
+    loaded: dict[tuple[str, str], str] = {}
+    selected_outputs: dict[str, frozenset[str]] = {}
+    by_name: dict[str, AssetsDefinition] = {}
+    for assets_def in included:
+        node_def = assets_def.node_def
+        node = node_def.name
+        if node in by_name:
+            raise InvalidDefinitionError(
+                f"two asset definitions are computed by nodes named '{node}' "
+                f"({by_name[node]!r} and {assets_def!r}).",
+                where=where,
+                fix="give one of them another name (@multi_asset(name=...), or the op's name).",
+            )
+        by_name[node] = assets_def
+        node_defs.append(node_def)
+        for output_name, key in assets_def.keys_by_output_name.items():
+            outputs[inner_outputs(node_def, output_name, node)] = key
+        mine = {assets_def.output_name_for(k) for k in assets_def.keys if k in selected}
+        if len(mine) < len(assets_def.keys):
+            selected_outputs[node] = frozenset(mine)
+        deps: dict[str, DependencyDefinition] = {}
+        for input_name, key in assets_def.keys_by_input_name.items():
+            for handle in inner_inputs(node_def, input_name, node):
+                inputs[handle] = key
+            producer = asset_graph.assets_def_for(key) if key in asset_graph.nodes else None
+            if producer is not None and key in selected:
+                deps[input_name] = DependencyDefinition(
+                    producer.node_def.name, producer.output_name_for(key)
+                )
+                continue
+            manager = _manager_of(asset_graph, key, producer)
+            for handle in inner_inputs(node_def, input_name, node):
+                loaded[handle] = manager
+        dependencies[node] = deps
+    graph_def = GraphDefinition(name, node_defs=node_defs, dependencies=dependencies)
+    layer = AssetLayer(
+        asset_graph=asset_graph,
+        selected=frozenset(selected),
+        outputs=outputs,
+        inputs=inputs,
+        loaded_inputs=loaded,
+        selected_outputs=selected_outputs,
+    )
+    partitions_def = job_settings.pop("partitions_def", None) or _partitions_of(included)
+    return JobDefinition(
+        graph_def=graph_def,
+        name=name,
+        resource_defs=resource_defs,
+        partitions_def=partitions_def,
+        _asset_layer=layer,
+        **job_settings,
+    )
+
+
+def _included(
+    asset_graph: AssetGraph, selected: set[AssetKey], where: str
+) -> list[AssetsDefinition]:
+    """The asset definitions that make the selected keys, in dependency order."""
+    included: list[AssetsDefinition] = []
+    seen: set[int] = set()
+    for key in asset_graph.toposorted(selected):
+        assets_def = asset_graph.assets_def_for(key)
+        if assets_def is None or id(assets_def) in seen:
+            continue
+        seen.add(id(assets_def))
+        missing = assets_def.keys - selected
+        if missing and not assets_def.can_subset:
+            listed = ", ".join(sorted(k.to_user_string() for k in assets_def.keys))
+            left = ", ".join(sorted(k.to_user_string() for k in missing))
+            raise InvalidDefinitionError(
+                f"the selection takes part of {assets_def.node_def.kind} "
+                f"'{assets_def.node_def.name}', which makes {listed} together and cannot make "
+                f"a subset (left out: {left}).",
+                where=where,
+                fix="select all of its assets (AssetSelection...required_multi_asset_neighbors()"
+                "), or define it with can_subset=True.",
+            )
+        included.append(assets_def)
+    return included
+
+
+def _manager_of(asset_graph: AssetGraph, key: AssetKey, producer: AssetsDefinition | None) -> str:
+    """The IO manager that loads asset ``key`` when the job does not materialize it."""
+    if producer is not None:
+        return producer.io_manager_key_for(key)
+    node = asset_graph.nodes.get(key)
+    if node is not None and isinstance(node.spec, SourceAsset):
+        return node.spec.io_manager_key
+    return DEFAULT_IO_MANAGER_KEY
+
+
+def _partitions_of(included: list[AssetsDefinition]) -> Any:
+    found = [d.partitions_def for d in included if d.partitions_def is not None]
+    return found[0] if found else None

@@ -1,0 +1,93 @@
+"""``AssetLayer``: what the ops of an asset job materialize and read, by op handle.
+
+An asset job is a plain job whose ops came from asset definitions. Its
+layer tells the step runner which asset key each op output materializes
+(so the output's IO manager stores it under the key and an
+ASSET_MATERIALIZATION is recorded) and which asset each op input reads,
+and, for an upstream asset the job does not materialize, which IO manager
+loads its last materialization. Handles are flat op handles (``op`` or
+``graph.op`` for an op inside a graph-backed asset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ...metadata import AssetKey
+
+if TYPE_CHECKING:
+    from ..graph import GraphDefinition
+    from ..node import NodeDefinition
+    from .graph import AssetGraph
+
+__all__ = ["AssetLayer", "inner_outputs", "inner_inputs"]
+
+
+class AssetLayer:
+    """See the module docstring."""
+
+    __slots__ = (
+        "asset_graph",
+        "loaded_inputs",
+        "outputs",
+        "inputs",
+        "selected",
+        "selected_outputs",
+    )
+
+    def __init__(
+        self,
+        *,
+        asset_graph: AssetGraph,
+        selected: frozenset[AssetKey],
+        outputs: Mapping[tuple[str, str], AssetKey],
+        inputs: Mapping[tuple[str, str], AssetKey],
+        loaded_inputs: Mapping[tuple[str, str], str],
+        selected_outputs: Mapping[str, frozenset[str]],
+    ) -> None:
+        self.asset_graph = asset_graph
+        self.selected = selected
+        self.outputs = dict(outputs)
+        self.inputs = dict(inputs)
+        self.loaded_inputs = dict(loaded_inputs)  # (handle, input) -> IO manager key
+        self.selected_outputs = dict(selected_outputs)  # top node -> its selected outputs
+
+    def key_for_output(self, handle: str, output_name: str) -> AssetKey | None:
+        return self.outputs.get((handle, output_name))
+
+    def key_for_input(self, handle: str, input_name: str) -> AssetKey | None:
+        return self.inputs.get((handle, input_name))
+
+    def asset_metadata(self, key: AssetKey) -> Mapping[str, Any]:
+        """The definition metadata of asset ``key`` (what its IO manager sees)."""
+        node = self.asset_graph.nodes.get(key)
+        return dict(getattr(node.spec, "metadata", None) or {}) if node is not None else {}
+
+
+def inner_outputs(node_def: NodeDefinition, output_name: str, prefix: str) -> tuple[str, str]:
+    """The (flat op handle, output) a node's output comes from (through graph mappings)."""
+    while node_def.is_graph:
+        graph: GraphDefinition = node_def  # type: ignore[assignment]
+        mapping = next(m for m in graph.output_mappings if m.graph_output_name == output_name)
+        inner = graph.node_dict[mapping.mapped_node_name]
+        prefix = f"{prefix}.{inner.name}"
+        node_def, output_name = inner.definition, mapping.mapped_node_output_name
+    return prefix, output_name
+
+
+def inner_inputs(node_def: NodeDefinition, input_name: str, prefix: str) -> list[tuple[str, str]]:
+    """The (flat op handle, input) pairs a node's input feeds (through graph mappings)."""
+    if not node_def.is_graph:
+        return [(prefix, input_name)]
+    graph: GraphDefinition = node_def  # type: ignore[assignment]
+    found: list[tuple[str, str]] = []
+    for mapping in graph.input_mappings:
+        if mapping.graph_input_name == input_name:
+            inner = graph.node_dict[mapping.mapped_node_name]
+            found.extend(
+                inner_inputs(
+                    inner.definition, mapping.mapped_node_input_name, f"{prefix}.{inner.name}"
+                )
+            )
+    return found
