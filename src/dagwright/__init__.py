@@ -27,6 +27,7 @@ _EXPORTS = {
     "AssetOut": f"{_DEFINITIONS}.assets.specs",
     "AssetDep": f"{_DEFINITIONS}.assets.specs",
     "SourceAsset": f"{_DEFINITIONS}.assets.specs",
+    "AssetSelection": f"{_DEFINITIONS}.assets.selection",
     "op": f"{_DEFINITIONS}.op",
     "OpDefinition": f"{_DEFINITIONS}.op",
     "graph": f"{_DEFINITIONS}.graph",
@@ -214,6 +215,8 @@ _EXPORTS = {
     "UserCodeError": "dagwright.errors",
     "InvalidMetadataError": "dagwright.errors",
     "InvalidAssetKeyError": "dagwright.errors",
+    "UnknownAssetKeyError": "dagwright.errors",
+    "AssetSelectionSyntaxError": "dagwright.errors",
     "JobPointerError": "dagwright.errors",
     "OutputNotPicklableError": "dagwright.errors",
     "AssetNotLoadableError": "dagwright.errors",
@@ -249,6 +252,7 @@ if TYPE_CHECKING:
     )
     from .definitions.assets.decorators import asset, graph_asset, graph_multi_asset, multi_asset
     from .definitions.assets.definition import AssetsDefinition
+    from .definitions.assets.selection import AssetSelection
     from .definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec, SourceAsset
     from .definitions.configurable_resource import (
         ConfigurableIOManager,
@@ -321,6 +325,7 @@ if TYPE_CHECKING:
     from .definitions.types import DataType, Nothing, TypeCheck
     from .errors import (
         AssetNotLoadableError,
+        AssetSelectionSyntaxError,
         DagwrightError,
         InstanceConfigError,
         InvalidAssetKeyError,
@@ -336,6 +341,7 @@ if TYPE_CHECKING:
         StepExecutionError,
         StorageError,
         TypeCheckError,
+        UnknownAssetKeyError,
         UserCodeError,
     )
     from .execution.context import OpExecutionContext, build_op_context

@@ -26,6 +26,8 @@ __all__ = [
     "RunAlreadyExistsError",
     "UnknownResourceError",
     "InvalidSubsetError",
+    "UnknownAssetKeyError",
+    "AssetSelectionSyntaxError",
     "InvariantViolationError",
     "UnknownNodeError",
     "RunConfigError",
@@ -435,6 +437,103 @@ class InvalidSubsetError(DagwrightError):
             f"{did_you_mean(self.unknown, self.known)}\n"
             f"  {self.kind.capitalize()}s: {_names(self.known)}."
         )
+
+
+class UnknownAssetKeyError(InvalidDefinitionError, InvalidSubsetError):
+    """An asset selection names asset keys that none of the definitions holds.
+
+    ``missing`` are the user strings of the keys not found, ``known`` those of
+    the keys there are, ``selection`` the selection (as text). It is both an
+    :class:`InvalidDefinitionError` and, as in Dagster, an
+    :class:`InvalidSubsetError` (``kind`` ``"asset"``, ``unknown`` the first
+    missing key).
+    """
+
+    missing: tuple[str, ...]
+    selection: str
+
+    def __init__(
+        self,
+        *,
+        missing: Sequence[str],
+        known: Iterable[str],
+        selection: str,
+        where: str | None = None,
+    ) -> None:
+        known = tuple(sorted(known))
+        missing = tuple(sorted(missing))
+        listed = ", ".join(f"'{m}'" for m in missing)
+        hint = did_you_mean(missing[0], known) if len(missing) == 1 else ""
+        noun = "asset" if len(missing) == 1 else "assets"
+        shown = ", ".join(f"'{k}'" for k in known[:_SHOWN_KEYS]) or "(none)"
+        if len(known) > _SHOWN_KEYS:
+            shown += f" and {len(known) - _SHOWN_KEYS} more"
+        DagwrightError.__init__(
+            self,
+            problem=f"the asset selection {selection} names {noun} {listed}, which none of "
+            f"the definitions makes.{hint}",
+            where=where,
+            fix=f"select assets that exist (assets: {shown}), or add the definitions that make "
+            f"{listed} to the assets the selection is resolved against.",
+            missing=missing,
+            selection=selection,
+            job=where,
+            query=selection,
+            unknown=missing[0],
+            known=known,
+            container=None,
+            not_a_graph=None,
+            bad_clause=False,
+            kind="asset",
+        )
+
+    def _compose(self) -> str:
+        return _problem_text(self.where, self.problem, self.fix)
+
+
+_SHOWN_KEYS = 8
+"""How many existing asset keys an :class:`UnknownAssetKeyError` lists."""
+
+
+class AssetSelectionSyntaxError(InvalidDefinitionError):
+    """An asset selection string is not of the selection syntax.
+
+    ``text`` is the string, ``position`` the index where parsing stopped,
+    ``expected`` what would have been accepted there and ``found`` what
+    was there instead (``"the end"`` past the last character).
+    """
+
+    text: str
+    position: int
+    expected: str
+    found: str
+
+    def __init__(self, *, text: str, position: int, expected: str, found: str) -> None:
+        DagwrightError.__init__(
+            self,
+            text=text,
+            position=position,
+            expected=expected,
+            found=found,
+            where=None,
+            problem=f"expected {expected} at column {position + 1}, found {found}.",
+            fix=SELECTION_SYNTAX_HINT,
+        )
+
+    def _compose(self) -> str:
+        caret = " " * self.position + "^"
+        return (
+            f"asset selection {self.text!r}: {self.problem}\n"
+            f"    {self.text}\n    {caret}\n  Fix: {self.fix}"
+        )
+
+
+SELECTION_SYNTAX_HINT = (
+    "write 'asset' or 'prefix/asset' (a key), '*asset' (and all its upstream), 'asset+' "
+    "(and its children; '++' two levels), 'key:a/b', 'group:g', 'tag:k=v', 'kind:k', "
+    "'owner:o', '+key:a+' (all upstream and downstream; '2+key:a' two levels), "
+    "'sinks(...)', 'roots(...)', '*' for all, joined by 'and', 'or', 'not' and parentheses."
+)
 
 
 # --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from .decorators import asset, graph_asset, graph_multi_asset, multi_asset
 from .definition import AssetsDefinition
 from .graph import AssetGraph
+from .selection import AssetSelection, coerce_selection
 from .specs import AssetDep, AssetIn, AssetOut, AssetSpec, SourceAsset
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "multi_asset",
     "AssetsDefinition",
     "AssetGraph",
+    "AssetSelection",
+    "coerce_selection",
     "AssetDep",
     "AssetIn",
     "AssetOut",
