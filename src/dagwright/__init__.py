@@ -17,6 +17,12 @@ _METADATA = "dagwright.metadata"
 
 _EXPORTS = {
     # definitions
+    "define_asset_job": f"{_DEFINITIONS}.assets.job",
+    "Definitions": f"{_DEFINITIONS}.repository",
+    "RepositoryDefinition": f"{_DEFINITIONS}.repository",
+    "repository": f"{_DEFINITIONS}.repository",
+    "materialize": f"{_EXECUTION}.materialize",
+    "materialize_to_memory": f"{_EXECUTION}.materialize",
     "asset": f"{_DEFINITIONS}.assets.decorators",
     "multi_asset": f"{_DEFINITIONS}.assets.decorators",
     "graph_asset": f"{_DEFINITIONS}.assets.decorators",
@@ -252,6 +258,7 @@ if TYPE_CHECKING:
     )
     from .definitions.assets.decorators import asset, graph_asset, graph_multi_asset, multi_asset
     from .definitions.assets.definition import AssetsDefinition
+    from .definitions.assets.job import define_asset_job
     from .definitions.assets.selection import AssetSelection
     from .definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec, SourceAsset
     from .definitions.configurable_resource import (
@@ -315,6 +322,7 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition,
     )
+    from .definitions.repository import Definitions, RepositoryDefinition, repository
     from .definitions.resources import (
         ResourceDefinition,
         ResourceDependency,
@@ -366,6 +374,7 @@ if TYPE_CHECKING:
         default_system_loggers,
         json_console_logger,
     )
+    from .execution.materialize import materialize, materialize_to_memory
     from .execution.reexecution import ReexecutionOptions
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult, ExecuteJobResult
