@@ -54,3 +54,27 @@ def test_the_hardcoded_config_script_logs_its_config_param() -> None:
 
 def test_the_config_mapping_script_logs_the_mapped_config_param() -> None:
     assert "config_param: stuff" in run_script("config_mapping").stderr
+
+
+def test_the_repository_holds_both_asset_jobs() -> None:
+    repo = load("asset_jobs").repo
+
+    assert sorted(repo.job_names) == ["all_assets_job", "asset1_job"]
+
+
+def test_the_all_assets_job_materializes_both_assets_in_dependency_order() -> None:
+    result = load("asset_jobs").repo.get_job("all_assets_job").execute_in_process()
+
+    assert result.success
+    keys = [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()]
+    assert keys == ["asset1", "asset2"]
+    assert result.output_for_node("asset2") == [1, 2, 3, 4]
+
+
+def test_the_asset1_job_materializes_only_asset1() -> None:
+    result = load("asset_jobs").repo.get_job("asset1_job").execute_in_process()
+
+    assert result.success
+    keys = [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()]
+    assert keys == ["asset1"]
+    assert result.output_for_node("asset1") == [1, 2, 3]
