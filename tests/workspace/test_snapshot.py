@@ -23,6 +23,7 @@ from dagwright import (
     In,
     JobDefinition,
     Out,
+    RepositoryDefinition,
     ResourceDefinition,
     RetryPolicy,
     graph,
@@ -167,7 +168,11 @@ def spec_jobs(name: str) -> list[JobDefinition]:
     assert spec.loader is not None
     module: ModuleType = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [v for v in vars(module).values() if isinstance(v, JobDefinition)]
+    found = [v for v in vars(module).values() if isinstance(v, JobDefinition)]
+    for value in vars(module).values():
+        if isinstance(value, RepositoryDefinition):
+            found.extend(value.get_all_jobs())  # asset jobs are built in their repository
+    return found
 
 
 # --------------------------------------------------------------------------
