@@ -49,6 +49,7 @@ class RunContext:
         "job_source",
         "on_main_thread",
         "running_step",
+        "data_versions",
         "instance",
         "job",
         "log",
@@ -92,6 +93,8 @@ class RunContext:
         # Set when the run is asked to cancel; the step running in this process, if any.
         self.cancel = threading.Event()
         self.running_step: ExecutionStep | None = None
+        # The data version of each asset this process materialized in the run (lineage tags).
+        self.data_versions: dict[Any, str] = {}
         self.on_main_thread = threading.current_thread() is threading.main_thread()
 
     @property

@@ -50,6 +50,7 @@ from ..records import (
 )
 from ._boundary import UserFailure, call_user, describe, user_iter
 from .context import OpExecutionContext
+from .data_versions import materialization_tags
 from .hooks import run_hooks
 from .io_managers import load_with_manager, store_with_manager
 from .logs import ERROR
@@ -713,5 +714,6 @@ def _record_materialization(
             asset_key=asset_key,
             partition=run.partition_key,
             metadata={**(metadata or {}), **(handled or {})},
+            tags=materialization_tags(run, step, layer, asset_key),
         ),
     )

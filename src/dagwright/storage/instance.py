@@ -23,7 +23,9 @@ from .queries import EventLogConnection, EventLogRecord, EventRecordsFilter, Run
 
 if TYPE_CHECKING:
     from .compute_logs import LocalComputeLogManager
+    from .lineage import AssetLineage
     from .settings import InstanceSettings
+    from .staleness import AssetStaleness, StaleCause
 
 __all__ = ["Instance"]
 
@@ -434,6 +436,66 @@ class Instance:
             limit=1,
         )
         return found[0].event_log_entry if found else None
+
+    def get_latest_observation_event(
+        self, asset_key: CoercibleToAssetKey, partition: str | None = None
+    ) -> EventLogEntry | None:
+        """The newest observation of an asset (of one partition, if given), or None."""
+        found = self._storage.get_event_records(
+            EventRecordsFilter(
+                event_type=EventType.ASSET_OBSERVATION,
+                asset_key=AssetKey.from_coercible(asset_key),
+                asset_partitions=[partition] if partition is not None else None,
+            ),
+            limit=1,
+        )
+        return found[0].event_log_entry if found else None
+
+    def get_materialization_history(
+        self,
+        asset_key: CoercibleToAssetKey,
+        partition: str | None = None,
+        limit: int | None = None,
+        before_cursor: int | None = None,
+    ) -> list[EventLogRecord]:
+        """An asset's materializations, newest first (a page: ``limit``, and ``before_cursor``
+        the storage id of the last record of the previous page)."""
+        return self._storage.get_event_records(
+            EventRecordsFilter(
+                event_type=EventType.ASSET_MATERIALIZATION,
+                asset_key=AssetKey.from_coercible(asset_key),
+                asset_partitions=[partition] if partition is not None else None,
+                before_cursor=before_cursor,
+            ),
+            limit,
+        )
+
+    def get_asset_lineage(
+        self, asset_key: CoercibleToAssetKey, partition: str | None = None
+    ) -> AssetLineage | None:
+        """Where an asset's newest materialization came from: the run that made it and the
+        upstream versions it was computed from; None if it was never materialized."""
+        from .lineage import lineage_of
+
+        found = self.get_materialization_history(asset_key, partition, limit=1)
+        return lineage_of(found[0]) if found else None
+
+    def get_stale_status(self, assets: Any) -> dict[AssetKey, AssetStaleness]:
+        """Whether each asset of ``assets`` (a Definitions, an AssetGraph or a list of asset
+        definitions) is missing, stale (with every reason) or fresh."""
+        from .staleness import stale_status
+
+        return stale_status(self, assets)
+
+    def get_stale_assets(self, assets: Any) -> dict[AssetKey, list[StaleCause]]:
+        """The stale assets of ``assets`` and why each is stale."""
+        from .staleness import StaleStatus
+
+        return {
+            key: list(found.causes)
+            for key, found in self.get_stale_status(assets).items()
+            if found.status is StaleStatus.STALE
+        }
 
     def get_materialized_partitions(self, asset_key: CoercibleToAssetKey) -> set[str]:
         """The partitions of an asset that have been materialized (since it was last wiped)."""

@@ -1,0 +1,87 @@
+"""Data versions and lineage of asset materializations.
+
+Each materialization an asset job records carries tags (Dagster's names,
+so tools that read them agree): ``dagster/code_version`` (the asset's
+code version, when it has one), ``dagster/data_version`` and, per upstream
+asset, ``dagster/input_data_version/<key>`` (the data version of the
+upstream materialization or observation it was computed from) and
+``dagster/input_event_pointer/<key>`` (that event's storage id, when it
+was read from the instance). The data version is a hash of the code
+version and the upstream data versions when the asset has a code
+version, so recomputing unchanged code on unchanged inputs gives the same
+version; without a code version it is new on every run.
+
+Staleness (``storage/staleness.py``) compares these tags with the current
+definitions and the newest upstream versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from ..metadata import AssetKey
+from ..storage.lineage import (
+    CODE_VERSION_TAG,
+    DATA_VERSION_TAG,
+    INPUT_DATA_VERSION_PREFIX,
+    INPUT_EVENT_POINTER_PREFIX,
+    report_tags,
+)
+
+if TYPE_CHECKING:
+    from ._run import RunContext
+    from .state import ExecutionStep
+
+__all__ = ["materialization_tags", "data_version_of"]
+
+
+def data_version_of(entry: Any) -> str | None:
+    """The data version a stored materialization or observation carries, if any."""
+    return report_tags(entry).get(DATA_VERSION_TAG)
+
+
+def materialization_tags(
+    run: RunContext, step: ExecutionStep, layer: Any, asset_key: AssetKey
+) -> dict[str, str]:
+    """The lineage and version tags of asset ``asset_key``'s materialization by ``step``."""
+    node = layer.asset_graph.nodes.get(asset_key)
+    code_version = getattr(node.spec, "code_version", None) if node is not None else None
+    tags: dict[str, str] = {}
+    inputs: list[str] = []
+    known: dict[AssetKey, str] = run.data_versions
+    for parent in sorted(node.parents) if node is not None else ():
+        name = parent.to_user_string()
+        version = known.get(parent)
+        if version is None:
+            version, pointer = _stored_version(run, parent)
+            if pointer is not None:
+                tags[INPUT_EVENT_POINTER_PREFIX + name] = str(pointer)
+        if version is not None:
+            tags[INPUT_DATA_VERSION_PREFIX + name] = version
+            inputs.append(f"{name}={version}")
+    if code_version is not None:
+        tags[CODE_VERSION_TAG] = code_version
+        seed = "\n".join([code_version, *inputs])
+    else:  # no code version: nothing says a rerun gives the same data
+        seed = f"{run.run_id}\n{step.key}\n{asset_key.to_user_string()}"
+    version = hashlib.sha256(seed.encode()).hexdigest()[:24]
+    tags[DATA_VERSION_TAG] = version
+    known[asset_key] = version
+    return tags
+
+
+def _stored_version(run: RunContext, key: AssetKey) -> tuple[str | None, int | None]:
+    """The data version and storage id of the newest stored materialization (or observation,
+    for an external asset) of ``key``."""
+    from ..records import EventType
+    from ..storage.queries import EventRecordsFilter
+
+    for kind in (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION):
+        found = run.instance.get_event_records(
+            EventRecordsFilter(event_type=kind, asset_key=key), limit=1
+        )
+        if found:
+            record = found[0]
+            return data_version_of(record.event_log_entry), record.storage_id
+    return None, None
