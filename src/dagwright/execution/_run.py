@@ -50,6 +50,7 @@ class RunContext:
         "on_main_thread",
         "running_step",
         "data_versions",
+        "blocked_steps",
         "instance",
         "job",
         "log",
@@ -95,6 +96,8 @@ class RunContext:
         self.running_step: ExecutionStep | None = None
         # The data version of each asset this process materialized in the run (lineage tags).
         self.data_versions: dict[Any, str] = {}
+        # Steps whose blocking asset checks failed: (asset:check) of each, until the step ends.
+        self.blocked_steps: dict[str, list[str]] = {}
         self.on_main_thread = threading.current_thread() is threading.main_thread()
 
     @property

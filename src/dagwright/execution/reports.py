@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidInvocationError
 from ..metadata import (
     REPORT_TYPES,
+    AssetCheckResult,
     AssetMaterialization,
     AssetObservation,
     ExpectationResult,
@@ -53,6 +54,11 @@ def check_report(event: object, where: str) -> Report:
 
 def record_report(run: RunContext, step: ExecutionStep, report: Report) -> None:
     """Record ``report`` as an event of ``step``."""
+    if isinstance(report, AssetCheckResult):
+        from .asset_checks import record_check_result
+
+        record_check_result(run, step, report)
+        return
     kind, message, data = _event_of(report)
     run.log.event(kind, message, step_key=step.key, handle=step.spec.key, data=data)
 

@@ -49,6 +49,7 @@ from ..records import (
     UserFailureData,
 )
 from ._boundary import UserFailure, call_user, describe, user_iter
+from .asset_checks import raise_if_blocked
 from .context import OpExecutionContext
 from .data_versions import materialization_tags
 from .hooks import run_hooks
@@ -169,6 +170,8 @@ def _run_attempt(run: RunContext, step: ExecutionStep) -> StepOutcome:
     try:
         inputs = _load_inputs(run, step, context)
         produced, dynamic = _compute(run, step, context, inputs, attempt)
+        if run.blocked_steps:  # a blocking asset check of this step failed
+            raise_if_blocked(run, step, _op_place(step))
     except UserFailure as failure:
         return _after_user_failure(run, step, failure)
     except DagwrightError as error:

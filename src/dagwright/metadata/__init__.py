@@ -15,6 +15,8 @@ from .asset_key import AssetKey, CoercibleToAssetKey, asset_key_from
 from .normalize import RawMetadataMapping, normalize_metadata, normalize_value
 from .reports import (
     REPORT_TYPES,
+    AssetCheckResult,
+    AssetCheckSeverity,
     AssetMaterialization,
     AssetObservation,
     ExpectationResult,
@@ -63,6 +65,8 @@ __all__ = [
     "AssetMaterialization",
     "AssetObservation",
     "ExpectationResult",
+    "AssetCheckResult",
+    "AssetCheckSeverity",
     "Report",
     "TableColumn",
     "TableColumnConstraints",

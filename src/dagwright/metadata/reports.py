@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import TYPE_CHECKING, Union
 
 import msgspec
@@ -25,6 +26,8 @@ __all__ = [
     "AssetMaterialization",
     "AssetObservation",
     "ExpectationResult",
+    "AssetCheckResult",
+    "AssetCheckSeverity",
     "Report",
     "REPORT_TYPES",
 ]
@@ -141,10 +144,59 @@ class ExpectationResult(msgspec.Struct, frozen=True, gc=False):
         force_setattr(self, "metadata", normalize_metadata(self.metadata, where=where))
 
 
-Report = Union[AssetMaterialization, AssetObservation, ExpectationResult]  # noqa: UP007
+class AssetCheckSeverity(StrEnum):
+    """How bad a failed asset check is: WARN reports it; ERROR (blocking checks) stops what
+    depends on the asset."""
+
+    WARN = "WARN"
+    ERROR = "ERROR"
+
+
+class AssetCheckResult(msgspec.Struct, frozen=True, gc=False):
+    """The outcome of an asset check: ``passed``, with metadata about what was checked.
+
+    ``asset_key`` and ``check_name`` may be left out when the check (an
+    ``@asset_check``, or an asset with one check spec) says which it is.
+    """
+
+    passed: bool
+    asset_key: AssetKey | None = None
+    check_name: str | None = None
+    metadata: dict[str, MetadataValueUnion] = msgspec.field(default_factory=dict)
+    severity: AssetCheckSeverity = AssetCheckSeverity.ERROR
+    description: str | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            passed: bool,
+            asset_key: CoercibleToAssetKey | None = None,
+            check_name: str | None = None,
+            metadata: RawMetadataMapping | None = None,
+            severity: AssetCheckSeverity = AssetCheckSeverity.ERROR,
+            description: str | None = None,
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
+        where = "AssetCheckResult" + (f" '{self.check_name}'" if self.check_name else "")
+        if not isinstance(self.passed, bool):
+            raise InvalidInvocationError(
+                f"passed must be a bool, got {type(self.passed).__name__}.",
+                where=where,
+                fix="pass passed=True or passed=False (e.g. bool(no_nulls)).",
+            )
+        if self.asset_key is not None and not isinstance(self.asset_key, AssetKey):
+            force_setattr(self, "asset_key", asset_key_from(self.asset_key))
+        force_setattr(self, "severity", AssetCheckSeverity(self.severity))
+        force_setattr(self, "metadata", normalize_metadata(self.metadata, where=where))
+
+
+Report = Union[AssetMaterialization, AssetObservation, ExpectationResult, AssetCheckResult]  # noqa: UP007
 """Anything an op may report besides its outputs."""
 
-REPORT_TYPES = (AssetMaterialization, AssetObservation, ExpectationResult)
+REPORT_TYPES = (AssetMaterialization, AssetObservation, ExpectationResult, AssetCheckResult)
 """The classes of :data:`Report`, for ``isinstance``."""
 
 

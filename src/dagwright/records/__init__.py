@@ -7,6 +7,7 @@ no other dagwright layer.
 
 from .error_info import ErrorInfo
 from .events import (
+    AssetCheckEvaluationData,
     AssetObservationData,
     EngineEventData,
     Event,
@@ -52,6 +53,7 @@ from .snapshots import (
 __all__ = [
     "ErrorInfo",
     "EngineEventData",
+    "AssetCheckEvaluationData",
     "Event",
     "EventData",
     "EventLogEntry",

@@ -19,6 +19,7 @@ from enum import StrEnum
 import msgspec
 
 from ..metadata import (
+    AssetCheckResult,
     AssetKey,
     AssetMaterialization,
     AssetObservation,
@@ -42,6 +43,7 @@ __all__ = [
     "StepRetryData",
     "UserFailureData",
     "EngineEventData",
+    "AssetCheckEvaluationData",
     "RunFailureData",
     "StepMaterializationData",
     "AssetObservationData",
@@ -228,6 +230,26 @@ class StepExpectationResultData(_Data, frozen=True):
     expectation_result: ExpectationResult
 
 
+class AssetCheckEvaluationData(_Data, frozen=True):
+    """An ASSET_CHECK_EVALUATION event's data: the result of one asset check, and whether the
+    check blocks what depends on the asset."""
+
+    result: AssetCheckResult
+    blocking: bool = False
+
+    @property
+    def asset_key(self) -> AssetKey | None:
+        return self.result.asset_key
+
+    @property
+    def check_name(self) -> str | None:
+        return self.result.check_name
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed
+
+
 class LogsCapturedData(_Data, frozen=True):
     """A LOGS_CAPTURED event's data: the files holding what ``step_keys`` wrote to stdout/stderr.
 
@@ -256,6 +278,7 @@ EventData = (
     | StepMaterializationData
     | AssetObservationData
     | StepExpectationResultData
+    | AssetCheckEvaluationData
     | LogsCapturedData
 )
 
@@ -429,6 +452,8 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
             return data.materialization.asset_key
         if isinstance(data, AssetObservationData):
             return data.asset_observation.asset_key
+        if isinstance(data, AssetCheckEvaluationData):
+            return data.result.asset_key
         return None
 
     @property

@@ -29,6 +29,7 @@ class AssetLayer:
 
     __slots__ = (
         "asset_graph",
+        "checks",
         "loaded_inputs",
         "outputs",
         "inputs",
@@ -45,6 +46,7 @@ class AssetLayer:
         inputs: Mapping[tuple[str, str], AssetKey],
         loaded_inputs: Mapping[tuple[str, str], str],
         selected_outputs: Mapping[str, frozenset[str]],
+        checks: Mapping[str, list[Any]] | None = None,
     ) -> None:
         self.asset_graph = asset_graph
         self.selected = selected
@@ -52,6 +54,11 @@ class AssetLayer:
         self.inputs = dict(inputs)
         self.loaded_inputs = dict(loaded_inputs)  # (handle, input) -> IO manager key
         self.selected_outputs = dict(selected_outputs)  # top node -> its selected outputs
+        self.checks = dict(checks or {})  # op handle -> the AssetCheckSpecs its op reports
+
+    def checks_of(self, handle: str) -> list[Any]:
+        """The asset checks the op at ``handle`` reports results of."""
+        return self.checks.get(handle, [])
 
     def key_for_output(self, handle: str, output_name: str) -> AssetKey | None:
         return self.outputs.get((handle, output_name))
