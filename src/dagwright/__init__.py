@@ -17,6 +17,11 @@ _METADATA = "dagwright.metadata"
 
 _EXPORTS = {
     # definitions
+    "asset_check": f"{_DEFINITIONS}.assets.checks",
+    "AssetCheckSpec": f"{_DEFINITIONS}.assets.checks",
+    "AssetChecksDefinition": f"{_DEFINITIONS}.assets.checks",
+    "AssetCheckResult": f"{_METADATA}.reports",
+    "AssetCheckSeverity": f"{_METADATA}.reports",
     "define_asset_job": f"{_DEFINITIONS}.assets.job",
     "Definitions": f"{_DEFINITIONS}.repository",
     "RepositoryDefinition": f"{_DEFINITIONS}.repository",
@@ -256,6 +261,7 @@ if TYPE_CHECKING:
         Shape,
         StringSource,
     )
+    from .definitions.assets.checks import AssetChecksDefinition, AssetCheckSpec, asset_check
     from .definitions.assets.decorators import asset, graph_asset, graph_multi_asset, multi_asset
     from .definitions.assets.definition import AssetsDefinition
     from .definitions.assets.job import define_asset_job
@@ -380,7 +386,13 @@ if TYPE_CHECKING:
     from .execution.result import ExecuteInProcessResult, ExecuteJobResult
     from .execution.run_config import validate_run_config
     from .metadata.asset_key import AssetKey
-    from .metadata.reports import AssetMaterialization, AssetObservation, ExpectationResult
+    from .metadata.reports import (
+        AssetCheckResult,
+        AssetCheckSeverity,
+        AssetMaterialization,
+        AssetObservation,
+        ExpectationResult,
+    )
     from .metadata.table import (
         TableColumn,
         TableColumnConstraints,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..errors import InvalidDefinitionError, did_you_mean
+from .assets.checks import AssetChecksDefinition
 from .assets.definition import AssetsDefinition
 from .assets.graph import AssetGraph
 from .assets.job import UnresolvedAssetJobDefinition, build_asset_job
@@ -26,6 +27,7 @@ IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
 """The job that can materialize every asset of a code location."""
 
 _ASSET_TYPES = (AssetsDefinition, AssetSpec, SourceAsset)
+_CHECK_TYPES = (AssetChecksDefinition,)
 
 
 class Definitions:
@@ -60,7 +62,7 @@ class Definitions:
                     fix="list @asset / @multi_asset definitions, AssetSpec or SourceAsset "
                     "objects in assets=[...] (jobs go in jobs=[...]).",
                 )
-        self._asset_graph = AssetGraph(self.assets, where=self._where)
+        self._asset_graph = AssetGraph([*self.assets, *self.asset_checks], where=self._where)
         self._jobs: dict[str, JobDefinition] = {}
         for item in jobs or ():
             self._add_job(item)
@@ -168,11 +170,14 @@ class RepositoryDefinition(Definitions):
 
     def __init__(self, name: str, items: Iterable[Any], description: str | None = None) -> None:
         assets: list[Any] = []
+        checks: list[Any] = []
         jobs: list[Any] = []
         other: list[Any] = []
         for item in items:
             if isinstance(item, _ASSET_TYPES):
                 assets.append(item)
+            elif isinstance(item, _CHECK_TYPES):
+                checks.append(item)
             elif isinstance(item, JobDefinition | UnresolvedAssetJobDefinition):
                 jobs.append(item)
             else:
@@ -186,7 +191,7 @@ class RepositoryDefinition(Definitions):
             )
         self.name = name
         self.description = description
-        super().__init__(assets=assets, jobs=jobs)
+        super().__init__(assets=assets, jobs=jobs, asset_checks=checks)
         self._where = f"repository '{name}'"
 
     def get_job(self, name: str) -> JobDefinition:

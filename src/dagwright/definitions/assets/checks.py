@@ -22,6 +22,7 @@ from .._compute import is_context_param, signature_params
 from ..inputs import In
 from ..op import OpDefinition
 from ..op import op as op_decorator
+from ..outputs import Out
 from ..types import Nothing
 from .definition import node_name_for_key
 from .specs import dep_key
@@ -149,7 +150,8 @@ def asset_check(
             name=f"{node_name_for_key(spec.asset_key)}_{check_name}",
             description=spec.description,
             ins=ins,
-            out={},
+            # No value: the Nothing output lets assets wait for a blocking check.
+            out=Out(Nothing),
             config_schema=config_schema,
             required_resource_keys=required_resource_keys,
             tags=op_tags,

@@ -14,6 +14,7 @@ from typing import Any
 
 from ...errors import InvalidDefinitionError
 from ...metadata import AssetKey
+from .checks import AssetChecksDefinition
 from .definition import AssetsDefinition
 from .specs import DEFAULT_GROUP, AssetSpec, SourceAsset
 
@@ -84,8 +85,12 @@ class AssetGraph:
         self.nodes: dict[AssetKey, AssetNode] = {}
         self.assets_defs: list[AssetsDefinition] = []
         made_by: dict[AssetKey, Any] = {}
+        self.checks: list[AssetChecksDefinition] = []
         for item in items:
             entries: list[tuple[AssetKey, AssetSpec | SourceAsset, AssetsDefinition | None]]
+            if isinstance(item, AssetChecksDefinition):
+                self.checks.append(item)
+                continue
             if isinstance(item, AssetsDefinition):
                 self.assets_defs.append(item)
                 entries = [(key, item.specs_by_key[key], item) for key in sorted(item.keys)]
@@ -110,6 +115,7 @@ class AssetGraph:
                 self.nodes[key] = AssetNode(key, spec, assets_def)
         self._link()
         self.order = self._topological_order()
+        self._check_checks()
 
     def _link(self) -> None:
         for node in self.nodes.values():
@@ -125,6 +131,31 @@ class AssetGraph:
                         "SourceAsset, to read it through an IO manager).",
                     )
                 upstream.children.add(node.key)
+
+    def _check_checks(self) -> None:
+        """Every asset check checks an asset of the graph, and no check is declared twice."""
+        seen: set[tuple[AssetKey, str]] = set()
+        specs = [c.spec for c in self.checks]
+        specs += [s for d in self.assets_defs for s in d.check_specs]
+        for spec in specs:
+            if spec.asset_key not in self.nodes:
+                raise InvalidDefinitionError(
+                    f"asset check '{spec.name}' checks asset {_name(spec.asset_key)}, which "
+                    "none of the definitions makes.",
+                    where=self.where,
+                    fix="pass the asset with the check, or check an asset that is there.",
+                )
+            if spec.key in seen:
+                raise InvalidDefinitionError(
+                    f"two asset checks named '{spec.name}' of asset {_name(spec.asset_key)}.",
+                    where=self.where,
+                    fix="give each check of an asset its own name.",
+                )
+            seen.add(spec.key)
+
+    def checks_of(self, keys: set[AssetKey]) -> list[AssetChecksDefinition]:
+        """The ``@asset_check`` definitions of the given assets."""
+        return [c for c in self.checks if c.asset_key in keys]
 
     def _topological_order(self) -> list[AssetKey]:
         """Keys with every parent before its children; raises naming a cycle if there is one."""

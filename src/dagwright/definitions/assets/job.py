@@ -19,9 +19,12 @@ from ...errors import InvalidDefinitionError
 from ...metadata import AssetKey
 from ..dependency import DependencyDefinition, NodeInvocation
 from ..graph import GraphDefinition
+from ..inputs import InputDefinition
 from ..job import JobDefinition
+from ..op import OpDefinition
 from ..outputs import DEFAULT_IO_MANAGER_KEY
-from .definition import AssetsDefinition
+from ..types import Nothing
+from .definition import AssetsDefinition, node_name_for_key
 from .graph import AssetGraph
 from .layer import AssetLayer, inner_inputs, inner_outputs
 from .specs import SourceAsset
@@ -147,7 +150,8 @@ def build_asset_job(
     inputs: dict[tuple[str, str], AssetKey] = {}
     loaded: dict[tuple[str, str], str] = {}
     selected_outputs: dict[str, frozenset[str]] = {}
-    by_name: dict[str, AssetsDefinition] = {}
+    by_name: dict[str, Any] = {}
+    checks: dict[str, list[Any]] = {}
     for assets_def in included:
         node_def = assets_def.node_def
         node = node_def.name
@@ -179,6 +183,14 @@ def build_asset_job(
             for handle in inner_inputs(node_def, input_name, node):
                 loaded[handle] = manager
         dependencies[node] = deps
+        if assets_def.check_specs:
+            checks[node] = list(assets_def.check_specs)
+    waits = _add_checks(asset_graph, selected, by_name, dependencies, inputs, loaded, checks)
+    node_defs = [
+        _waiting_for(d, waits[d.name], dependencies[d.name]) if d.name in waits else d
+        for d in node_defs
+    ]
+    node_defs += [c.op for c in asset_graph.checks_of(selected)]
     graph_def = GraphDefinition(name, node_defs=node_defs, dependencies=dependencies)
     layer = AssetLayer(
         asset_graph=asset_graph,
@@ -187,6 +199,7 @@ def build_asset_job(
         inputs=inputs,
         loaded_inputs=loaded,
         selected_outputs=selected_outputs,
+        checks=checks,
     )
     partitions_def = job_settings.pop("partitions_def", None) or _partitions_of(included)
     return JobDefinition(
@@ -196,6 +209,76 @@ def build_asset_job(
         partitions_def=partitions_def,
         _asset_layer=layer,
         **job_settings,
+    )
+
+
+def _add_checks(
+    asset_graph: AssetGraph,
+    selected: set[AssetKey],
+    by_name: dict[str, Any],
+    dependencies: dict[Any, dict[str, Any]],
+    inputs: dict[tuple[str, str], AssetKey],
+    loaded: dict[tuple[str, str], str],
+    checks: dict[str, list[Any]],
+) -> dict[str, list[str]]:
+    """Add the ``@asset_check`` ops of the selected assets (each after its asset); return, per
+    asset node, the blocking check nodes it must wait for."""
+    waits: dict[str, list[str]] = {}
+    for check in asset_graph.checks_of(selected):
+        node = check.op.name
+        if node in by_name:
+            raise InvalidDefinitionError(
+                f"two nodes are named '{node}' (an asset check and {by_name[node]!r}).",
+                where=f"asset job over {len(selected)} assets",
+                fix="rename the check (@asset_check(name=...)).",
+            )
+        by_name[node] = check
+        checks[node] = [check.spec]
+        deps: dict[str, DependencyDefinition] = {}
+        needs = {check.asset_input: check.asset_key}
+        needs.update({node_name_for_key(k): k for k in check.spec.additional_deps})
+        for input_name, key in needs.items():
+            producer = asset_graph.assets_def_for(key)
+            if producer is not None and key in selected:
+                deps[input_name] = DependencyDefinition(
+                    producer.node_def.name, producer.output_name_for(key)
+                )
+            elif not check.op.input_dict[input_name].is_nothing:
+                inputs[(node, input_name)] = key
+                loaded[(node, input_name)] = _manager_of(asset_graph, key, producer)
+        dependencies[node] = deps
+        if check.spec.blocking:
+            for child in sorted(asset_graph.children(check.asset_key) & selected):
+                waiting = asset_graph.assets_def_for(child)
+                if waiting is not None:
+                    waits.setdefault(waiting.node_def.name, []).append(node)
+    return waits
+
+
+def _waiting_for(node_def: Any, check_nodes: list[str], deps: dict[str, Any]) -> Any:
+    """``node_def`` (an op) with one Nothing input per blocking check it waits for, wired in
+    ``deps``; a failed blocking check then skips it. Graph-backed assets are not held."""
+    if not isinstance(node_def, OpDefinition):
+        return node_def
+    extra = []
+    for check_node in check_nodes:
+        input_name = f"__check_{check_node}"
+        extra.append(InputDefinition(input_name, Nothing))
+        deps[input_name] = DependencyDefinition(check_node, "result")
+    return OpDefinition(
+        node_def.compute_fn,
+        node_def.name,
+        description=node_def.description,
+        config_schema=node_def.config_schema,
+        required_resource_keys=node_def.required_resource_keys,
+        tags=node_def.tags,
+        retry_policy=node_def.retry_policy,
+        code_version=node_def.code_version,
+        pool=node_def.pool,
+        metadata=node_def.metadata,
+        _compute=node_def.compute,
+        _input_defs=[*node_def.input_defs, *extra],
+        _output_defs=list(node_def.output_defs),
     )
 
 
