@@ -17,6 +17,10 @@ _METADATA = "dagwright.metadata"
 
 _EXPORTS = {
     # definitions
+    "observable_source_asset": f"{_DEFINITIONS}.assets.observable",
+    "DataVersion": f"{_DEFINITIONS}.assets.observable",
+    "ObserveResult": f"{_DEFINITIONS}.assets.observable",
+    "observe": f"{_EXECUTION}.observe",
     "asset_check": f"{_DEFINITIONS}.assets.checks",
     "AssetCheckSpec": f"{_DEFINITIONS}.assets.checks",
     "AssetChecksDefinition": f"{_DEFINITIONS}.assets.checks",
@@ -265,6 +269,7 @@ if TYPE_CHECKING:
     from .definitions.assets.decorators import asset, graph_asset, graph_multi_asset, multi_asset
     from .definitions.assets.definition import AssetsDefinition
     from .definitions.assets.job import define_asset_job
+    from .definitions.assets.observable import DataVersion, ObserveResult, observable_source_asset
     from .definitions.assets.selection import AssetSelection
     from .definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec, SourceAsset
     from .definitions.configurable_resource import (
@@ -381,6 +386,7 @@ if TYPE_CHECKING:
         json_console_logger,
     )
     from .execution.materialize import materialize, materialize_to_memory
+    from .execution.observe import observe
     from .execution.reexecution import ReexecutionOptions
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult, ExecuteJobResult

@@ -267,9 +267,11 @@ class SourceAsset:
         tags: Mapping[str, str] | None = None,
         owners: Sequence[str] | None = None,
         kinds: Iterable[str] | None = None,
+        required_resource_keys: Iterable[str] | None = None,
     ) -> None:
         self.key = to_key(key)
         where = f"source asset '{self.key.to_user_string()}'"
+        self.required_resource_keys = frozenset(required_resource_keys or ())
         self.metadata = frozen_dict(normalize_metadata(metadata, where=where))
         self.io_manager_key = io_manager_key or DEFAULT_IO_MANAGER_KEY
         self.description = description
