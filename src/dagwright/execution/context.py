@@ -109,6 +109,26 @@ class OpExecutionContext(ExecutionContextBase):
         """The mapping key of this step when it runs over a dynamic output, else None."""
         return self._step.mapping_key
 
+    @property
+    def selected_output_names(self) -> frozenset[str]:
+        """The outputs this run asks of the op: for a multi-asset made with
+        ``can_subset=True``, those of the assets the run selected; else all of them."""
+        names = self.op_def.output_dict
+        layer = self._run.job.asset_layer
+        return (
+            layer.selected_output_names(self._step.spec.key, names) if layer else frozenset(names)
+        )
+
+    @property
+    def selected_asset_keys(self) -> frozenset[Any]:
+        """The asset keys this run materializes with this op (empty for a plain op)."""
+        layer = self._run.job.asset_layer
+        if layer is None:
+            return frozenset()
+        handle = self._step.spec.key
+        keys = (layer.key_for_output(handle, name) for name in self.selected_output_names)
+        return frozenset(key for key in keys if key is not None)
+
     # -- what the op reports -------------------------------------------------
 
     def log_event(self, event: Report) -> None:
