@@ -534,6 +534,17 @@ def test_a_multi_asset_called_directly_returns_its_values() -> None:
     assert split(2) == (2, 4)
 
 
+def test_a_subsettable_multi_asset_called_directly_is_asked_for_every_output() -> None:
+    @multi_asset(outs={"a": AssetOut(), "b": AssetOut()}, can_subset=True)
+    def pair(context):
+        for name in sorted(context.selected_output_names):
+            yield Output(name.upper(), name)
+
+    outputs = list(pair(build_op_context()))
+
+    assert [(o.output_name, o.value) for o in outputs] == [("a", "A"), ("b", "B")]
+
+
 # --------------------------------------------------------------------------
 # Graph-backed assets
 

@@ -23,6 +23,7 @@ from dagwright import (
     ConfigurableResource,
     Definitions,
     EventType,
+    InputManager,
     Instance,
     InvalidDefinitionError,
     IOManager,
@@ -31,6 +32,7 @@ from dagwright import (
     Output,
     SourceAsset,
     StaticPartitionsDefinition,
+    UnknownAssetKeyError,
     asset,
     define_asset_job,
     graph_asset,
@@ -153,6 +155,11 @@ def test_a_selection_of_only_external_assets_is_an_error_saying_what_to_select()
         Definitions(assets=[AssetSpec("raw")], jobs=[define_asset_job("j", "raw")])
 
     assert "asset job 'j'" in str(caught.value)
+
+
+def test_an_unknown_asset_in_a_selection_is_an_error_suggesting_the_nearest_one() -> None:
+    with pytest.raises(UnknownAssetKeyError, match=r"names asset 'asset22'.*Did you mean 'asset2'"):
+        Definitions(assets=[asset1, asset2], jobs=[define_asset_job("j", "asset22")])
 
 
 def test_an_unknown_job_name_suggests_the_nearest_one() -> None:
@@ -468,6 +475,20 @@ def test_a_subset_reads_an_upstream_through_the_io_manager_that_stored_it() -> N
 
     assert result.output_for_node("total") == 9
     assert manager.loaded == [["orders"]]
+
+
+def test_a_subset_reads_an_upstream_through_the_inputs_own_input_manager() -> None:
+    class Loader(InputManager):
+        def load_input(self, context):
+            return f"loaded {context.asset_key.to_user_string()}"
+
+    @asset(ins={"asset1": AssetIn(input_manager_key="loader")})
+    def described(asset1):
+        return asset1
+
+    result = materialize([asset1, described], resources={"loader": Loader()}, selection="described")
+
+    assert result.output_for_node("described") == "loaded asset1"
 
 
 def test_a_subset_on_an_ephemeral_instance_fails_naming_the_unloadable_asset_and_the_fix() -> None:

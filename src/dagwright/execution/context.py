@@ -308,6 +308,11 @@ class DirectOpContext(ExecutionContextBase):
         return self._op_def
 
     @property
+    def selected_output_names(self) -> frozenset[str]:
+        """Every output of the op: a direct call asks a multi-asset for all its assets."""
+        return frozenset(self.op_def.output_dict)
+
+    @property
     def op_config(self) -> Any:
         return self._op_config
 

@@ -176,7 +176,8 @@ def build_asset_job(
                     producer.node_def.name, producer.output_name_for(key)
                 )
                 continue
-            manager = _manager_of(asset_graph, key, producer)
+            own = node_def.input_dict[input_name].input_manager_key  # AssetIn(input_manager_key=)
+            manager = own or _manager_of(asset_graph, key, producer)
             for handle in inner_inputs(node_def, input_name, node):
                 loaded[handle] = manager
         dependencies[node] = deps
