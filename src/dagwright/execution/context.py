@@ -20,7 +20,7 @@ from ..definitions._context import ExecutionContextBase
 from ..definitions._output_metadata import PendingMetadata, add_output_metadata
 from ..definitions.resources import resource_defs_from
 from ..errors import InvalidInvocationError
-from ..metadata import MetadataValueUnion, RawMetadataMapping, Report
+from ..metadata import AssetKey, MetadataValueUnion, RawMetadataMapping, Report
 from .logs import StepLog
 from .reports import check_report, record_report
 from .resources import EMPTY_RESOURCES, Resources, ResourceSet, open_resources
@@ -120,7 +120,7 @@ class OpExecutionContext(ExecutionContextBase):
         )
 
     @property
-    def selected_asset_keys(self) -> frozenset[Any]:
+    def selected_asset_keys(self) -> frozenset[AssetKey]:
         """The asset keys this run materializes with this op (empty for a plain op)."""
         layer = self._run.job.asset_layer
         if layer is None:
