@@ -353,13 +353,20 @@ class MissingResourceError(InvalidDefinitionError):
     known: tuple[str, ...]
 
     def __init__(
-        self, *, required_by: str, key: str, known: Sequence[str], where: str | None = None
+        self,
+        *,
+        required_by: str,
+        key: str,
+        known: Sequence[str],
+        where: str | None = None,
+        fix: str | None = None,
     ) -> None:
         super().__init__(
             f"{required_by} requires resource '{key}', which the job does not provide."
             f"{did_you_mean(key, known)}",
             where=where,
-            fix=f"pass resource_defs={{'{key}': ...}} to @job or to_job() (the job has: "
+            fix=fix
+            or f"pass resource_defs={{'{key}': ...}} to @job or to_job() (the job has: "
             f"{_names(known)}).",
             required_by=required_by,
             key=key,

@@ -311,10 +311,18 @@ def flatten(
     _assign_managers(ops)
     for (handle, input_name), manager_key in (loaded_inputs or {}).items():
         flat = ops.get(handle)
-        for flat_input in flat.inputs if flat is not None else ():
-            if flat_input.name == input_name and flat_input.source is UNCONNECTED:
+        if flat is None:
+            continue
+        for flat_input in flat.inputs:
+            # Unconnected, or fed by an unconnected input of its graph (a graph-backed asset).
+            unfed = flat_input.source is UNCONNECTED or isinstance(
+                flat_input.source, GraphInputConfigRef
+            )
+            if flat_input.name == input_name and unfed:
                 flat_input.source = LOAD_BY_MANAGER
-                flat_input.manager_key = manager_key
+                # The input's own input manager, if it names one, else the asset's IO manager.
+                own = flat.op_def.input_dict[input_name].input_manager_key
+                flat_input.manager_key = own or manager_key
     return FlatGraph(ops)
 
 

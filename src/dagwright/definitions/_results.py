@@ -42,8 +42,8 @@ def outputs_from_return(op_def: OpDefinition, value: Any) -> list[Any]:
                 fix="declare out=Out(...) for the value, or return None.",
             )
         return []
-    if value is None and not any(d.is_required for d in defs):
-        return []
+    if value is None and not any(d.is_required and not d.is_nothing for d in defs):
+        return []  # Nothing outputs are produced implicitly
     if isinstance(value, OUTPUT_TYPES):
         return [value]
     if not isinstance(value, tuple) or len(value) != len(defs):

@@ -20,7 +20,7 @@ from ..definitions._context import ExecutionContextBase
 from ..definitions._output_metadata import PendingMetadata, add_output_metadata
 from ..definitions.resources import resource_defs_from
 from ..errors import InvalidInvocationError
-from ..metadata import MetadataValueUnion, RawMetadataMapping, Report
+from ..metadata import AssetKey, MetadataValueUnion, RawMetadataMapping, Report
 from .logs import StepLog
 from .reports import check_report, record_report
 from .resources import EMPTY_RESOURCES, Resources, ResourceSet, open_resources
@@ -108,6 +108,26 @@ class OpExecutionContext(ExecutionContextBase):
     def get_mapping_key(self) -> str | None:
         """The mapping key of this step when it runs over a dynamic output, else None."""
         return self._step.mapping_key
+
+    @property
+    def selected_output_names(self) -> frozenset[str]:
+        """The outputs this run asks of the op: for a multi-asset made with
+        ``can_subset=True``, those of the assets the run selected; else all of them."""
+        names = self.op_def.output_dict
+        layer = self._run.job.asset_layer
+        return (
+            layer.selected_output_names(self._step.spec.key, names) if layer else frozenset(names)
+        )
+
+    @property
+    def selected_asset_keys(self) -> frozenset[AssetKey]:
+        """The asset keys this run materializes with this op (empty for a plain op)."""
+        layer = self._run.job.asset_layer
+        if layer is None:
+            return frozenset()
+        handle = self._step.spec.key
+        keys = (layer.key_for_output(handle, name) for name in self.selected_output_names)
+        return frozenset(key for key in keys if key is not None)
 
     # -- what the op reports -------------------------------------------------
 
@@ -286,6 +306,11 @@ class DirectOpContext(ExecutionContextBase):
                 fix="pass it as the first argument of an op call.",
             )
         return self._op_def
+
+    @property
+    def selected_output_names(self) -> frozenset[str]:
+        """Every output of the op: a direct call asks a multi-asset for all its assets."""
+        return frozenset(self.op_def.output_dict)
 
     @property
     def op_config(self) -> Any:

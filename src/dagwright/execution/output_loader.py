@@ -45,7 +45,9 @@ class OutputLoader:
         resources = self._open(out_def.io_manager_key)
         manager = getattr(resources.values.get(out_def.io_manager_key), "load_input", None)
         values = resources.values
+        layer = self._job.asset_layer  # an asset is stored under its key, not the step's
         upstream = OutputContext(
+            asset_key=layer.key_for_output(handle, output) if layer is not None else None,
             step_key=step_key,
             name=output,
             job_name=self._job.name,

@@ -34,7 +34,7 @@ from ..definitions.events import OUTPUT_TYPES
 from ..definitions.failure import Failure, RetryRequested
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.types import DataType, type_check_error
-from ..errors import DagwrightError, InvariantViolationError, TypeCheckError
+from ..errors import DagwrightError, InvalidOutputError, InvariantViolationError, TypeCheckError
 from ..metadata import AssetMaterialization
 from ..records import (
     EventType,
@@ -586,8 +586,12 @@ def _compute(
         outputs: Any = outputs_from_yield(op_def, user_iter(place, result), context.log_event)
     else:
         outputs = outputs_from_return(op_def, result)
+    layer = run.job.asset_layer
+    selected = layer.selected_outputs.get(step.spec.key) if layer is not None else None
     for output in outputs:
         tracker.check(output)
+        if selected is not None and output.output_name not in selected:
+            raise _unselected(step, output.output_name, selected)
         _handle_output(
             run,
             step,
@@ -599,7 +603,17 @@ def _compute(
             output.metadata,
         )
     tracker.raise_if_missing()
-    for name in tracker.unproduced_nothing():
+    implicit = tracker.unproduced_nothing()
+    if layer is not None:  # an asset of Nothing type is made when its op ends, if selected
+        implicit += [
+            d.name
+            for d in op_def.output_defs
+            if d.is_nothing
+            and d.name not in tracker.seen
+            and d.name not in implicit
+            and layer.key_for_output(step.spec.key, d.name) is not None
+        ]
+    for name in implicit:
         _handle_output(run, step, context, attempt, op_def.output_dict[name], None, None, None)
         tracker.seen.add(name)
     dynamic: dict[str, list[str]] | None = None
@@ -610,6 +624,18 @@ def _compute(
             dynamic[out_def.name] = list(attempt.dynamic.setdefault(out_def.name, {}))
             tracker.seen.add(out_def.name)
     return list(tracker.seen), dynamic
+
+
+def _unselected(
+    step: ExecutionStep, output_name: str, selected: frozenset[str]
+) -> InvalidOutputError:
+    listed = ", ".join(f"'{n}'" for n in sorted(selected))
+    return InvalidOutputError(
+        op=step.spec.key,
+        problem=f"it produced output '{output_name}', whose asset this run did not select "
+        f"(selected outputs: {listed}).",
+        fix="produce only the outputs in context.selected_output_names.",
+    )
 
 
 def _run_coroutine(coroutine: Any) -> Any:

@@ -70,6 +70,12 @@ class UPathIOManager(IOManager):
                 f"{type(self).__name__} loads only outputs it stored"
             )
         path = self.get_path(upstream)
+        stored_asset = getattr(upstream, "has_asset_key", False) and upstream.step_key is None
+        if not path.exists() and stored_asset:
+            raise FileNotFoundError(
+                f"no stored materialization of asset '{upstream.asset_key.to_user_string()}' "
+                f"at {path}: materialize it first (or select it in this run)"
+            )
         if not path.exists():
             raise FileNotFoundError(
                 f"no stored output at {path}: the step that makes it "

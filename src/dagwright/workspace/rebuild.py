@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 
 from ..definitions.job import JobDefinition
 from ..definitions.node import NodeDefinition
+from ..definitions.repository import Definitions
 from ..definitions.selection import parse_op_selection
 from ..errors import InvalidInvocationError, JobPointerError
 from ._imports import FILE_MODULE_PREFIX
@@ -296,7 +297,8 @@ def _pointer_to_function(fn: Callable[..., Any]) -> CodePointer:
 
 
 def _find_holder(job: JobDefinition, module_name: str | None) -> tuple[ModuleType, str] | None:
-    """A module and one of its attributes holding ``job`` itself; its own module first."""
+    """A module and one of its attributes holding ``job`` itself, or a ``Definitions`` /
+    repository that holds it (an asset job is built inside one); its own module first."""
     home = sys.modules.get(module_name) if module_name else None
     found_in_main = None
     for module in [home, *[m for m in list(sys.modules.values()) if m is not home]]:
@@ -307,13 +309,20 @@ def _find_holder(job: JobDefinition, module_name: str | None) -> tuple[ModuleTyp
         if not isinstance(name, str) or name.partition(".")[0] == "dagwright":
             continue
         for attribute, value in list(namespace.items()):
-            if value is job:
+            if value is job or _holds_job(value, job):
                 assert module is not None
                 if module is home or name not in _MAIN_NAMES:
                     return module, attribute
                 found_in_main = found_in_main or (module, attribute)
                 break
     return found_in_main
+
+
+def _holds_job(value: Any, job: JobDefinition) -> bool:
+    """Whether ``value`` is a Definitions (or repository) whose job of that name is ``job``."""
+    if not isinstance(value, Definitions) or not value.has_job(job.name):
+        return False
+    return value.get_job_def(job.name) is job
 
 
 def _pointer_to(module: ModuleType, attribute: str, job_name: str | None, what: str) -> CodePointer:

@@ -263,16 +263,18 @@ def multi_asset(
                     )
                 )
         else:
+            own = {spec.key for spec in specs or ()}
             for spec in specs or ():
                 out_name = node_name_for_key(spec.key)
                 keys_by_output[out_name] = spec.key
                 op_outs[out_name] = Out(
+                    Nothing,  # as in Dagster: the function stores the asset itself
                     is_required=not spec.skippable and not can_subset,
                     metadata=spec.metadata,
                     code_version=spec.code_version or code_version,
                 )
-                for dep in spec.deps:
-                    if dep not in keys_by_input.values():
+                for dep in spec.deps:  # another asset of this multi-asset is no input
+                    if dep not in keys_by_input.values() and dep not in own:
                         op_ins[node_name_for_key(dep)] = In(Nothing)
                         keys_by_input[node_name_for_key(dep)] = dep
                 asset_specs.append(

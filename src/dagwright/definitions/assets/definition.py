@@ -73,11 +73,10 @@ class AssetsDefinition:
         self._specs: dict[AssetKey, AssetSpec] = {}
         read = list(dict.fromkeys(self._keys_by_input.values()))
         for key in self._keys_by_output.values():
-            spec = by_key.get(key) or AssetSpec(key)
+            # An asset without a spec depends on everything its node reads.
+            spec = by_key.get(key) or AssetSpec(key, deps=read)
             self._specs[key] = spec.replace_attributes(
-                group_name=check_group_name(spec.group_name, where),
-                # An asset that names no upstream depends on everything its node reads.
-                deps=spec.deps or read,
+                group_name=check_group_name(spec.group_name, where)
             )
         self._can_subset = can_subset
         self._partitions_def = partitions_def
@@ -304,6 +303,7 @@ class AssetsDefinition:
         specs = [
             AssetSpec(
                 key,
+                deps=list(dict.fromkeys(by_input.values())),
                 group_name=group_name,
                 description=(descriptions or {}).get(name) or node_def.description,
                 metadata=(metadata or {}).get(name),

@@ -72,8 +72,11 @@ def _name(key: AssetKey) -> str:
 
 
 def _who(item: Any) -> str:
+    """What defines an asset, for messages: ``op 'orders' (function my_pkg.assets.orders)``."""
     if isinstance(item, AssetsDefinition):
-        return f"{item.node_def.kind} '{item.node_def.name}'"
+        fn = getattr(item.node_def, "compute_fn", None)
+        where = f" (function {fn.__module__}.{fn.__qualname__})" if fn is not None else ""
+        return f"{item.node_def.kind} '{item.node_def.name}'{where}"
     return type(item).__name__
 
 
@@ -86,7 +89,11 @@ class AssetGraph:
         self.assets_defs: list[AssetsDefinition] = []
         made_by: dict[AssetKey, Any] = {}
         self.checks: list[AssetChecksDefinition] = []
+        seen: set[int] = set()
         for item in items:
+            if id(item) in seen:
+                continue  # one definition listed twice (as Dagster, not an error)
+            seen.add(id(item))
             entries: list[tuple[AssetKey, AssetSpec | SourceAsset, AssetsDefinition | None]]
             if isinstance(item, AssetChecksDefinition):
                 self.checks.append(item)

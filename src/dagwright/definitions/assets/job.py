@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import InvalidDefinitionError
+from ...errors import InvalidDefinitionError, MissingResourceError
 from ...metadata import AssetKey
 from ..dependency import DependencyDefinition, NodeInvocation
 from ..graph import GraphDefinition
@@ -165,7 +165,8 @@ def build_asset_job(
         by_name[node] = assets_def
         node_defs.append(node_def)
         for output_name, key in assets_def.keys_by_output_name.items():
-            outputs[inner_outputs(node_def, output_name, node)] = key
+            if key in selected:  # an unselected output of a subset is a plain op output
+                outputs[inner_outputs(node_def, output_name, node)] = key
         mine = {assets_def.output_name_for(k) for k in assets_def.keys if k in selected}
         if len(mine) < len(assets_def.keys):
             selected_outputs[node] = frozenset(mine)
@@ -179,7 +180,8 @@ def build_asset_job(
                     producer.node_def.name, producer.output_name_for(key)
                 )
                 continue
-            manager = _manager_of(asset_graph, key, producer)
+            own = node_def.input_dict[input_name].input_manager_key  # AssetIn(input_manager_key=)
+            manager = own or _manager_of(asset_graph, key, producer)
             for handle in inner_inputs(node_def, input_name, node):
                 loaded[handle] = manager
         dependencies[node] = deps
@@ -191,6 +193,17 @@ def build_asset_job(
         for d in node_defs
     ]
     node_defs += [c.op for c in asset_graph.checks_of(selected)]
+    bound = resource_defs or {}
+    for handle, manager in loaded.items():  # an unselected upstream's IO manager must be bound
+        if manager != DEFAULT_IO_MANAGER_KEY and manager not in bound:
+            raise MissingResourceError(
+                required_by=f"asset '{inputs[handle].to_user_string()}' (read by op "
+                f"'{handle[0]}' through its IO manager)",
+                key=manager,
+                known=list(bound),
+                where=where,
+                fix=_bind_fix(manager, bound),
+            )
     graph_def = GraphDefinition(name, node_defs=node_defs, dependencies=dependencies)
     layer = AssetLayer(
         asset_graph=asset_graph,
@@ -202,13 +215,30 @@ def build_asset_job(
         checks=checks,
     )
     partitions_def = job_settings.pop("partitions_def", None) or _partitions_of(included)
-    return JobDefinition(
-        graph_def=graph_def,
-        name=name,
-        resource_defs=resource_defs,
-        partitions_def=partitions_def,
-        _asset_layer=layer,
-        **job_settings,
+    try:
+        return JobDefinition(
+            graph_def=graph_def,
+            name=name,
+            resource_defs=resource_defs,
+            partitions_def=partitions_def,
+            _asset_layer=layer,
+            **job_settings,
+        )
+    except MissingResourceError as error:  # an asset job's resources come from elsewhere
+        raise MissingResourceError(
+            required_by=error.required_by,
+            key=error.key,
+            known=error.known,
+            where=where,
+            fix=_bind_fix(error.key, error.known),
+        ) from None
+
+
+def _bind_fix(key: str, bound: Any) -> str:
+    known = ", ".join(f"'{k}'" for k in sorted(bound)) or "(none)"
+    return (
+        f"bind it where the assets are: Definitions(resources={{'{key}': ...}}), or "
+        f"materialize(..., resources={{'{key}': ...}}) (bound: {known})."
     )
 
 
@@ -302,8 +332,9 @@ def _included(
                 f"'{assets_def.node_def.name}', which makes {listed} together and cannot make "
                 f"a subset (left out: {left}).",
                 where=where,
-                fix="select all of its assets (AssetSelection...required_multi_asset_neighbors()"
-                "), or define it with can_subset=True.",
+                fix=f"select all of its assets ({listed}; in Python: "
+                "AssetSelection.assets(...).required_multi_asset_neighbors()), or define it "
+                "with can_subset=True.",
             )
         included.append(assets_def)
     return included

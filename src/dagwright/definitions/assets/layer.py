@@ -11,7 +11,7 @@ loads its last materialization. Handles are flat op handles (``op`` or
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...metadata import AssetKey
@@ -65,6 +65,12 @@ class AssetLayer:
 
     def key_for_input(self, handle: str, input_name: str) -> AssetKey | None:
         return self.inputs.get((handle, input_name))
+
+    def selected_output_names(self, handle: str, all_names: Iterable[str]) -> frozenset[str]:
+        """The outputs the run asks of op ``handle``: for part of a multi-asset, those of the
+        selected assets; else ``all_names``."""
+        found = self.selected_outputs.get(handle)
+        return found if found is not None else frozenset(all_names)
 
     def asset_metadata(self, key: AssetKey) -> Mapping[str, Any]:
         """The definition metadata of asset ``key`` (what its IO manager sees)."""

@@ -83,16 +83,20 @@ def dep_key(dep: Any, where: str) -> AssetKey:
     """The asset key a ``deps`` entry names."""
     if isinstance(dep, AssetDep):
         return dep.asset_key
-    key = getattr(dep, "key", None)  # an AssetSpec, a SourceAsset, a one-asset definition
-    if isinstance(key, AssetKey):
-        return key
     if isinstance(dep, AssetKey):
         return dep
     if isinstance(dep, str):
         return AssetKey.from_user_string(dep)
     if isinstance(dep, list | tuple) and all(isinstance(p, str) for p in dep):
         return AssetKey(list(dep))
-    keys = getattr(dep, "keys", None)
+    keys = getattr(dep, "keys", None)  # an asset definition: it must make one asset
+    if isinstance(keys, set | frozenset) and len(keys) == 1:
+        (only,) = keys
+        if isinstance(only, AssetKey):
+            return only
+    key = getattr(dep, "key", None) if keys is None else None  # an AssetSpec, a SourceAsset
+    if isinstance(key, AssetKey):
+        return key
     if keys is not None and not callable(keys):
         raise InvalidDefinitionError(
             f"a dependency on {dep!r}, which makes several assets, does not say which one.",
