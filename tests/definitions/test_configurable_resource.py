@@ -74,12 +74,13 @@ def test_resource_class_is_reachable_through_context_resources() -> None:
     assert context_job.execute_in_process().output_for_node("through_context") == "pg:1"
 
 
-def test_job_without_the_resource_for_a_parameter_fails_at_definition() -> None:
-    with pytest.raises(InvalidDefinitionError, match="requires resource 'warehouse'"):
+def test_job_without_the_resource_for_a_parameter_fails_when_it_runs() -> None:
+    @job
+    def missing_job():
+        address()
 
-        @job
-        def missing_job():
-            address()
+    with pytest.raises(InvalidDefinitionError, match="requires resource 'warehouse'"):
+        missing_job.execute_in_process()
 
 
 # --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dagwright import InvalidDefinitionError, graph, job, op, resource
+from dagwright import Definitions, InvalidDefinitionError, graph, job, op, resource
 from dagwright.errors import MissingResourceError, ResourceCycleError
 
 
@@ -187,8 +187,42 @@ def test_a_nested_op_requiring_a_missing_key_is_named_by_its_full_handle() -> No
 
     with pytest.raises(MissingResourceError) as caught:
 
-        @job
+        @job(resource_defs={"b": 1})
         def outer():
             inner()
 
     assert caught.value.required_by == "op 'inner.uses_a'"
+
+
+# --------------------------------------------------------------------------
+# A job that binds no resources gets them later (Definitions, or at launch)
+
+
+def test_a_job_binding_no_resources_is_defined_and_bound_by_definitions() -> None:
+    @job
+    def later():
+        uses_a()
+
+    defs = Definitions(jobs=[later], resources={"a": 1})
+
+    assert defs.get_job_def("later").execute_in_process().success
+
+
+def test_a_job_binding_no_resources_can_get_them_at_launch() -> None:
+    @job
+    def later():
+        uses_a()
+
+    assert later.execute_in_process(resources={"a": 1}).success
+
+
+def test_running_a_job_whose_resources_were_never_bound_names_the_op_key_and_the_fix() -> None:
+    @job
+    def later():
+        uses_a()
+
+    with pytest.raises(MissingResourceError) as caught:
+        later.execute_in_process()
+
+    assert caught.value.required_by == "op 'uses_a'"
+    assert "Definitions(jobs=[...], resources={'a': ...})" in str(caught.value)

@@ -204,14 +204,27 @@ def test_job_hooks_and_invocation_hooks_both_run() -> None:
     assert sorted(ran) == [("job", "five"), ("node", "five")]
 
 
-def test_hook_needing_a_resource_the_job_lacks_is_a_definition_error() -> None:
+def test_hook_needing_a_resource_the_job_lacks_fails_the_launch() -> None:
+    @success_hook(required_resource_keys={"slack"})
+    def notify(context):
+        pass
+
+    @job(hooks={notify})
+    def hooked():
+        five()
+
+    with pytest.raises(InvalidDefinitionError, match="slack"):
+        hooked.execute_in_process()
+
+
+def test_hook_needing_a_resource_a_job_with_resources_lacks_is_a_definition_error() -> None:
     @success_hook(required_resource_keys={"slack"})
     def notify(context):
         pass
 
     with pytest.raises(InvalidDefinitionError, match="slack"):
 
-        @job(hooks={notify})
+        @job(hooks={notify}, resource_defs={"email": 1})
         def hooked():
             five()
 

@@ -431,23 +431,24 @@ def test_output_naming_an_unbound_io_manager_fails_at_definition() -> None:
 
     with pytest.raises(InvalidDefinitionError, match="'warehouse'") as raised:
 
-        @job
+        @job(resource_defs={"io_manager": mem_io_manager})
         def unbound():
             to_warehouse()
 
     assert "to_warehouse" in str(raised.value)
 
 
-def test_input_manager_key_that_is_not_bound_fails_at_definition() -> None:
+def test_input_manager_key_that_is_not_bound_fails_the_launch() -> None:
     @op(ins={"x": In(input_manager_key="loader")})
     def loads(x: int) -> int:
         return x
 
-    with pytest.raises(InvalidDefinitionError, match="'loader'"):
+    @job
+    def unbound():
+        loads(emit())
 
-        @job
-        def unbound():
-            loads(emit())
+    with pytest.raises(InvalidDefinitionError, match="'loader'"):
+        unbound.execute_in_process()
 
 
 def test_resource_bound_as_io_manager_that_is_not_one_fails_the_run_clearly() -> None:

@@ -132,7 +132,10 @@ class JobDefinition:
             _asset_layer.loaded_inputs if _asset_layer is not None else None,
         )
         check_inputs_have_sources(self._name, self._flat, self._input_values)
-        self._check_resources(where)
+        # A job that binds no resources may get them later (Definitions(resources=...), or at
+        # launch); its missing keys are then reported when it runs (check_resources_provided).
+        self._resources_deferred = not resource_defs
+        self._check_resources(where, missing_ok=self._resources_deferred)
         # The whole job a subset was cut from (itself when it is not a subset).
         self._whole: JobDefinition = self
         # The run config schema, built on first use (see run_config.py).
@@ -369,7 +372,15 @@ class JobDefinition:
                     fix=f"use the graph's inputs: {', '.join(known) or '(it has none)'}.",
                 )
 
-    def _check_resources(self, where: str) -> None:
+    def check_resources_provided(self) -> None:
+        """Raise MissingResourceError if an op, hook, IO manager or resource needs a resource
+        key the job does not provide (what launching a job checks first)."""
+        if self._resources_deferred:
+            self._check_resources(f"job '{self._name}'", missing_ok=False, deferred=True)
+
+    def _check_resources(
+        self, where: str, missing_ok: bool = False, deferred: bool = False
+    ) -> None:
         """Every required key is provided, and no resources require each other in a cycle."""
         provided = self._resource_defs
         for flat in self._flat.ops.values():
@@ -383,9 +394,13 @@ class JobDefinition:
                 if k != DEFAULT_IO_MANAGER_KEY
             ]
             for key, user in needs:
-                if key not in provided:
+                if key not in provided and not missing_ok:
                     raise MissingResourceError(
-                        required_by=user, key=key, known=list(provided), where=where
+                        required_by=user,
+                        key=key,
+                        known=list(provided),
+                        where=where,
+                        fix=_LATE_BINDING_FIX.format(key=key) if deferred else None,
                     )
             if DEFAULT_IO_MANAGER_KEY not in provided:
                 _check_root_inputs(flat, where)
@@ -431,6 +446,11 @@ class JobDefinition:
                     return flat.handle, key
         return None
 
+
+_LATE_BINDING_FIX = (
+    "bind it: @job(resource_defs={{'{key}': ...}}), Definitions(jobs=[...], "
+    "resources={{'{key}': ...}}), or execute_in_process(resources={{'{key}': ...}})."
+)
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 

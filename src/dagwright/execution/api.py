@@ -117,6 +117,7 @@ def run_job(
     executors that run steps in other processes rebuild the job from
     ``job_source`` (a job pointer) and need a persistent instance.
     """
+    job.check_resources_provided()
     if executor_def is not None and executor_def.runs_steps_elsewhere:
         _check_out_of_process(job, instance, executor_def, job_source, caller)
     run_id = _new_run_id(instance, run_id)

@@ -216,7 +216,7 @@ def build_asset_job(
     )
     partitions_def = job_settings.pop("partitions_def", None) or _partitions_of(included)
     try:
-        return JobDefinition(
+        job = JobDefinition(
             graph_def=graph_def,
             name=name,
             resource_defs=resource_defs,
@@ -224,6 +224,8 @@ def build_asset_job(
             _asset_layer=layer,
             **job_settings,
         )
+        job.check_resources_provided()  # its resources are all there is: check them now
+        return job
     except MissingResourceError as error:  # an asset job's resources come from elsewhere
         raise MissingResourceError(
             required_by=error.required_by,
