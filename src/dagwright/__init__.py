@@ -17,6 +17,7 @@ _METADATA = "dagwright.metadata"
 
 _EXPORTS = {
     # definitions
+    "MaterializeResult": f"{_DEFINITIONS}.assets.results",
     "observable_source_asset": f"{_DEFINITIONS}.assets.observable",
     "DataVersion": f"{_DEFINITIONS}.assets.observable",
     "ObserveResult": f"{_DEFINITIONS}.assets.observable",
@@ -270,6 +271,7 @@ if TYPE_CHECKING:
     from .definitions.assets.definition import AssetsDefinition
     from .definitions.assets.job import define_asset_job
     from .definitions.assets.observable import DataVersion, ObserveResult, observable_source_asset
+    from .definitions.assets.results import MaterializeResult
     from .definitions.assets.selection import AssetSelection
     from .definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec, SourceAsset
     from .definitions.configurable_resource import (

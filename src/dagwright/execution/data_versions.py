@@ -42,9 +42,14 @@ def data_version_of(entry: Any) -> str | None:
 
 
 def materialization_tags(
-    run: RunContext, step: ExecutionStep, layer: Any, asset_key: AssetKey
+    run: RunContext,
+    step: ExecutionStep,
+    layer: Any,
+    asset_key: AssetKey,
+    result: Any = None,
 ) -> dict[str, str]:
-    """The lineage and version tags of asset ``asset_key``'s materialization by ``step``."""
+    """The lineage and version tags of asset ``asset_key``'s materialization by ``step``
+    (with the tags and data version of the ``MaterializeResult`` it returned, if any)."""
     node = layer.asset_graph.nodes.get(asset_key)
     code_version = getattr(node.spec, "code_version", None) if node is not None else None
     tags: dict[str, str] = {}
@@ -66,6 +71,11 @@ def materialization_tags(
     else:  # no code version: nothing says a rerun gives the same data
         seed = f"{run.run_id}\n{step.key}\n{asset_key.to_user_string()}"
     version = hashlib.sha256(seed.encode()).hexdigest()[:24]
+    if result is not None:  # a MaterializeResult: its own tags, and data version if it has one
+        tags.update(result.tags)
+        given = result.data_version
+        if given is not None:
+            version = str(getattr(given, "value", given))
     tags[DATA_VERSION_TAG] = version
     known[asset_key] = version
     return tags

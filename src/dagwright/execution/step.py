@@ -30,10 +30,11 @@ from ..definitions._flatten import (
     ValueRef,
 )
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
-from ..definitions.events import OUTPUT_TYPES
+from ..definitions.assets.results import MaterializeResult
+from ..definitions.events import OUTPUT_TYPES, Output
 from ..definitions.failure import Failure, RetryRequested
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
-from ..definitions.types import DataType, type_check_error
+from ..definitions.types import DataType, Nothing, type_check_error
 from ..errors import DagwrightError, InvalidOutputError, InvariantViolationError, TypeCheckError
 from ..metadata import AssetMaterialization
 from ..records import (
@@ -583,7 +584,10 @@ def _compute(
         or compute.is_async_generator
         or (compute.legacy and isinstance(result, Iterator))
     ):
-        outputs: Any = outputs_from_yield(op_def, user_iter(place, result), context.log_event)
+        items = user_iter(place, result)
+        if run.job.asset_layer is not None:
+            items = _asset_results(run.job.asset_layer, step, items)
+        outputs: Any = outputs_from_yield(op_def, items, context.log_event)
     else:
         outputs = outputs_from_return(op_def, result)
     layer = run.job.asset_layer
@@ -638,6 +642,28 @@ def _unselected(
     )
 
 
+def _asset_results(layer: Any, step: ExecutionStep, items: Iterator[Any]) -> Iterator[Any]:
+    """A multi-asset's yielded MaterializeResults as the outputs of the assets they name."""
+    for item in items:
+        if type(item) is not MaterializeResult:
+            yield item
+            continue
+        names = [
+            output
+            for (handle, output), key in layer.outputs.items()
+            if handle == step.spec.key and (item.asset_key is None or key == item.asset_key)
+        ]
+        if len(names) != 1:
+            which = item.asset_key.to_user_string() if item.asset_key else "no asset_key"
+            raise InvalidOutputError(
+                op=step.spec.key,
+                problem=f"it yielded a MaterializeResult ({which}) that names none of its "
+                "assets, or names no asset while it makes several.",
+                fix="pass MaterializeResult(asset_key=...) naming one of the assets it makes.",
+            )
+        yield Output(item, names[0])
+
+
 def _run_coroutine(coroutine: Any) -> Any:
     import asyncio
 
@@ -673,6 +699,11 @@ def _handle_output(
     name = out_def.name
     dagster_type = out_def.dagster_type
     log = run.log
+    stored_by_asset: MaterializeResult | None = None
+    if type(value) is MaterializeResult:  # the asset stored itself: no value, no IO manager
+        stored_by_asset, value = value, None
+        metadata = {**(metadata or {}), **stored_by_asset.metadata}
+        dagster_type = Nothing
     if attempt.metadata is not None:  # context.add_output_metadata was called
         added = attempt.metadata.pop((name, mapping_key), None)
         if added is not None:
@@ -700,7 +731,7 @@ def _handle_output(
     if dagster_type.is_nothing:
         # An output that carries no value is not stored (as in Dagster); an asset's is made.
         if layer is not None:
-            _record_materialization(run, step, layer, name, metadata, None)
+            _record_materialization(run, step, layer, name, metadata, None, stored_by_asset)
         return
     handled: dict[str, Any] | None = None
     if manager_key not in run.inline_io:
@@ -730,6 +761,7 @@ def _record_materialization(
     output_name: str,
     metadata: Mapping[str, Any] | None,
     handled: Mapping[str, Any] | None,
+    stored_by_asset: MaterializeResult | None = None,
 ) -> None:
     """ASSET_MATERIALIZATION of the asset an output is (in an asset job), with the output's
     metadata and what its IO manager added (a path, a row count)."""
@@ -743,6 +775,8 @@ def _record_materialization(
             asset_key=asset_key,
             partition=run.partition_key,
             metadata={**(metadata or {}), **(handled or {})},
-            tags=materialization_tags(run, step, layer, asset_key),
+            tags=materialization_tags(run, step, layer, asset_key, stored_by_asset),
         ),
     )
+    for check_result in stored_by_asset.check_results if stored_by_asset is not None else ():
+        record_report(run, step, check_result)
