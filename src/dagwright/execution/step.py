@@ -31,12 +31,11 @@ from ..definitions._flatten import (
 )
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
 from ..definitions.assets.results import MaterializeResult
-from ..definitions.events import OUTPUT_TYPES, Output
+from ..definitions.events import OUTPUT_TYPES
 from ..definitions.failure import Failure, RetryRequested
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.types import DataType, Nothing, type_check_error
-from ..errors import DagwrightError, InvalidOutputError, InvariantViolationError, TypeCheckError
-from ..metadata import AssetMaterialization
+from ..errors import DagwrightError, InvariantViolationError, TypeCheckError
 from ..records import (
     EventType,
     HandledOutputData,
@@ -51,12 +50,11 @@ from ..records import (
 )
 from ._boundary import UserFailure, call_user, describe, user_iter
 from .asset_checks import raise_if_blocked
+from .asset_outputs import asset_results, record_materialization, unselected_output_error
 from .context import OpExecutionContext
-from .data_versions import materialization_tags
 from .hooks import run_hooks
 from .io_managers import load_with_manager, store_with_manager
 from .logs import ERROR
-from .reports import record_report
 from .state import StepState
 
 if TYPE_CHECKING:
@@ -586,7 +584,7 @@ def _compute(
     ):
         items = user_iter(place, result)
         if run.job.asset_layer is not None:
-            items = _asset_results(run.job.asset_layer, step, items)
+            items = asset_results(run.job.asset_layer, step, items)
         outputs: Any = outputs_from_yield(op_def, items, context.log_event)
     else:
         outputs = outputs_from_return(op_def, result)
@@ -595,7 +593,7 @@ def _compute(
     for output in outputs:
         tracker.check(output)
         if selected is not None and output.output_name not in selected:
-            raise _unselected(step, output.output_name, selected)
+            raise unselected_output_error(step, output.output_name, selected)
         _handle_output(
             run,
             step,
@@ -628,40 +626,6 @@ def _compute(
             dynamic[out_def.name] = list(attempt.dynamic.setdefault(out_def.name, {}))
             tracker.seen.add(out_def.name)
     return list(tracker.seen), dynamic
-
-
-def _unselected(
-    step: ExecutionStep, output_name: str, selected: frozenset[str]
-) -> InvalidOutputError:
-    listed = ", ".join(f"'{n}'" for n in sorted(selected))
-    return InvalidOutputError(
-        op=step.spec.key,
-        problem=f"it produced output '{output_name}', whose asset this run did not select "
-        f"(selected outputs: {listed}).",
-        fix="produce only the outputs in context.selected_output_names.",
-    )
-
-
-def _asset_results(layer: Any, step: ExecutionStep, items: Iterator[Any]) -> Iterator[Any]:
-    """A multi-asset's yielded MaterializeResults as the outputs of the assets they name."""
-    for item in items:
-        if type(item) is not MaterializeResult:
-            yield item
-            continue
-        names = [
-            output
-            for (handle, output), key in layer.outputs.items()
-            if handle == step.spec.key and (item.asset_key is None or key == item.asset_key)
-        ]
-        if len(names) != 1:
-            which = item.asset_key.to_user_string() if item.asset_key else "no asset_key"
-            raise InvalidOutputError(
-                op=step.spec.key,
-                problem=f"it yielded a MaterializeResult ({which}) that names none of its "
-                "assets, or names no asset while it makes several.",
-                fix="pass MaterializeResult(asset_key=...) naming one of the assets it makes.",
-            )
-        yield Output(item, names[0])
 
 
 def _run_coroutine(coroutine: Any) -> Any:
@@ -731,7 +695,7 @@ def _handle_output(
     if dagster_type.is_nothing:
         # An output that carries no value is not stored (as in Dagster); an asset's is made.
         if layer is not None:
-            _record_materialization(run, step, layer, name, metadata, None, stored_by_asset)
+            record_materialization(run, step, layer, name, metadata, None, stored_by_asset)
         return
     handled: dict[str, Any] | None = None
     if manager_key not in run.inline_io:
@@ -751,32 +715,4 @@ def _handle_output(
         ),
     )
     if layer is not None:
-        _record_materialization(run, step, layer, name, metadata, handled)
-
-
-def _record_materialization(
-    run: RunContext,
-    step: ExecutionStep,
-    layer: Any,
-    output_name: str,
-    metadata: Mapping[str, Any] | None,
-    handled: Mapping[str, Any] | None,
-    stored_by_asset: MaterializeResult | None = None,
-) -> None:
-    """ASSET_MATERIALIZATION of the asset an output is (in an asset job), with the output's
-    metadata and what its IO manager added (a path, a row count)."""
-    asset_key = layer.key_for_output(step.spec.key, output_name)
-    if asset_key is None:
-        return
-    record_report(
-        run,
-        step,
-        AssetMaterialization(
-            asset_key=asset_key,
-            partition=run.partition_key,
-            metadata={**(metadata or {}), **(handled or {})},
-            tags=materialization_tags(run, step, layer, asset_key, stored_by_asset),
-        ),
-    )
-    for check_result in stored_by_asset.check_results if stored_by_asset is not None else ():
-        record_report(run, step, check_result)
+        record_materialization(run, step, layer, name, metadata, handled)
