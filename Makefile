@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck imports unit bench bench-queries bench-executors clean
+.PHONY: install run test lint typecheck imports unit bench bench-queries bench-executors bench-assets clean
 
 install: $(STAMP)
 	@$(BIN)/python -m compileall -q src
@@ -53,6 +53,11 @@ bench-queries: install
 # a 202-step fan; Dagster's executors beside them (adds dagster-dask to its venv; ~9 min).
 bench-executors: install
 	$(BIN)/python bench/executors.py
+
+# Assets: define and resolve 1,000- and 10,000-asset graphs, materialize 1,000 chained assets
+# with the filesystem IO manager; Dagster's figures beside them (~7 min).
+bench-assets: install
+	$(BIN)/python bench/assets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/.dagster-venv bench/.cache
