@@ -14,6 +14,7 @@ import inspect
 import os
 import sys
 import typing
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -75,7 +76,25 @@ def _defining_locals() -> dict[str, Any]:
 
 
 def signature_params(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]]:
-    """The parameters of ``fn`` with resolved annotations, and all its resolved hints."""
+    """The parameters of ``fn`` with resolved annotations, and all its resolved hints.
+
+    Read once per function: the asset decorators and the op they build both ask.
+    """
+    cached = _SIGNATURES.get(fn)
+    if cached is not None:
+        return list(cached[0]), dict(cached[1])
+    found = _read_signature(fn)
+    with contextlib.suppress(TypeError):  # not weak-referenceable: not cached
+        _SIGNATURES[fn] = found
+    return list(found[0]), dict(found[1])
+
+
+_SIGNATURES: weakref.WeakKeyDictionary[Any, tuple[list[Param], dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _read_signature(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]]:
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError) as error:

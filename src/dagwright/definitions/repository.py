@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..errors import InvalidDefinitionError, did_you_mean
+from ._gc import gc_paused
 from .assets.checks import AssetChecksDefinition
 from .assets.definition import AssetsDefinition
 from .assets.graph import AssetGraph
@@ -62,10 +63,11 @@ class Definitions:
                     fix="list @asset / @multi_asset definitions, AssetSpec or SourceAsset "
                     "objects in assets=[...] (jobs go in jobs=[...]).",
                 )
-        self._asset_graph = AssetGraph([*self.assets, *self.asset_checks], where=self._where)
-        self._jobs: dict[str, JobDefinition] = {}
-        for item in jobs or ():
-            self._add_job(item)
+        with gc_paused():
+            self._asset_graph = AssetGraph([*self.assets, *self.asset_checks], where=self._where)
+            self._jobs: dict[str, JobDefinition] = {}
+            for item in jobs or ():
+                self._add_job(item)
 
     def _add_job(self, item: Any) -> None:
         if isinstance(item, UnresolvedAssetJobDefinition):

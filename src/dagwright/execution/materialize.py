@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..definitions._gc import gc_paused
 from ..definitions.assets.definition import AssetsDefinition
 from ..definitions.assets.graph import AssetGraph
 from ..definitions.assets.job import build_asset_job
@@ -91,11 +92,12 @@ def _asset_job(
 ) -> JobDefinition:
     from ..definitions.assets.selection import coerce_selection
 
-    graph = AssetGraph(assets, where=where)
-    selected = graph.materializable_keys
-    if selection is not None:
-        selected = coerce_selection(selection).resolve(graph) & selected
-    return build_asset_job(_JOB_NAME, graph, selected, resource_defs=resources)
+    with gc_paused():
+        graph = AssetGraph(assets, where=where)
+        selected = graph.materializable_keys
+        if selection is not None:
+            selected = coerce_selection(selection).resolve(graph) & selected
+        return build_asset_job(_JOB_NAME, graph, selected, resource_defs=resources)
 
 
 def _io_manager_keys(assets: Sequence[Any]) -> set[str]:

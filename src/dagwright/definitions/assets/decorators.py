@@ -26,7 +26,7 @@ from ..outputs import Out
 from ..resources import is_resource_annotation
 from ..types import Nothing
 from .definition import AssetsDefinition, node_name_for_key
-from .specs import AssetIn, AssetOut, AssetSpec, dep_key
+from .specs import AssetIn, AssetOut, AssetSpec, check_group_name, dep_key
 
 __all__ = ["asset", "multi_asset", "graph_asset", "graph_multi_asset"]
 
@@ -158,9 +158,10 @@ def asset(
             metadata=metadata,
             code_version=code_version,
         )
+        about = description if description is not None else inspect.getdoc(fn)
         op_def = op_decorator(
             name=node_name_for_key(asset_key),
-            description=description,
+            description=about,
             ins=op_ins,
             out=out,
             config_schema=config_schema,
@@ -173,9 +174,9 @@ def asset(
         spec = AssetSpec(
             asset_key,
             deps=list(dict.fromkeys(keys_by_input.values())),
-            description=description if description is not None else inspect.getdoc(fn),
+            description=about,
             metadata=metadata,
-            group_name=group_name,
+            group_name=check_group_name(group_name, where),
             code_version=code_version,
             owners=owners,
             tags=tags,

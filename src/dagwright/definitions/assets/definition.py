@@ -75,13 +75,15 @@ class AssetsDefinition:
         for key in self._keys_by_output.values():
             # An asset without a spec depends on everything its node reads.
             spec = by_key.get(key) or AssetSpec(key, deps=read)
-            self._specs[key] = spec.replace_attributes(
-                group_name=check_group_name(spec.group_name, where)
-            )
+            group = check_group_name(spec.group_name, where)
+            if group != spec.group_name:  # the default group, filled in
+                spec = spec.replace_attributes(group_name=group)
+            self._specs[key] = spec
         self._can_subset = can_subset
         self._partitions_def = partitions_def
         self._check_specs = tuple(check_specs or ())
         self._output_by_key = {key: name for name, key in self._keys_by_output.items()}
+        self._keys = frozenset(self._output_by_key)
 
     # -- what it makes ---------------------------------------------------
 
@@ -100,8 +102,8 @@ class AssetsDefinition:
         return self._node_def
 
     @property
-    def keys(self) -> set[AssetKey]:
-        return set(self._keys_by_output.values())
+    def keys(self) -> frozenset[AssetKey]:
+        return self._keys
 
     @property
     def key(self) -> AssetKey:
