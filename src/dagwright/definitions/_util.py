@@ -23,6 +23,10 @@ def check_name(name: object, kind: str, where: str | None = None) -> str:
     return name
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def frozen_dict(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """A read-only copy of ``value`` (empty when None)."""
-    return MappingProxyType(dict(value) if value else {})
+    """A read-only copy of ``value`` (empty when None; one shared empty map, as definitions
+    by the thousand mostly have none)."""
+    return MappingProxyType(dict(value)) if value else _EMPTY

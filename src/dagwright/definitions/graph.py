@@ -9,13 +9,13 @@ output named exists; no cycles) when it is built.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
 
 from ..errors import DuplicateNodeError, InvalidDefinitionError, UnknownNodeError, did_you_mean
 from ._body import compose, output_mappings_from_return
+from ._compute import docstring
 from ._util import check_name
 from ._wiring import (
     apply_input_mappings,
@@ -333,7 +333,7 @@ def graph(
         mappings = output_mappings_from_return(comp, returned, out, where)
         return GraphDefinition(
             graph_name,
-            description=description if description is not None else inspect.getdoc(fn),
+            description=description if description is not None else docstring(fn),
             output_mappings=mappings,
             config=config,
             tags=tags,

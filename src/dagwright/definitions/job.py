@@ -9,7 +9,6 @@ dynamic outputs are used correctly.
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ from ..errors import (
 )
 from ..metadata import MetadataValueUnion, normalize_metadata
 from ._body import compose
+from ._compute import docstring
 from ._flatten import (
     CollectRef,
     DynamicElementRef,
@@ -135,6 +135,7 @@ class JobDefinition:
         # A job that binds no resources may get them later (Definitions(resources=...), or at
         # launch); its missing keys are then reported when it runs (check_resources_provided).
         self._resources_deferred = not resource_defs
+        self._missing_resources = False
         self._check_resources(where, missing_ok=self._resources_deferred)
         # The whole job a subset was cut from (itself when it is not a subset).
         self._whole: JobDefinition = self
@@ -375,7 +376,7 @@ class JobDefinition:
     def check_resources_provided(self) -> None:
         """Raise MissingResourceError if an op, hook, IO manager or resource needs a resource
         key the job does not provide (what launching a job checks first)."""
-        if self._resources_deferred:
+        if self._resources_deferred and self._missing_resources:
             self._check_resources(f"job '{self._name}'", missing_ok=False, deferred=True)
 
     def _check_resources(
@@ -394,7 +395,9 @@ class JobDefinition:
                 if k != DEFAULT_IO_MANAGER_KEY
             ]
             for key, user in needs:
-                if key not in provided and not missing_ok:
+                if key not in provided and missing_ok:
+                    self._missing_resources = True  # reported when the job runs
+                elif key not in provided:
                     raise MissingResourceError(
                         required_by=user,
                         key=key,
@@ -580,7 +583,7 @@ def job(
             )
         graph_def = GraphDefinition(
             job_name,
-            description=description if description is not None else inspect.getdoc(fn),
+            description=description if description is not None else docstring(fn),
             _recorded=(
                 [r.node for r in comp.recorded.values()],
                 {n: r.sources for n, r in comp.recorded.items()},

@@ -16,7 +16,15 @@ from ..config.schema import as_field
 from ..config.types import Field
 from ..errors import InvalidDefinitionError
 from ..metadata import MetadataValueUnion, normalize_metadata
-from ._compute import ComputeFunction, Param, is_context_param, return_annotation, signature_params
+from ._compute import (
+    ComputeFunction,
+    Param,
+    docstring,
+    function_kind,
+    is_context_param,
+    return_annotation,
+    signature_params,
+)
 from ._invocation import invoke_op
 from ._util import NO_VALUE, check_name, frozen_dict
 from .events import Output
@@ -307,11 +315,8 @@ def _from_function(
             )
         input_defs.append(in_def)
     returned = return_annotation(hints)
-    if (
-        inspect.isgeneratorfunction(fn)
-        or inspect.isasyncgenfunction(fn)
-        or isinstance(out, DynamicOut)
-    ):
+    generator, _, async_generator = function_kind(fn)
+    if generator or async_generator or isinstance(out, DynamicOut):
         returned = NO_VALUE
     output_defs = _output_defs_from(out, returned, where)
     compute = ComputeFunction(
@@ -381,7 +386,7 @@ def op(
         return OpDefinition(
             fn,
             op_name,
-            description=description if description is not None else inspect.getdoc(fn),
+            description=description if description is not None else docstring(fn),
             config_schema=compute.config_class or config_schema,
             required_resource_keys=required_resource_keys,
             tags=tags,

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...errors import InvalidDefinitionError
 from ...metadata import AssetKey
-from .._compute import is_context_param, signature_params
+from .._compute import docstring, is_context_param, signature_params
 from ..inputs import In
 from ..op import OpDefinition
 from ..op import op as op_decorator
@@ -123,7 +123,7 @@ def asset_check(
         spec = AssetCheckSpec(
             check_name,
             asset=asset,
-            description=description if description is not None else inspect.getdoc(fn),
+            description=description if description is not None else docstring(fn),
             blocking=blocking,
             metadata=metadata,
             additional_deps=additional_deps,

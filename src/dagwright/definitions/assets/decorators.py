@@ -18,7 +18,7 @@ from typing import Any
 from ..._sentinel import NO_VALUE
 from ...errors import InvalidDefinitionError
 from ...metadata import AssetKey
-from .._compute import is_context_param, signature_params
+from .._compute import docstring, is_context_param, signature_params
 from ..graph import graph as graph_decorator
 from ..inputs import In
 from ..op import op as op_decorator
@@ -158,7 +158,7 @@ def asset(
             metadata=metadata,
             code_version=code_version,
         )
-        about = description if description is not None else inspect.getdoc(fn)
+        about = description if description is not None else docstring(fn)
         op_def = op_decorator(
             name=node_name_for_key(asset_key),
             description=about,
