@@ -9,6 +9,7 @@ the typed columns queries use.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
 import weakref
@@ -513,20 +514,49 @@ def _store_asset_event(
     c: Connection, row: dict[str, Any], asset_key: AssetKey | None, partition: str | None
 ) -> None:
     """Insert one asset event and point the asset index at it (insert-or-update)."""
-    import sqlalchemy as sa
-
     key = asset_key.to_string() if asset_key is not None else None
-    row = {**row, "asset_key": key, "partition": partition}
-    event_id = c.execute(t.event_logs.insert().values(**row).returning(t.event_logs.c.id)).scalar()
+    insert_event, update_index, update_index_materialized, insert_index = _asset_statements()
+    event_id = c.execute(insert_event, {**row, "asset_key": key, "partition": partition}).scalar()
     if key is None:
         return
-    a = t.asset_keys
-    values: dict[str, Any] = {"last_event_id": event_id, "last_run_id": row["run_id"]}
+    values: dict[str, Any] = {"key": key, "last_event_id": event_id, "last_run_id": row["run_id"]}
     if row["event_type"] == _MATERIALIZATION:
         values["last_materialization_timestamp"] = row["timestamp"]
-    updated = c.execute(a.update().where(a.c.asset_key == key).values(**values))
+        updated = c.execute(update_index_materialized, values)
+    else:
+        updated = c.execute(update_index, values)
     if updated.rowcount == 0:
-        c.execute(sa.insert(a).values(asset_key=key, **values))
+        values.setdefault("last_materialization_timestamp", None)
+        c.execute(insert_index, values)
+
+
+@functools.cache
+def _asset_statements() -> tuple[Any, Any, Any, Any]:
+    """The statements that record an asset event, built once (with bound parameters) rather
+    than for every event: an asset job records one per asset."""
+    import sqlalchemy as sa
+
+    a = t.asset_keys
+    insert_event = t.event_logs.insert().returning(t.event_logs.c.id)
+    index: dict[str, Any] = {
+        "last_event_id": sa.bindparam("last_event_id"),
+        "last_run_id": sa.bindparam("last_run_id"),
+    }
+    where = a.c.asset_key == sa.bindparam("key")
+    update_index = a.update().where(where).values(**index)
+    update_index_materialized = (
+        a.update()
+        .where(where)
+        .values(
+            **index, last_materialization_timestamp=sa.bindparam("last_materialization_timestamp")
+        )
+    )
+    insert_index = sa.insert(a).values(
+        asset_key=sa.bindparam("key"),
+        last_materialization_timestamp=sa.bindparam("last_materialization_timestamp"),
+        **index,
+    )
+    return insert_event, update_index, update_index_materialized, insert_index
 
 
 def _refresh_asset_key(c: Connection, key: str) -> None:
