@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import dagster_python
+from run import dagster_python, ratio, save_figures
 from workloads import QUIET, persistent_instance
 
 DEFINE_BUDGETS_S = {1000: 0.1, 10000: 1.0}  # issue 7, "Done when"
@@ -271,13 +271,6 @@ def _get(figures: dict[str, Any] | None, path: str) -> float | None:
     return value if isinstance(value, (int, float)) else None
 
 
-def _ratio(mine: float | None, other: float | None) -> str:
-    if not mine or other is None:
-        return "-"
-    ratio = other / mine
-    return f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"
-
-
 def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
     def cell(value: float | None, unit: str) -> str:
         return "-" if value is None else f"{value:.4g} {unit}"
@@ -297,7 +290,7 @@ def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
             verdict = f"< {budget:g} {unit} {'met' if met else 'MISSED'}"
         lines.append(
             f"| {label} | {cell(mine, unit)} | {cell(other, unit)} | "
-            f"{_ratio(mine, other)} | {verdict} |"
+            f"{ratio(mine, other)} | {verdict} |"
         )
     return "\n".join(lines)
 
@@ -331,8 +324,7 @@ def main() -> None:
         theirs = measure(dagster_python(), "dagster", *sizes, args.dagster_repeat)
     print(table(ours, theirs))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"dagwright": ours, "dagster": theirs}, indent=2))
+        save_figures(args.json, ours, theirs)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from run import dagster_python
+from run import dagster_python, ratio, save_figures
 from workloads import QUIET, persistent_instance
 
 HERE = Path(__file__).resolve().parent
@@ -222,13 +222,6 @@ def _rows(ours: dict[str, Any]) -> list[tuple[str, str, float | None, str]]:
     return rows
 
 
-def _ratio(mine: float | None, other: float | None) -> str:
-    if not mine or other is None:
-        return "-"
-    ratio = other / mine
-    return f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"
-
-
 def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
     def cell(figures: dict[str, Any] | None, key: str, unit: str) -> str:
         if figures is None:
@@ -253,7 +246,7 @@ def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
             verdict = f"< {budget} {unit} {'met' if mine < budget else 'MISSED'}"
         lines.append(
             f"| {label} | {cell(ours, key, unit)} | {cell(theirs, key, unit)} | "
-            f"{_ratio(mine, other)} | {verdict} |"
+            f"{ratio(mine, other)} | {verdict} |"
         )
     return "\n".join(lines)
 
@@ -295,8 +288,7 @@ def main() -> None:
         theirs = measure(python, "dagster", args.dagster_repeat, _sizes(args), args.log_dir)
     print(table(ours, theirs))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"dagwright": ours, "dagster": theirs}, indent=2))
+        save_figures(args.json, ours, theirs)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,20 @@ def dagster_python() -> Path:
     return python
 
 
+def ratio(mine: float | None, other: float | None) -> str:
+    """Dagster's figure over dagwright's, as the tables print it ("-" when one is missing)."""
+    if not mine or other is None:
+        return "-"
+    times = other / mine
+    return f"{times:.1f}x" if times < 10 else f"{times:.0f}x"
+
+
+def save_figures(path: Path, ours: dict[str, Any], theirs: dict[str, Any] | None) -> None:
+    """Write both sides' raw figures as JSON (``--json``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"dagwright": ours, "dagster": theirs}, indent=2))
+
+
 def measure(
     python: Path | str, lib: str, ops: int, repeat: int, persistent_repeat: int
 ) -> dict[str, Any]:
@@ -110,13 +124,13 @@ def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
     for key, label, budget, unit in ROWS:
         mine = ours[key]
         other = theirs[key] if theirs else None
-        ratio = f"{other / mine:.0f}x" if other and mine else "-"
         verdict = (
             "-" if budget is None else f"< {budget} {unit} {'met' if mine < budget else 'MISSED'}"
         )
         lines.append(
             f"| {label.format(ops=f'{ops:,}')} | {mine:.4g} {unit} | "
-            f"{f'{other:.4g} {unit}' if other is not None else '-'} | {ratio} | {verdict} |"
+            f"{f'{other:.4g} {unit}' if other is not None else '-'} | {ratio(mine, other)} | "
+            f"{verdict} |"
         )
     return "\n".join(lines)
 
@@ -137,8 +151,7 @@ def main() -> None:
         theirs = measure(dagster_python(), "dagster", args.ops, repeat, min(repeat, 2))
     print(table(ours, theirs))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"dagwright": ours, "dagster": theirs}, indent=2))
+        save_figures(args.json, ours, theirs)
 
 
 if __name__ == "__main__":

@@ -45,13 +45,7 @@ def materialize(
     result. With a persistent ``instance`` each materialization is recorded there and stored
     by the default IO manager as a file under the asset's key."""
     job = _asset_job(assets, resources, selection, "materialize")
-    return job.execute_in_process(
-        run_config=run_config,
-        instance=instance,
-        partition_key=partition_key,
-        raise_on_error=raise_on_error,
-        tags=tags,
-    )
+    return job.execute_in_process(run_config, instance, partition_key, raise_on_error, tags=tags)
 
 
 def materialize_to_memory(
@@ -78,13 +72,7 @@ def materialize_to_memory(
         )
     in_memory = {**(resources or {}), **dict.fromkeys(keys, mem_io_manager)}
     job = _asset_job(assets, in_memory, selection, "materialize_to_memory")
-    return job.execute_in_process(
-        run_config=run_config,
-        instance=instance,
-        partition_key=partition_key,
-        raise_on_error=raise_on_error,
-        tags=tags,
-    )
+    return job.execute_in_process(run_config, instance, partition_key, raise_on_error, tags=tags)
 
 
 def _asset_job(
