@@ -158,3 +158,26 @@ def test_the_history_pages_with_a_cursor(instance: Instance) -> None:
     rest = instance.get_materialization_history("a", limit=2, before_cursor=first[-1].storage_id)
 
     assert [r.run_id for r in first + rest] == list(reversed(runs))
+
+
+def test_an_upstream_reported_without_a_data_version_makes_its_downstream_stale(
+    instance: Instance,
+) -> None:
+    from dagwright import AssetMaterialization, job, op
+
+    assets = chain(b_version=None)
+    materialize(assets, instance=instance)
+
+    @op
+    def report_b(context: Any) -> None:
+        context.log_event(AssetMaterialization(asset_key="b"))
+
+    @job
+    def reporter():
+        report_b()
+
+    reporter.execute_in_process(instance=instance)
+
+    assert stale(instance, assets) == {
+        "c": ["upstream 'b' has a newer version than the one it was computed from"]
+    }

@@ -86,3 +86,12 @@ def test_calling_such_an_asset_directly_returns_its_result() -> None:
         return MaterializeResult(metadata={"rows": 1})
 
     assert table().metadata == {"rows": 1}
+
+
+def test_a_materialize_result_naming_another_key_than_its_asset_is_an_error() -> None:
+    @asset
+    def table() -> MaterializeResult:
+        return MaterializeResult(asset_key="elsewhere")
+
+    with pytest.raises(Exception, match="MaterializeResult for asset 'elsewhere'"):
+        materialize([table])

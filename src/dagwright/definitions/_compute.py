@@ -81,23 +81,34 @@ def signature_params(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any
 
     Read once per function: the asset decorators and the op they build both ask.
     """
+    if not _is_plain(fn):
+        return _read_signature(fn)
+    state = (fn.__defaults__, fn.__kwdefaults__, dict(fn.__annotations__))
     cached = _SIGNATURES.get(fn)
-    if cached is not None:
-        return list(cached[0]), dict(cached[1])
+    if cached is not None and cached[0] == state:  # unchanged since it was read
+        return list(cached[1][0]), dict(cached[1][1])
     found = _read_signature(fn)
-    with contextlib.suppress(TypeError):  # not weak-referenceable: not cached
-        _SIGNATURES[fn] = found
+    _SIGNATURES[fn] = (state, found)
     return list(found[0]), dict(found[1])
 
 
-_SIGNATURES: weakref.WeakKeyDictionary[Any, tuple[list[Param], dict[str, Any]]] = (
+_SIGNATURES: weakref.WeakKeyDictionary[Any, tuple[Any, tuple[list[Param], dict[str, Any]]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
+def _is_plain(fn: Any) -> bool:
+    """A plain ``def`` function, not wrapped and without a signature of its own set."""
+    return (
+        type(fn) is types.FunctionType
+        and "__wrapped__" not in fn.__dict__
+        and "__signature__" not in fn.__dict__
+    )
+
+
 def _read_signature(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]]:
-    if type(fn) is types.FunctionType and not hasattr(fn, "__wrapped__"):
-        return _plain_signature(fn)  # what inspect.signature would say, read from the code
+    if _is_plain(fn):  # what inspect.signature would say, read from the code
+        return _plain_signature(fn)  # type: ignore[arg-type]
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError) as error:

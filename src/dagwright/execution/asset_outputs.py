@@ -42,7 +42,7 @@ def unselected_output_error(
 def asset_results(layer: Any, step: ExecutionStep, items: Iterator[Any]) -> Iterator[Any]:
     """A multi-asset's yielded MaterializeResults as the outputs of the assets they name."""
     for item in items:
-        if type(item) is not MaterializeResult:
+        if not isinstance(item, MaterializeResult):
             yield item
             continue
         names = [
@@ -75,6 +75,14 @@ def record_materialization(
     asset_key = layer.key_for_output(step.spec.key, output_name)
     if asset_key is None:
         return
+    named = stored_by_asset.asset_key if stored_by_asset is not None else None
+    if named is not None and named != asset_key:
+        raise InvalidOutputError(
+            op=step.spec.key,
+            problem=f"it returned a MaterializeResult for asset '{named.to_user_string()}', "
+            f"but it makes asset '{asset_key.to_user_string()}'.",
+            fix="leave asset_key out (the asset's own key), or name the asset it makes.",
+        )
     record_report(
         run,
         step,

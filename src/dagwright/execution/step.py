@@ -664,7 +664,7 @@ def _handle_output(
     dagster_type = out_def.dagster_type
     log = run.log
     stored_by_asset: MaterializeResult | None = None
-    if type(value) is MaterializeResult:  # the asset stored itself: no value, no IO manager
+    if isinstance(value, MaterializeResult):  # the asset stored itself: no value, no IO manager
         stored_by_asset, value = value, None
         metadata = {**(metadata or {}), **stored_by_asset.metadata}
         dagster_type = Nothing

@@ -63,11 +63,12 @@ def stale_status(instance: Instance, assets: Any) -> dict[AssetKey, AssetStalene
     graph = _graph_of(assets)
     tags: dict[AssetKey, Mapping[str, str]] = {}
     versions: dict[AssetKey, str | None] = {}
+    stored_at: dict[AssetKey, int] = {}  # the storage id of each asset's newest event
     for key in graph.order:
         found = _newest(instance, key)
         if found is not None:
-            tags[key] = found
-            versions[key] = found.get(DATA_VERSION_TAG)
+            tags[key], stored_at[key] = found
+            versions[key] = tags[key].get(DATA_VERSION_TAG)
     result: dict[AssetKey, AssetStaleness] = {}
     for key in graph.order:
         node = graph.nodes[key]
@@ -79,7 +80,7 @@ def stale_status(instance: Instance, assets: Any) -> dict[AssetKey, AssetStalene
             continue
         causes = _code_causes(key, getattr(node.spec, "code_version", None), recorded)
         for parent in sorted(node.parents):
-            causes.extend(_parent_causes(key, parent, recorded, versions, result))
+            causes.extend(_parent_causes(key, parent, recorded, versions, stored_at, result))
         status = StaleStatus.STALE if causes else StaleStatus.FRESH
         result[key] = AssetStaleness(key, status, tuple(causes))
     return result
@@ -98,13 +99,19 @@ def _parent_causes(
     parent: AssetKey,
     recorded: Mapping[str, str],
     versions: Mapping[AssetKey, str | None],
+    stored_at: Mapping[AssetKey, int],
     known: Mapping[AssetKey, AssetStaleness],
 ) -> list[StaleCause]:
     name = parent.to_user_string()
     causes = []
     used = recorded.get(INPUT_DATA_VERSION_PREFIX + name)
     now = versions.get(parent)
-    if now is not None and used != now:
+    # An upstream event without a data version (reported by an op, say) is newer if it was
+    # stored after this asset's materialization.
+    untagged_since = now is None and stored_at.get(parent, -1) > stored_at.get(key, -1)
+    # A materialization reported without lineage (by an op) says nothing of what it read.
+    has_lineage = DATA_VERSION_TAG in recorded
+    if has_lineage and ((now is not None and used != now) or untagged_since):
         causes.append(
             StaleCause(
                 key,
@@ -119,12 +126,12 @@ def _parent_causes(
     return causes
 
 
-def _newest(instance: Instance, key: AssetKey) -> Mapping[str, str] | None:
-    """The tags of the newest materialization (else observation) of ``key``, or None."""
+def _newest(instance: Instance, key: AssetKey) -> tuple[Mapping[str, str], int] | None:
+    """The tags and storage id of the newest materialization (else observation) of ``key``."""
     for kind in (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION):
         found = instance.get_event_records(EventRecordsFilter(event_type=kind, asset_key=key), 1)
         if found:
-            return report_tags(found[0].event_log_entry)
+            return report_tags(found[0].event_log_entry), found[0].storage_id
     return None
 
 
