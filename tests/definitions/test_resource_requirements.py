@@ -226,3 +226,19 @@ def test_running_a_job_whose_resources_were_never_bound_names_the_op_key_and_the
 
     assert caught.value.required_by == "op 'uses_a'"
     assert "Definitions(jobs=[...], resources={'a': ...})" in str(caught.value)
+
+
+def test_a_key_still_missing_after_definitions_binds_others_gets_the_late_binding_fix() -> None:
+    @op(required_resource_keys={"a", "b"})
+    def uses_both(context):
+        return 1
+
+    @job
+    def later():
+        uses_both()
+
+    with pytest.raises(MissingResourceError) as caught:
+        Definitions(jobs=[later], resources={"a": 1})
+
+    assert caught.value.key == "b"
+    assert "Definitions(jobs=[...], resources={'b': ...})" in str(caught.value)

@@ -82,6 +82,7 @@ class JobDefinition:
         _op_selection: Sequence[str] | None = None,
         _defined_in: tuple[str, str] | None = None,
         _asset_layer: Any = None,
+        _late_bound: bool = False,
     ) -> None:
         # Where the job was made, so another process can find it again (reconstructable()).
         self._defined_in = _defined_in if _defined_in is not None else _caller_origin()
@@ -136,7 +137,9 @@ class JobDefinition:
         # launch); its missing keys are then reported when it runs (check_resources_provided).
         self._resources_deferred = not resource_defs
         self._missing_resources = False
-        self._check_resources(where, missing_ok=self._resources_deferred)
+        # Resources bound after the job was defined (Definitions, launch): say so in errors.
+        self._late_bound = _late_bound or self._resources_deferred
+        self._check_resources(where, missing_ok=self._resources_deferred, deferred=_late_bound)
         # The whole job a subset was cut from (itself when it is not a subset).
         self._whole: JobDefinition = self
         # The run config schema, built on first use (see run_config.py).
@@ -295,7 +298,9 @@ class JobDefinition:
         if not resource_defs:
             return self
         given = resource_defs_from(resource_defs, f"job '{self._name}'")
-        job = self._replace(resource_defs={**self._resource_defs, **given})
+        job = self._replace(
+            resource_defs={**self._resource_defs, **given}, _late_bound=self._late_bound
+        )
         if self._whole is not self:
             job._whole = self._whole.with_resources(resource_defs)
         return job
