@@ -180,6 +180,8 @@ _EXPORTS = {
     # execution
     "OpExecutionContext": f"{_EXECUTION}.context",
     "build_op_context": f"{_EXECUTION}.context",
+    "AssetExecutionContext": f"{_EXECUTION}.context",
+    "build_asset_context": f"{_EXECUTION}.context",
     "HookContext": f"{_EXECUTION}.hooks",
     "build_hook_context": f"{_EXECUTION}.hooks",
     "InitResourceContext": f"{_EXECUTION}.resources",
@@ -365,7 +367,12 @@ if TYPE_CHECKING:
         UnknownAssetKeyError,
         UserCodeError,
     )
-    from .execution.context import OpExecutionContext, build_op_context
+    from .execution.context import (
+        AssetExecutionContext,
+        OpExecutionContext,
+        build_asset_context,
+        build_op_context,
+    )
     from .execution.execute_job import execute_job
     from .execution.executors.user_defined import (
         InitExecutorContext,

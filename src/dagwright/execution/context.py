@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     from ._run import RunContext
     from .state import ExecutionStep
 
-__all__ = ["OpExecutionContext", "DirectOpContext", "build_op_context", "AttemptOutputs"]
+__all__ = [
+    "OpExecutionContext",
+    "AssetExecutionContext",
+    "DirectOpContext",
+    "build_op_context",
+    "build_asset_context",
+    "AttemptOutputs",
+]
 
 
 class AttemptOutputs(Protocol):
@@ -128,6 +135,27 @@ class OpExecutionContext(ExecutionContextBase):
         handle = self._step.spec.key
         keys = (layer.key_for_output(handle, name) for name in self.selected_output_names)
         return frozenset(key for key in keys if key is not None)
+
+    @property
+    def has_assets_def(self) -> bool:
+        """Whether this op computes assets (runs in an asset job)."""
+        layer = self._run.job.asset_layer
+        return layer is not None and any(
+            handle == self._step.spec.key for handle, _ in layer.outputs
+        )
+
+    @property
+    def asset_key(self) -> AssetKey:
+        """The asset this op materializes (raises for an op that makes several, or none)."""
+        keys = self.selected_asset_keys
+        if len(keys) != 1:
+            listed = ", ".join(sorted(k.to_user_string() for k in keys)) or "none"
+            raise InvalidInvocationError(
+                f"context.asset_key needs an op that makes one asset; this one makes: {listed}.",
+                where=f"op '{self._step.spec.key}'",
+                fix="use context.selected_asset_keys for a multi-asset.",
+            )
+        return next(iter(keys))
 
     # -- what the op reports -------------------------------------------------
 
@@ -415,6 +443,31 @@ class DirectOpContext(ExecutionContextBase):
 
 def _nothing_produced(_output_name: str, _mapping_key: str | None) -> bool:
     return False
+
+
+AssetExecutionContext = OpExecutionContext
+"""What an asset function receives as ``context`` (Dagster's name; the op context, with
+``asset_key`` and ``selected_asset_keys``)."""
+
+
+def build_asset_context(
+    resources: Mapping[str, Any] | None = None,
+    resources_config: Mapping[str, Any] | None = None,
+    asset_config: Any = None,
+    instance: Any = None,
+    partition_key: str | None = None,
+    run_tags: Mapping[str, str] | None = None,
+) -> DirectOpContext:
+    """A context to call an asset function directly in a test (``build_op_context`` with the
+    asset's config as ``asset_config``)."""
+    return build_op_context(
+        resources=resources,
+        resources_config=resources_config,
+        op_config=asset_config,
+        instance=instance,
+        partition_key=partition_key,
+        run_tags=run_tags,
+    )
 
 
 def build_op_context(
