@@ -49,3 +49,25 @@ def test_build_asset_context_passes_the_asset_config() -> None:
         return context.op_config["rows"]
 
     assert sized(build_asset_context(asset_config={"rows": 3})) == 3
+
+
+def test_the_result_gives_an_assets_value_by_key() -> None:
+    @asset(key_prefix="warehouse")
+    def orders() -> list[int]:
+        return [1, 2]
+
+    result = materialize([orders])
+
+    assert result.asset_value("warehouse/orders") == [1, 2]
+    assert result.asset_value(AssetKey(["warehouse", "orders"])) == [1, 2]
+
+
+def test_asking_the_result_for_an_asset_it_did_not_make_names_it() -> None:
+    @asset
+    def orders() -> int:
+        return 1
+
+    result = materialize([orders])
+
+    with pytest.raises(Exception, match="no asset 'nothing'"):
+        result.asset_value("nothing")

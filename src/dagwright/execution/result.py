@@ -215,6 +215,20 @@ class ExecutionResult:
         ref = op_output_of(node.definition, node_str, output_name)
         return self._value(ref.handle, ref.output, f"output '{output_name}' of node '{node_str}'")
 
+    def asset_value(self, asset_key: Any) -> Any:
+        """The value the run materialized for asset ``asset_key`` (a key, ``"a/b"`` or a list)."""
+        from ..definitions.assets.specs import to_key
+
+        key = to_key(asset_key)
+        layer = self._job.asset_layer
+        found = [h for h, k in (layer.outputs.items() if layer else ()) if k == key]
+        if not found:
+            raise InvariantViolationError(
+                f"this run's job materializes no asset '{key.to_user_string()}'."
+            )
+        handle, output = found[0]
+        return self._value(handle, output, f"asset '{key.to_user_string()}'")
+
     def output_value(self, output_name: str = DEFAULT_OUTPUT) -> Any:
         """The value of output ``output_name`` of the job's top-level graph."""
         graph = self._job.graph
