@@ -515,7 +515,8 @@ def _store_asset_event(
 ) -> None:
     """Insert one asset event and point the asset index at it (insert-or-update)."""
     key = asset_key.to_string() if asset_key is not None else None
-    insert_event, update_index, update_index_materialized, insert_index = _asset_statements()
+    statements = _asset_statements(c.dialect.name)
+    insert_event, update_index, update_index_materialized, insert_index = statements
     event_id = c.execute(insert_event, {**row, "asset_key": key, "partition": partition}).scalar()
     if key is None:
         return
@@ -525,15 +526,16 @@ def _store_asset_event(
         updated = c.execute(update_index_materialized, values)
     else:
         updated = c.execute(update_index, values)
-    if updated.rowcount == 0:
+    if updated.rowcount == 0:  # its first event: insert (or update, if another writer just did)
         values.setdefault("last_materialization_timestamp", None)
         c.execute(insert_index, values)
 
 
 @functools.cache
-def _asset_statements() -> tuple[Any, Any, Any, Any]:
-    """The statements that record an asset event, built once (with bound parameters) rather
-    than for every event: an asset job records one per asset."""
+def _asset_statements(dialect: str) -> tuple[Any, Any, Any, Any]:
+    """The statements that record an asset event, built once per database kind (with bound
+    parameters) rather than for every event: an asset job records one per asset. The index row
+    of a new asset is an upsert, so two writers recording its first event at once both land."""
     import sqlalchemy as sa
 
     a = t.asset_keys
@@ -548,13 +550,28 @@ def _asset_statements() -> tuple[Any, Any, Any, Any]:
         a.update()
         .where(where)
         .values(
-            **index, last_materialization_timestamp=sa.bindparam("last_materialization_timestamp")
+            **index,
+            last_materialization_timestamp=sa.bindparam("last_materialization_timestamp"),
         )
     )
-    insert_index = sa.insert(a).values(
-        asset_key=sa.bindparam("key"),
-        last_materialization_timestamp=sa.bindparam("last_materialization_timestamp"),
+    row = {
+        "asset_key": sa.bindparam("key"),
+        "last_materialization_timestamp": sa.bindparam("last_materialization_timestamp"),
         **index,
+    }
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect_insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(a).values(**row)
+    insert_index = insert.on_conflict_do_update(
+        index_elements=[a.c.asset_key],
+        set_={
+            "last_event_id": insert.excluded.last_event_id,
+            "last_run_id": insert.excluded.last_run_id,
+            "last_materialization_timestamp": sa.func.coalesce(
+                insert.excluded.last_materialization_timestamp, a.c.last_materialization_timestamp
+            ),
+        },
     )
     return insert_event, update_index, update_index_materialized, insert_index
 
