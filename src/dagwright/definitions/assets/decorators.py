@@ -171,9 +171,11 @@ def asset(
             code_version=code_version,
             pool=pool,
         )(fn)
-        spec = AssetSpec(
+        return _one_asset(
+            op_def,
+            keys_by_input,
+            check_specs,
             asset_key,
-            deps=list(dict.fromkeys(keys_by_input.values())),
             description=about,
             metadata=metadata,
             group_name=check_group_name(group_name, where),
@@ -183,18 +185,28 @@ def asset(
             kinds=_kinds(kinds, compute_kind),
             partitions_def=partitions_def,
         )
-        return AssetsDefinition(
-            node_def=op_def,
-            keys_by_output_name={"result": asset_key},
-            keys_by_input_name=keys_by_input,
-            specs=[spec],
-            partitions_def=partitions_def,
-            check_specs=check_specs,
-        )
 
     if compute_fn is not None:
         return build(compute_fn)
     return build
+
+
+def _one_asset(
+    node_def: Any,
+    keys_by_input: dict[str, AssetKey],
+    check_specs: Sequence[Any] | None,
+    asset_key: AssetKey,
+    **spec: Any,
+) -> AssetsDefinition:
+    """The definition of the one asset ``node_def``'s output is, depending on what it reads."""
+    return AssetsDefinition(
+        node_def=node_def,
+        keys_by_output_name={"result": asset_key},
+        keys_by_input_name=keys_by_input,
+        specs=[AssetSpec(asset_key, deps=list(dict.fromkeys(keys_by_input.values())), **spec)],
+        partitions_def=spec.get("partitions_def"),
+        check_specs=check_specs,
+    )
 
 
 def multi_asset(
@@ -336,9 +348,11 @@ def graph_asset(
         )
         graph_def = graph_decorator(name=graph_name, description=description)(fn)
         keys_by_input = _graph_input_keys(graph_def, ins)
-        spec = AssetSpec(
+        return _one_asset(
+            graph_def,
+            keys_by_input,
+            None,
             asset_key,
-            deps=list(keys_by_input.values()),
             description=graph_def.description,
             metadata=metadata,
             group_name=group_name,
@@ -346,13 +360,6 @@ def graph_asset(
             owners=owners,
             tags=tags,
             kinds=kinds,
-            partitions_def=partitions_def,
-        )
-        return AssetsDefinition(
-            node_def=graph_def,
-            keys_by_output_name={"result": asset_key},
-            keys_by_input_name=keys_by_input,
-            specs=[spec],
             partitions_def=partitions_def,
         )
 

@@ -33,35 +33,15 @@ __all__ = ["UnresolvedAssetJobDefinition", "define_asset_job", "build_asset_job"
 
 
 class UnresolvedAssetJobDefinition:
-    """An asset job before it meets its assets: a name, a selection and job settings."""
+    """An asset job before it meets its assets: a name, a selection and job settings (what
+    :func:`define_asset_job` was given, handed to the job when it is built)."""
 
-    def __init__(
-        self,
-        name: str,
-        selection: Any = None,
-        config: Any = None,
-        description: str | None = None,
-        tags: Mapping[str, Any] | None = None,
-        run_tags: Mapping[str, Any] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        partitions_def: Any = None,
-        executor_def: Any = None,
-        hooks: Any = None,
-        op_retry_policy: Any = None,
-    ) -> None:
+    def __init__(self, name: str, selection: Any = None, **job_settings: Any) -> None:
         from .._util import check_name
 
         self.name = check_name(name, "job")
         self.selection = selection
-        self.config = config
-        self.description = description
-        self.tags = dict(tags or {})
-        self.run_tags = dict(run_tags or {})
-        self.metadata = dict(metadata or {})
-        self.partitions_def = partitions_def
-        self.executor_def = executor_def
-        self.hooks = hooks
-        self.op_retry_policy = op_retry_policy
+        self.job_settings = job_settings
 
     def resolve(
         self,
@@ -72,25 +52,13 @@ class UnresolvedAssetJobDefinition:
         """The job over ``asset_graph``'s assets that this definition selects."""
         from .selection import coerce_selection
 
-        selection = coerce_selection(self.selection) if self.selection is not None else None
-        if selection is None:
-            selected = asset_graph.materializable_keys
-        else:
-            selected = selection.resolve(asset_graph) & asset_graph.materializable_keys
+        selected = asset_graph.materializable_keys
+        if self.selection is not None:
+            selected = coerce_selection(self.selection).resolve(asset_graph) & selected
+        settings = dict(self.job_settings)
+        settings["executor_def"] = settings.get("executor_def") or default_executor_def
         return build_asset_job(
-            self.name,
-            asset_graph,
-            selected,
-            resource_defs=resource_defs,
-            config=self.config,
-            description=self.description,
-            tags=self.tags,
-            run_tags=self.run_tags,
-            metadata=self.metadata,
-            partitions_def=self.partitions_def,
-            executor_def=self.executor_def or default_executor_def,
-            hooks=self.hooks,
-            op_retry_policy=self.op_retry_policy,
+            self.name, asset_graph, selected, resource_defs=resource_defs, **settings
         )
 
     def __repr__(self) -> str:
@@ -115,15 +83,15 @@ def define_asset_job(
     return UnresolvedAssetJobDefinition(
         name,
         selection,
-        config,
-        description,
-        tags,
-        run_tags,
-        metadata,
-        partitions_def,
-        executor_def,
-        hooks,
-        op_retry_policy,
+        config=config,
+        description=description,
+        tags=tags,
+        run_tags=run_tags,
+        metadata=metadata,
+        partitions_def=partitions_def,
+        executor_def=executor_def,
+        hooks=hooks,
+        op_retry_policy=op_retry_policy,
     )
 
 
