@@ -122,6 +122,13 @@ _EXPORTS = {
     "DailyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "WeeklyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "MonthlyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
+    "PartitionMapping": f"{_DEFINITIONS}.partition_mapping",
+    "IdentityPartitionMapping": f"{_DEFINITIONS}.partition_mapping",
+    "AllPartitionMapping": f"{_DEFINITIONS}.partition_mapping",
+    "LastPartitionMapping": f"{_DEFINITIONS}.partition_mapping",
+    "TimeWindowPartitionMapping": f"{_DEFINITIONS}.partition_mapping",
+    "StaticPartitionMapping": f"{_DEFINITIONS}.partition_mapping",
+    "SpecificPartitionsPartitionMapping": f"{_DEFINITIONS}.partition_mapping",
     # metadata, asset keys and what ops report about assets
     "MetadataValue": f"{_METADATA}.values",
     "TextMetadataValue": f"{_METADATA}.values",
@@ -238,6 +245,7 @@ _EXPORTS = {
     "JobPointerError": "dagwright.errors",
     "OutputNotPicklableError": "dagwright.errors",
     "AssetNotLoadableError": "dagwright.errors",
+    "PartitionMappingError": "dagwright.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -317,6 +325,15 @@ if TYPE_CHECKING:
     from .definitions.logger import LoggerDefinition, logger
     from .definitions.op import OpDefinition, op
     from .definitions.outputs import DynamicOut, GraphOut, Out, OutputMapping
+    from .definitions.partition_mapping import (
+        AllPartitionMapping,
+        IdentityPartitionMapping,
+        LastPartitionMapping,
+        PartitionMapping,
+        SpecificPartitionsPartitionMapping,
+        StaticPartitionMapping,
+        TimeWindowPartitionMapping,
+    )
     from .definitions.partitioned_config import (
         PartitionedConfig,
         daily_partitioned_config,
@@ -359,6 +376,7 @@ if TYPE_CHECKING:
         InvariantViolationError,
         JobPointerError,
         OutputNotPicklableError,
+        PartitionMappingError,
         ReexecutionError,
         RunConfigError,
         StepExecutionError,

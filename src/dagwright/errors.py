@@ -43,6 +43,7 @@ __all__ = [
     "StorageError",
     "JobPointerError",
     "did_you_mean",
+    "PartitionMappingError",
 ]
 
 
@@ -997,6 +998,56 @@ class AssetNotLoadableError(DagwrightError):
             "values in memory only, so no earlier materialization can be read.\n"
             "  Fix: select the upstream asset too, or run on a persistent instance (its default "
             "IO manager stores assets as files), or bind an IO manager that stores them."
+        )
+
+
+class PartitionMappingError(DagwrightError):
+    """A partition mapping names upstream partitions that do not exist."""
+
+    mapping: str
+    missing: list[str]
+    allow_flag: str | None
+    upstream: str | None
+    where: str | None
+
+    def __init__(
+        self,
+        *,
+        mapping: str,
+        missing: list[str],
+        allow_flag: str | None = None,
+        upstream: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        super().__init__(
+            mapping=mapping, missing=missing, allow_flag=allow_flag, upstream=upstream, where=where
+        )
+
+    def located(self, *, upstream: str, where: str) -> PartitionMappingError:
+        """This error, naming the upstream asset and the input that read it."""
+        return PartitionMappingError(
+            mapping=self.mapping,
+            missing=self.missing,
+            allow_flag=self.allow_flag,
+            upstream=upstream,
+            where=where,
+        )
+
+    def _compose(self) -> str:
+        of = f" of asset '{self.upstream}'" if self.upstream else ""
+        shown = ", ".join(repr(k) for k in self.missing[:5])
+        if len(self.missing) > 5:
+            shown += f", ... ({len(self.missing)} in all)"
+        fix = (
+            f"materialize only partitions whose upstream partitions exist, or pass "
+            f"{self.allow_flag} to leave the missing ones out."
+            if self.allow_flag
+            else "change the mapping, or the partition the run targets."
+        )
+        return _problem_text(
+            self.where,
+            f"{self.mapping} maps to upstream partitions{of} that do not exist: {shown}.",
+            fix,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .._sentinel import NO_VALUE, NoValue
 from ..errors import InvalidNameError
@@ -23,10 +23,11 @@ def check_name(name: object, kind: str, where: str | None = None) -> str:
     return name
 
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
+_K = TypeVar("_K")
 
 
-def frozen_dict(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+def frozen_dict(value: Mapping[_K, Any] | None) -> Mapping[_K, Any]:
     """A read-only copy of ``value`` (empty when None; one shared empty map, as definitions
     by the thousand mostly have none)."""
-    return MappingProxyType(dict(value)) if value else _EMPTY
+    return MappingProxyType(dict(value)) if value else cast("Mapping[_K, Any]", _EMPTY)

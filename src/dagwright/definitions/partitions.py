@@ -338,6 +338,47 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             )
         return TimeWindow(start, self._shift(start, 1))
 
+    def _identity(self) -> tuple[Any, ...]:
+        return (
+            self.cadence,
+            self.timezone,
+            self.fmt,
+            self.minute_offset,
+            self.hour_offset,
+            self.day_offset,
+            self.end_offset,
+            self.start,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, TimeWindowPartitionsDefinition)
+            and self._identity() == other._identity()
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def get_partition_keys_in_time_window(
+        self, time_window: TimeWindow, current_time: datetime | None = None
+    ) -> list[str]:
+        """The keys of the partitions whose windows overlap ``time_window``, in order."""
+        last = self._last(current_time)
+        window = max(self._floor(time_window.start), self._first)
+        keys = []
+        while window < time_window.end and window <= last:
+            keys.append(window.strftime(self.fmt))
+            window = self._shift(window, 1)
+        return keys
+
+    def shift_window(self, time_window: TimeWindow, start_by: int, end_by: int) -> TimeWindow:
+        """``time_window`` with its start moved ``start_by`` windows of this definition and its
+        end ``end_by`` (negative: earlier)."""
+        return TimeWindow(
+            self._shift(self._floor(time_window.start), start_by),
+            self._shift(self._floor(time_window.end), end_by),
+        )
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(start={self.start.strftime(self.fmt)!r}, "

@@ -83,12 +83,15 @@ def record_materialization(
             f"but it makes asset '{asset_key.to_user_string()}'.",
             fix="leave asset_key out (the asset's own key), or name the asset it makes.",
         )
+    partition = run.partition_key
+    if partition is not None and not layer.is_partitioned(asset_key):
+        partition = None  # an unpartitioned asset in a partitioned run is materialized whole
     record_report(
         run,
         step,
         AssetMaterialization(
             asset_key=asset_key,
-            partition=run.partition_key,
+            partition=partition,
             metadata={**(metadata or {}), **(handled or {})},
             tags=materialization_tags(run, step, layer, asset_key, stored_by_asset),
         ),

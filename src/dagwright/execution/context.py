@@ -246,6 +246,54 @@ class OpExecutionContext(ExecutionContextBase):
             )
         return key
 
+    @property
+    def partition_time_window(self) -> Any:
+        """The time window ``[start, end)`` of the run's partition (time partitions only)."""
+        partitions_def = self._run.job.partitions_def
+        if not hasattr(partitions_def, "time_window_for_partition_key"):
+            raise InvalidInvocationError(
+                "this run's partitions are not time windows.",
+                where=f"op '{self._step.spec.key}'",
+                fix="use context.partition_key, or partition the job by time.",
+            )
+        return partitions_def.time_window_for_partition_key(self.partition_key)  # type: ignore[union-attr]
+
+    def asset_partition_keys_for_input(self, input_name: str) -> list[str]:
+        """The partitions of the upstream asset that input ``input_name`` reads (its
+        partition mapping applied to the run's partition)."""
+        layer = self._run.job.asset_layer
+        handle = self._step.spec.key
+        found = layer.input_partitions.get((handle, input_name)) if layer is not None else None
+        where = f"input '{input_name}' of op '{handle}'"
+        if found is None:
+            raise InvalidInvocationError(
+                "it does not read a partitioned asset.", where=where, fix="check the input name."
+            )
+        return list(found.keys_for(self._run.partition_key, where))
+
+    def asset_partition_key_for_input(self, input_name: str) -> str:
+        """The one upstream partition input ``input_name`` reads (an error for several)."""
+        keys = self.asset_partition_keys_for_input(input_name)
+        if len(keys) != 1:
+            raise InvalidInvocationError(
+                f"it reads {len(keys)} partitions, not one.",
+                where=f"input '{input_name}' of op '{self._step.spec.key}'",
+                fix="use context.asset_partition_keys_for_input(...).",
+            )
+        return keys[0]
+
+    def asset_partition_key_for_output(self, output_name: str = "result") -> str:
+        """The partition of the asset output ``output_name`` materializes: the run's."""
+        layer = self._run.job.asset_layer
+        key = layer.key_for_output(self._step.spec.key, output_name) if layer else None
+        if key is None or not layer.is_partitioned(key):
+            raise InvalidInvocationError(
+                "it is not a partitioned asset.",
+                where=f"output '{output_name}' of op '{self._step.spec.key}'",
+                fix="check the output name, or context.has_partition_key.",
+            )
+        return self.partition_key
+
     def describe_op(self) -> str:
         return f'op "{self._step.spec.key}"'
 

@@ -12,7 +12,7 @@ itself and never reach this module: the common case costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..definitions.io_manager import InMemoryIOManager, is_input_manager, is_io_manager
@@ -109,11 +109,44 @@ class _IOContext:
             )
         return self._asset_key
 
+    @property
+    def has_asset_partitions(self) -> bool:
+        """Whether the value is one or more partitions of a partitioned asset."""
+        return self._asset_key is not None and bool(self._asset_partition_keys())
+
+    @property
+    def asset_partition_keys(self) -> list[str]:
+        """The partitions of the asset the value is (an output: the run's) or is read from (an
+        input: those its partition mapping names)."""
+        keys = self._asset_partition_keys()
+        if self._asset_key is None or keys is None:
+            raise InvalidInvocationError(
+                "it is not a partitioned asset, so it has no asset partitions.",
+                where=self._where(),
+                fix="check context.has_asset_partitions first.",
+            )
+        return list(keys)
+
+    @property
+    def asset_partition_key(self) -> str:
+        """The one asset partition of the value; an error when it spans several."""
+        keys = self.asset_partition_keys
+        if len(keys) != 1:
+            raise InvalidInvocationError(
+                f"it spans {len(keys)} asset partitions, not one.",
+                where=self._where(),
+                fix="read context.asset_partition_keys.",
+            )
+        return keys[0]
+
+    def _asset_partition_keys(self) -> list[str] | None:
+        return [self._partition_key] if self._partition_key is not None else None
+
     def get_asset_identifier(self) -> list[str]:
         """A path naming the asset (and its partition): its key's parts, then the partition."""
         parts = list(self.asset_key.path)
-        if self._partition_key is not None:
-            parts.append(self._partition_key)
+        if self.has_asset_partitions:
+            parts.append(self.asset_partition_key)
         return parts
 
     def _where(self) -> str:
@@ -205,6 +238,7 @@ class InputContext(_IOContext):
         step_key: str | None = None,
         definition_metadata: Mapping[str, Any] | None = None,
         asset_key: AssetKey | None = None,
+        asset_partition_keys: Sequence[str] | None = None,
     ) -> None:
         super().__init__(
             name=name,
@@ -220,6 +254,13 @@ class InputContext(_IOContext):
             asset_key=asset_key,
         )
         self.upstream_output = upstream_output
+        self._upstream_partitions = (
+            None if asset_partition_keys is None else list(asset_partition_keys)
+        )
+
+    def _asset_partition_keys(self) -> list[str] | None:
+        # An input's asset partitions are the upstream's, as its partition mapping names them.
+        return self._upstream_partitions
 
     def add_input_metadata(self, metadata: Mapping[str, Any]) -> None:
         """Attach metadata to the LOADED_INPUT event of this input."""
@@ -297,6 +338,9 @@ def _output_context(
     asset_key = (
         layer.key_for_output(step_key.split("[", 1)[0], output_name) if layer is not None else None
     )
+    partition_key = run.partition_key
+    if asset_key is not None and partition_key is not None and not layer.is_partitioned(asset_key):
+        partition_key = None  # an unpartitioned asset in a partitioned run: stored whole
     return OutputContext(
         step_key=step_key,
         name=output_name,
@@ -309,7 +353,7 @@ def _output_context(
         log=log,
         resource_config=run.resources.configs.get(key),
         resources=_manager_resources(run, key),
-        partition_key=run.partition_key,
+        partition_key=partition_key,
         asset_key=asset_key,
     )
 
@@ -376,8 +420,16 @@ def load_with_manager(
         )
     layer = run.job.asset_layer
     asset_key = layer.key_for_input(step.spec.key, input_name) if layer is not None else None
+    partitions = layer.input_partitions.get((step.spec.key, input_name)) if layer else None
+    upstream_keys = (
+        partitions.keys_for(run.partition_key, f"input '{input_name}' of step '{step.key}'")
+        if partitions is not None
+        else None
+    )
     if upstream_context is None and asset_key is not None:
-        upstream_context = _stored_asset_context(run, step, input_name, manager_key, asset_key, log)
+        upstream_context = _stored_asset_context(
+            run, step, input_name, manager_key, asset_key, log, upstream_keys
+        )
     elif upstream_context is not None:
         asset_key = upstream_context._asset_key
     context = InputContext(
@@ -393,6 +445,7 @@ def load_with_manager(
         partition_key=run.partition_key,
         step_key=step.key,
         asset_key=asset_key,
+        asset_partition_keys=upstream_keys,
     )
     manager = run.resources.values[manager_key]
     value = call_user(
@@ -410,9 +463,10 @@ def _stored_asset_context(
     manager_key: str,
     asset_key: AssetKey,
     log: StepLog,
+    upstream_keys: list[str] | None,
 ) -> OutputContext:
     """The output context of an upstream asset this run does not make: its IO manager finds
-    the asset's last materialization by the key."""
+    the asset's last materialization by the key (and partition, when the input reads one)."""
     manager = run.resources.values.get(manager_key)
     if manager is None or type(manager) is InMemoryIOManager:
         raise AssetNotLoadableError(
@@ -429,6 +483,35 @@ def _stored_asset_context(
         log=log,
         resource_config=run.resources.configs.get(manager_key),
         resources=_manager_resources(run, manager_key),
-        partition_key=run.partition_key,
+        partition_key=upstream_keys[0] if upstream_keys and len(upstream_keys) == 1 else None,
         asset_key=asset_key,
     )
+
+
+def check_partition_reads(run: RunContext) -> None:
+    """Fail the run before any step when an input reads partitions of an asset this run makes
+    other than the run's own partition through an in-memory IO manager, which holds only the
+    run's partition (those others were stored, if ever, by earlier runs)."""
+    layer = run.job.asset_layer
+    if layer is None or not layer.input_partitions or run.partition_key is None:
+        return
+    for (handle, input_name), partitions in layer.input_partitions.items():
+        producer = layer.asset_graph.assets_def_for(partitions.upstream_key)
+        if (handle, input_name) in layer.loaded_inputs or producer is None:
+            continue
+        manager_key = producer.io_manager_key_for(partitions.upstream_key)
+        if manager_key not in run.inline_io:
+            continue
+        where = f"input '{input_name}' of op '{handle}'"
+        keys = partitions.keys_for(run.partition_key, where)
+        if keys != [run.partition_key]:
+            upstream = partitions.upstream_key.to_user_string()
+            raise InvalidDefinitionError(
+                f"it reads partitions {keys[:3]}{' ...' if len(keys) > 3 else ''} of asset "
+                f"'{upstream}' (its partition mapping {partitions.mapping!r}), but this run "
+                f"makes only partition '{run.partition_key}' of it, and IO manager "
+                f"'{manager_key}' keeps values in memory, so the others cannot be read.",
+                where=where,
+                fix="run on a persistent instance (its default IO manager stores each "
+                "partition as a file), or bind an IO manager that stores partitions.",
+            )

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
-from ..errors import InvalidDefinitionError
+from ..errors import InvalidDefinitionError, PartitionMappingError
 from ..records import EngineEventData, EventType, StepFailureData
 from ._boundary import UserFailure, describe
-from .io_managers import inline_manager_keys
+from .io_managers import check_partition_reads, inline_manager_keys
 from .logs import ERROR, StepLog
 
 if TYPE_CHECKING:
@@ -66,7 +66,8 @@ def _check_io_managers(
 ) -> BaseException | None:
     try:
         context.inline_io = inline_manager_keys(context.resources.values, output_keys, input_keys)
-    except InvalidDefinitionError as error:
+        check_partition_reads(context)
+    except (InvalidDefinitionError, PartitionMappingError) as error:
         context.log.event(
             EventType.RESOURCE_INIT_FAILURE,
             f"Initialization of resources failed: {error}",

@@ -63,12 +63,17 @@ class UPathIOManager(IOManager):
         context.add_output_metadata({"path": MetadataValue.path(path)})
 
     def load_input(self, context: Any) -> Any:
+        """The stored value the input reads. An input reading several partitions of an
+        upstream asset gets a dict of them by partition key (in order); with
+        ``allow_missing_partitions`` in the input's metadata, missing ones are left out."""
         upstream = context.upstream_output
         if upstream is None:
             raise ValueError(
                 f"input '{context.name}' has no upstream output to load; "
                 f"{type(self).__name__} loads only outputs it stored"
             )
+        if getattr(context, "has_asset_partitions", False):
+            return self._load_partitions(context)
         path = self.get_path(upstream)
         stored_asset = getattr(upstream, "has_asset_key", False) and upstream.step_key is None
         if not path.exists() and stored_asset:
@@ -83,6 +88,30 @@ class UPathIOManager(IOManager):
             )
         context.add_input_metadata({"path": MetadataValue.path(path)})
         return self.load_from_path(context, path)
+
+    def _load_partitions(self, context: Any) -> Any:
+        keys = context.asset_partition_keys
+        folder = self._base_path.joinpath(*context.asset_key.path)
+        allow_missing = bool(context.definition_metadata.get("allow_missing_partitions"))
+        values = {}
+        for key in keys:
+            path = folder / (key + self.extension)
+            if not path.exists():
+                if allow_missing:
+                    continue
+                raise FileNotFoundError(
+                    f"no stored materialization of partition '{key}' of asset "
+                    f"'{context.asset_key.to_user_string()}' at {path}: materialize that "
+                    "partition first (or set metadata={'allow_missing_partitions': True} on "
+                    "the input to leave missing partitions out)"
+                )
+            values[key] = self.load_from_path(context, path)
+        if len(keys) == 1 and values:
+            context.add_input_metadata(
+                {"path": MetadataValue.path(folder / (keys[0] + self.extension))}
+            )
+            return values[keys[0]]
+        return values
 
 
 class PickledObjectFilesystemIOManager(UPathIOManager):

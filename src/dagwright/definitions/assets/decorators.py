@@ -26,7 +26,14 @@ from ..outputs import Out
 from ..resources import is_resource_annotation
 from ..types import Nothing
 from .definition import AssetsDefinition, node_name_for_key
-from .specs import AssetIn, AssetOut, AssetSpec, check_group_name, dep_key
+from .specs import (
+    AssetIn,
+    AssetOut,
+    AssetSpec,
+    check_group_name,
+    dep_key,
+    partition_mappings_of,
+)
 
 __all__ = ["asset", "multi_asset", "graph_asset", "graph_multi_asset"]
 
@@ -94,6 +101,20 @@ def _asset_ins(
         keys[name] = key
         read.add(key)
     return op_ins, keys
+
+
+def _in_mappings(
+    ins: Mapping[str, AssetIn] | None,
+    keys_by_input: Mapping[str, AssetKey],
+    deps: Iterable[Any] | None = None,
+) -> dict[AssetKey, Any]:
+    """The partition mappings an asset's ``ins`` and ``deps`` give its upstream keys."""
+    given = {
+        keys_by_input[name]: asset_in.partition_mapping
+        for name, asset_in in (ins or {}).items()
+        if asset_in.partition_mapping is not None and name in keys_by_input
+    }
+    return partition_mappings_of(deps or (), given)
 
 
 def _kinds(kinds: Iterable[str] | None, compute_kind: str | None) -> set[str]:
@@ -184,6 +205,7 @@ def asset(
             tags=tags,
             kinds=_kinds(kinds, compute_kind),
             partitions_def=partitions_def,
+            partition_mappings=_in_mappings(ins, keys_by_input, deps),
         )
 
     if compute_fn is not None:
@@ -245,6 +267,7 @@ def multi_asset(
             )
         op_ins, keys_by_input = _asset_ins(fn, ins, deps, where)
         read = list(dict.fromkeys(keys_by_input.values()))
+        mappings = _in_mappings(ins, keys_by_input, deps)
         op_outs: dict[str, Out] = {}
         keys_by_output: dict[str, AssetKey] = {}
         asset_specs: list[AssetSpec] = []
@@ -273,6 +296,7 @@ def multi_asset(
                         tags=asset_out.tags,
                         kinds=asset_out.kinds,
                         partitions_def=partitions_def,
+                        partition_mappings=mappings,
                     )
                 )
         else:
@@ -294,6 +318,7 @@ def multi_asset(
                     spec.replace_attributes(
                         group_name=spec.group_name or group_name,
                         deps=list(spec.deps) or read,
+                        partition_mappings={**mappings, **spec.partition_mappings},
                     )
                 )
         op_def = op_decorator(
@@ -361,6 +386,7 @@ def graph_asset(
             tags=tags,
             kinds=kinds,
             partitions_def=partitions_def,
+            partition_mappings=_in_mappings(ins, keys_by_input),
         )
 
     if compose_fn is not None:
@@ -406,6 +432,8 @@ def graph_multi_asset(
                 owners=asset_out.owners,
                 tags=asset_out.tags,
                 kinds=asset_out.kinds,
+                partitions_def=partitions_def,
+                partition_mappings=_in_mappings(ins, keys_by_input),
             )
             for out_name, asset_out in outs.items()
         ]

@@ -156,6 +156,14 @@ class AssetsDefinition:
         return self._partitions_def
 
     @property
+    def partition_mappings(self) -> Mapping[AssetKey, Any]:
+        """The partition mapping given for each upstream key (``AssetIn``/``AssetDep``)."""
+        found: dict[AssetKey, Any] = {}
+        for spec in self._specs.values():
+            found.update(spec.partition_mappings)
+        return found
+
+    @property
     def check_specs(self) -> tuple[Any, ...]:
         return self._check_specs
 

@@ -220,6 +220,15 @@ class AssetGraph:
     def assets_def_for(self, key: AssetKey) -> AssetsDefinition | None:
         return self.nodes[key].assets_def
 
+    def partitions_def_of(self, key: AssetKey) -> Any:
+        """The partitions of asset ``key`` (None: not partitioned, or not in the graph)."""
+        node = self.nodes.get(key)
+        if node is None:
+            return None
+        if node.assets_def is not None:
+            return node.assets_def.partitions_def
+        return getattr(node.spec, "partitions_def", None)
+
     def required_neighbors(self, key: AssetKey) -> set[AssetKey]:
         """The keys that must be materialized with ``key``: all keys of its multi-asset when
         that cannot make a subset, else ``key`` alone."""

@@ -23,10 +23,11 @@ from ..inputs import InputDefinition
 from ..job import JobDefinition
 from ..op import OpDefinition
 from ..outputs import DEFAULT_IO_MANAGER_KEY
+from ..partition_mapping import infer_partition_mapping
 from ..types import Nothing
 from .definition import AssetsDefinition, node_name_for_key
 from .graph import AssetGraph
-from .layer import AssetLayer, inner_inputs, inner_outputs
+from .layer import AssetLayer, InputPartitions, inner_inputs, inner_outputs
 from .specs import SourceAsset
 
 __all__ = ["UnresolvedAssetJobDefinition", "define_asset_job", "build_asset_job"]
@@ -120,6 +121,7 @@ def build_asset_job(
     selected_outputs: dict[str, frozenset[str]] = {}
     by_name: dict[str, Any] = {}
     checks: dict[str, list[Any]] = {}
+    partitioned_inputs: dict[tuple[str, str], InputPartitions] = {}
     for assets_def in included:
         node_def = assets_def.node_def
         node = node_def.name
@@ -140,8 +142,11 @@ def build_asset_job(
             selected_outputs[node] = frozenset(mine)
         deps: dict[str, DependencyDefinition] = {}
         for input_name, key in assets_def.keys_by_input_name.items():
+            read = _input_partitions(asset_graph, assets_def, key, where)
             for handle in inner_inputs(node_def, input_name, node):
                 inputs[handle] = key
+                if read is not None:
+                    partitioned_inputs[handle] = read
             producer = asset_graph.assets_def_for(key) if key in asset_graph.nodes else None
             if producer is not None and key in selected:
                 deps[input_name] = DependencyDefinition(
@@ -181,8 +186,9 @@ def build_asset_job(
         loaded_inputs=loaded,
         selected_outputs=selected_outputs,
         checks=checks,
+        input_partitions=partitioned_inputs,
     )
-    partitions_def = job_settings.pop("partitions_def", None) or _partitions_of(included)
+    partitions_def = job_settings.pop("partitions_def", None) or _partitions_of(included, where)
     try:
         job = JobDefinition(
             graph_def=graph_def,
@@ -320,6 +326,41 @@ def _manager_of(asset_graph: AssetGraph, key: AssetKey, producer: AssetsDefiniti
     return DEFAULT_IO_MANAGER_KEY
 
 
-def _partitions_of(included: list[AssetsDefinition]) -> Any:
-    found = [d.partitions_def for d in included if d.partitions_def is not None]
-    return found[0] if found else None
+def _partitions_of(included: list[AssetsDefinition], where: str) -> Any:
+    """The one partitioning of the included assets (a run targets one partition key)."""
+    found: AssetsDefinition | None = None
+    for assets_def in included:
+        if assets_def.partitions_def is None:
+            continue
+        if found is None:
+            found = assets_def
+        elif assets_def.partitions_def != found.partitions_def:
+            raise InvalidDefinitionError(
+                f"it selects assets with different partitions: {found!r} has "
+                f"{found.partitions_def!r} and {assets_def!r} has {assets_def.partitions_def!r}, "
+                "but a run targets one partition key.",
+                where=where,
+                fix="select assets of one partitioning per job (define one job per "
+                "partitioning); downstream assets read other partitionings through their "
+                "partition mappings.",
+            )
+    return found.partitions_def if found is not None else None
+
+
+def _input_partitions(
+    asset_graph: AssetGraph, assets_def: AssetsDefinition, upstream: AssetKey, where: str
+) -> InputPartitions | None:
+    """How ``assets_def`` reads the partitions of ``upstream`` (None: it is not partitioned)."""
+    upstream_def = asset_graph.partitions_def_of(upstream)
+    if upstream_def is None:
+        return None
+    downstream_def = assets_def.partitions_def
+    mapping = infer_partition_mapping(
+        assets_def.partition_mappings.get(upstream), downstream_def, upstream_def
+    )
+    mapping.check_partitions_defs(
+        downstream_def,
+        upstream_def,
+        f"{where}, {assets_def!r} reading '{upstream.to_user_string()}'",
+    )
+    return InputPartitions(upstream, mapping, downstream_def, upstream_def)

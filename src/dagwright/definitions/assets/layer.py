@@ -14,14 +14,45 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...errors import PartitionMappingError
 from ...metadata import AssetKey
 
 if TYPE_CHECKING:
     from ..graph import GraphDefinition
     from ..node import NodeDefinition
+    from ..partition_mapping import PartitionMapping
+    from ..partitions import PartitionsDefinition
     from .graph import AssetGraph
 
-__all__ = ["AssetLayer", "inner_outputs", "inner_inputs"]
+__all__ = ["AssetLayer", "InputPartitions", "inner_outputs", "inner_inputs"]
+
+
+class InputPartitions:
+    """How an op input reads a partitioned upstream asset: which partitions, for a run's key."""
+
+    __slots__ = ("downstream_def", "mapping", "upstream_def", "upstream_key")
+
+    def __init__(
+        self,
+        upstream_key: AssetKey,
+        mapping: PartitionMapping,
+        downstream_def: PartitionsDefinition | None,
+        upstream_def: PartitionsDefinition,
+    ) -> None:
+        self.upstream_key = upstream_key
+        self.mapping = mapping
+        self.downstream_def = downstream_def
+        self.upstream_def = upstream_def
+
+    def keys_for(self, partition_key: str | None, where: str) -> list[str]:
+        """The upstream partition keys read by a run for ``partition_key``."""
+        down = partition_key if self.downstream_def is not None else None
+        try:
+            return self.mapping.get_upstream_partition_keys(
+                down, self.downstream_def, self.upstream_def
+            )
+        except PartitionMappingError as error:
+            raise error.located(upstream=self.upstream_key.to_user_string(), where=where) from None
 
 
 class AssetLayer:
@@ -30,6 +61,7 @@ class AssetLayer:
     __slots__ = (
         "asset_graph",
         "checks",
+        "input_partitions",
         "loaded_inputs",
         "outputs",
         "inputs",
@@ -47,6 +79,7 @@ class AssetLayer:
         loaded_inputs: Mapping[tuple[str, str], str],
         selected_outputs: Mapping[str, frozenset[str]],
         checks: Mapping[str, list[Any]] | None = None,
+        input_partitions: Mapping[tuple[str, str], InputPartitions] | None = None,
     ) -> None:
         self.asset_graph = asset_graph
         self.selected = selected
@@ -55,6 +88,8 @@ class AssetLayer:
         self.loaded_inputs = dict(loaded_inputs)  # (handle, input) -> IO manager key
         self.selected_outputs = dict(selected_outputs)  # top node -> its selected outputs
         self.checks = dict(checks or {})  # op handle -> the AssetCheckSpecs its op reports
+        # (handle, input) -> how it reads a partitioned upstream asset
+        self.input_partitions = dict(input_partitions or {})
 
     def checks_of(self, handle: str) -> list[Any]:
         """The asset checks the op at ``handle`` reports results of."""
@@ -71,6 +106,10 @@ class AssetLayer:
         selected assets; else ``all_names``."""
         found = self.selected_outputs.get(handle)
         return found if found is not None else frozenset(all_names)
+
+    def is_partitioned(self, key: AssetKey) -> bool:
+        """Whether asset ``key`` is partitioned (its materializations are per partition)."""
+        return self.asset_graph.partitions_def_of(key) is not None
 
     def asset_metadata(self, key: AssetKey) -> Mapping[str, Any]:
         """The definition metadata of asset ``key`` (what its IO manager sees)."""

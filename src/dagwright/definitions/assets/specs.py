@@ -74,6 +74,17 @@ class AssetDep:
         return f"AssetDep({self.asset_key.to_user_string()!r})"
 
 
+def partition_mappings_of(
+    deps: Iterable[Any], given: Mapping[AssetKey, Any] | None = None
+) -> dict[AssetKey, Any]:
+    """The partition mappings ``given`` plus those of the AssetDep entries in ``deps``."""
+    found = dict(given or {})
+    for dep in deps:
+        if isinstance(dep, AssetDep) and dep.partition_mapping is not None:
+            found[dep.asset_key] = dep.partition_mapping
+    return found
+
+
 CoercibleToAssetDep = Any
 """What ``deps=[...]`` takes: an asset key or its string, an AssetDep, an AssetSpec, or an
 asset definition (whose one key it names)."""
@@ -127,6 +138,7 @@ class AssetSpec:
         "kinds",
         "metadata",
         "owners",
+        "partition_mappings",
         "partitions_def",
         "skippable",
         "tags",
@@ -146,10 +158,16 @@ class AssetSpec:
         tags: Mapping[str, str] | None = None,
         kinds: Iterable[str] | None = None,
         partitions_def: Any = None,
+        partition_mappings: Mapping[AssetKey, Any] | None = None,
     ) -> None:
         self.key = to_key(key)
         where = f"asset '{self.key.to_user_string()}'"
-        self.deps: tuple[AssetKey, ...] = tuple(dep_key(d, where) for d in deps or ())
+        deps = tuple(deps or ())
+        self.deps: tuple[AssetKey, ...] = tuple(dep_key(d, where) for d in deps)
+        # How this asset's partitions read each partitioned upstream (AssetDep/AssetIn mappings).
+        self.partition_mappings: Mapping[AssetKey, Any] = frozen_dict(
+            partition_mappings_of(deps, partition_mappings)
+        )
         self.description = description
         self.metadata = frozen_dict(normalize_metadata(metadata, where=where))
         self.skippable = skippable
