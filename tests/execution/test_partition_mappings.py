@@ -341,3 +341,23 @@ def test_assets_definition_reports_its_partition_mappings() -> None:
         return sales
 
     assert latest.partition_mappings == {sales.key: mapping}
+
+
+def test_the_lineage_points_at_the_upstream_partition_the_mapping_read(
+    persistent_instance: Instance,
+) -> None:
+    @asset(
+        partitions_def=days,
+        ins={"events": AssetIn(partition_mapping=TimeWindowPartitionMapping(-1, -1))},
+    )
+    def yesterday(events):
+        return events
+
+    _fill(persistent_instance, [events], ["2024-01-01", "2024-01-02"])
+    read = persistent_instance.get_materialization_history("events", partition="2024-01-01")[0]
+    _value_of(yesterday, events, persistent_instance, "2024-01-02")
+
+    lineage = persistent_instance.get_asset_lineage("yesterday", partition="2024-01-02")
+    assert lineage is not None
+    (upstream,) = lineage.upstream
+    assert upstream.storage_id == read.storage_id

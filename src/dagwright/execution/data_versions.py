@@ -57,9 +57,11 @@ def materialization_tags(
     known: dict[AssetKey, str] = run.data_versions
     for parent in sorted(node.parents) if node is not None else ():
         name = parent.to_user_string()
-        version = known.get(parent)
+        partitions = _read_partitions(run, step, layer, parent) if layer.input_partitions else None
+        same = partitions is None or partitions == [run.partition_key]
+        version = known.get(parent) if same else None  # made by this run: its partition
         if version is None:
-            version, pointer = _stored_version(run, parent)
+            version, pointer = _stored_version(run, parent, partitions)
             if pointer is not None:
                 tags[INPUT_EVENT_POINTER_PREFIX + name] = str(pointer)
         if version is not None:
@@ -81,15 +83,31 @@ def materialization_tags(
     return tags
 
 
-def _stored_version(run: RunContext, key: AssetKey) -> tuple[str | None, int | None]:
+def _read_partitions(
+    run: RunContext, step: ExecutionStep, layer: Any, parent: AssetKey
+) -> list[str] | None:
+    """The partitions of ``parent`` the step read (None: ``parent`` is not partitioned)."""
+    handle = step.spec.key
+    for input_name in step.spec.op_def.input_dict:
+        read = layer.input_partitions.get((handle, input_name))
+        if read is not None and read.upstream_key == parent:
+            keys: list[str] = read.keys_for(run.partition_key, f"input '{input_name}'")
+            return keys
+    return None
+
+
+def _stored_version(
+    run: RunContext, key: AssetKey, partitions: list[str] | None = None
+) -> tuple[str | None, int | None]:
     """The data version and storage id of the newest stored materialization (or observation,
-    for an external asset) of ``key``."""
+    for an external asset) of ``key`` (of one of ``partitions``, if given)."""
     from ..records import EventType
     from ..storage.queries import EventRecordsFilter
 
     for kind in (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION):
         found = run.instance.get_event_records(
-            EventRecordsFilter(event_type=kind, asset_key=key), limit=1
+            EventRecordsFilter(event_type=kind, asset_key=key, asset_partitions=partitions),
+            limit=1,
         )
         if found:
             record = found[0]
