@@ -31,6 +31,7 @@ class AssetLayer:
         "asset_graph",
         "checks",
         "loaded_inputs",
+        "needed_outputs",
         "outputs",
         "inputs",
         "selected",
@@ -46,6 +47,7 @@ class AssetLayer:
         inputs: Mapping[tuple[str, str], AssetKey],
         loaded_inputs: Mapping[tuple[str, str], str],
         selected_outputs: Mapping[str, frozenset[str]],
+        needed_outputs: Mapping[str, frozenset[str]] | None = None,
         checks: Mapping[str, list[Any]] | None = None,
     ) -> None:
         self.asset_graph = asset_graph
@@ -54,6 +56,8 @@ class AssetLayer:
         self.inputs = dict(inputs)
         self.loaded_inputs = dict(loaded_inputs)  # (handle, input) -> IO manager key
         self.selected_outputs = dict(selected_outputs)  # top node -> its selected outputs
+        # An op of a graph-backed asset run for part of its assets -> the outputs they need.
+        self.needed_outputs = dict(needed_outputs or {})
         self.checks = dict(checks or {})  # op handle -> the AssetCheckSpecs its op reports
 
     def checks_of(self, handle: str) -> list[Any]:
@@ -68,8 +72,9 @@ class AssetLayer:
 
     def selected_output_names(self, handle: str, all_names: Iterable[str]) -> frozenset[str]:
         """The outputs the run asks of op ``handle``: for part of a multi-asset, those of the
-        selected assets; else ``all_names``."""
-        found = self.selected_outputs.get(handle)
+        selected assets; for an op inside part of a graph-backed asset, those the selected
+        assets need; else ``all_names``."""
+        found = self.selected_outputs.get(handle) or self.needed_outputs.get(handle)
         return found if found is not None else frozenset(all_names)
 
     def asset_metadata(self, key: AssetKey) -> Mapping[str, Any]:
