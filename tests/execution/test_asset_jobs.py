@@ -1,6 +1,7 @@
 """Asset jobs: define_asset_job in Definitions and @repository, what their runs materialize
 and record, subsets that read earlier materializations, multi-asset subsets, graph-backed
-and source assets, and an asset job run on the multiprocess executor."""
+assets (and subsets of them, which run only the ops the selection needs), source assets,
+and an asset job run on the multiprocess executor."""
 
 from __future__ import annotations
 
@@ -22,11 +23,14 @@ from dagwright import (
     ConfigurableResource,
     Definitions,
     EventType,
+    GraphOut,
+    In,
     InputManager,
     Instance,
     InvalidDefinitionError,
     IOManager,
     MetadataValue,
+    Nothing,
     Out,
     Output,
     SourceAsset,
@@ -34,6 +38,7 @@ from dagwright import (
     UnknownAssetKeyError,
     asset,
     define_asset_job,
+    graph,
     graph_asset,
     graph_multi_asset,
     in_process_executor,
@@ -671,6 +676,107 @@ def test_a_graph_multi_asset_materializes_each_graph_output() -> None:
 
     assert sorted(_materialized(result)) == ["first", "raw", "second", "total"]
     assert result.output_for_node("total") == 30
+
+
+def _steps_with_events(result: Any) -> set[str]:
+    return {e.step_key for e in result.all_events if e.step_key}
+
+
+@op
+def fetch_values():
+    return [3, 1, 2]
+
+
+@op
+def smallest(values):
+    return min(values)
+
+
+@op
+def largest(values):
+    return max(values)
+
+
+@graph_multi_asset(outs={"low": AssetOut(), "high": AssetOut()}, can_subset=True)
+def extremes():
+    values = fetch_values()
+    return {"low": smallest(values), "high": largest(values)}
+
+
+def test_a_subset_of_a_graph_multi_asset_runs_only_the_ops_its_selected_assets_need() -> None:
+    result = materialize([extremes], selection="high")
+
+    assert _steps_with_events(result) == {"extremes.fetch_values", "extremes.largest"}
+    assert result.output_for_node("extremes", "high") == 3
+
+
+def test_a_graph_multi_asset_subset_keeps_what_kept_ops_wait_on_in_nested_graphs() -> None:
+    @op
+    def warm_up():
+        pass
+
+    @op(ins={"after": In(Nothing)})
+    def first(values):
+        return values[0]
+
+    @graph(out={"head": GraphOut(), "low": GraphOut()})
+    def inner(values):
+        return {"head": first(values, after=warm_up()), "low": smallest(values)}
+
+    @graph_multi_asset(outs={"head": AssetOut(), "low": AssetOut()}, can_subset=True)
+    def summary():
+        head, low = inner(fetch_values())
+        return {"head": head, "low": low}
+
+    result = materialize([summary], selection="head")
+
+    assert _steps_with_events(result) == {
+        "summary.fetch_values",
+        "summary.inner.warm_up",
+        "summary.inner.first",
+    }
+
+
+def test_a_graph_multi_asset_subset_loads_no_upstream_only_left_out_ops_read() -> None:
+    manager = KeyedIOManager({("prices",): [5, 7]})
+    prices = SourceAsset("prices", io_manager_key="vendor_io")
+
+    @op
+    def cheapest(prices):
+        return min(prices)
+
+    @graph_multi_asset(outs={"low": AssetOut(), "cheap": AssetOut()}, can_subset=True)
+    def lows(prices):
+        return {"low": smallest(fetch_values()), "cheap": cheapest(prices)}
+
+    result = materialize([prices, lows], selection="low", resources={"vendor_io": manager})
+
+    assert _materialized(result) == ["low"]
+    assert manager.loaded == []
+
+
+def test_an_op_in_a_graph_multi_asset_subset_is_asked_for_the_outputs_it_needs() -> None:
+    asked = []
+
+    @op(out={"low": Out(is_required=False), "rest": Out(is_required=False)})
+    def split_lowest(context, values):
+        asked.append(context.selected_output_names)
+        ordered = sorted(values)
+        if "low" in context.selected_output_names:
+            yield Output(ordered[0], "low")
+        if "rest" in context.selected_output_names:
+            yield Output(ordered[1:], "rest")
+
+    @graph_multi_asset(outs={"lowest": AssetOut(), "second": AssetOut()}, can_subset=True)
+    def ranks():
+        low, rest = split_lowest(fetch_values())
+        return {"lowest": low, "second": smallest(rest)}
+
+    result = materialize([ranks], selection="second")
+
+    assert asked == [frozenset({"rest"})]
+    assert _materialized(result) == ["second"]
+    assert result.output_for_node("ranks", "second") == 2
 
 
 # --------------------------------------------------------------------------

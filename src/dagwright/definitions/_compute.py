@@ -1,15 +1,18 @@
 """Reading a compute function's signature, and calling it with a context and inputs.
 
 An op's function may take ``context`` first, then one parameter per input
-(annotations give types, defaults give default values). The legacy core
-form ``fn(context, inputs)`` used by ``OpDefinition(compute_fn=...)`` is
-also supported. :class:`ComputeFunction` records which form it is, so the
-hot path only does a positional call.
+(annotations give types, defaults give default values). Any callable will
+do: a callable object is read through its ``__call__``, a
+``functools.partial`` has the parameters it leaves free, typed by the
+function it wraps. The legacy core form ``fn(context, inputs)`` used by
+``OpDefinition(compute_fn=...)`` is also supported. :class:`ComputeFunction`
+records which form it is, so the hot path only does a positional call.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import os
 import sys
@@ -107,6 +110,9 @@ def _is_plain(fn: Any) -> bool:
 
 
 def _read_signature(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]]:
+    """The parameters of any callable: a ``functools.partial`` has those of the function it
+    wraps that it leaves free (one it binds by keyword is no longer a parameter, though
+    Python would let a caller override it), typed by that function's annotations."""
     if _is_plain(fn):  # what inspect.signature would say, read from the code
         return _plain_signature(fn)  # type: ignore[arg-type]
     try:
@@ -116,7 +122,8 @@ def _read_signature(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]
             f"cannot read the signature of {fn!r}: {error}",
             fix="decorate a plain Python function.",
         ) from None
-    hints = _hints(fn)
+    hints = _hints(_annotated(fn))
+    bound = _bound_by_keyword(fn)
     params = [
         Param(
             p.name,
@@ -125,8 +132,35 @@ def _read_signature(fn: Callable[..., Any]) -> tuple[list[Param], dict[str, Any]
             p.kind,
         )
         for p in sig.parameters.values()
+        if p.name not in bound
     ]
     return params, hints
+
+
+def _annotated(fn: Any) -> Any:
+    """The function whose annotations describe ``fn``'s parameters: the one a partial wraps,
+    the ``__call__`` of a callable object, else ``fn`` itself."""
+    fn = _beneath_partials(fn)
+    if inspect.isroutine(fn) or isinstance(fn, type):
+        return fn
+    call = type(fn).__call__  # every compute function is callable
+    return call if inspect.isfunction(call) else fn
+
+
+def _beneath_partials(fn: Any) -> Any:
+    """The callable that ``fn`` (if a partial, or a partial of a partial) wraps."""
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    return fn
+
+
+def _bound_by_keyword(fn: Any) -> set[str]:
+    """The parameters a (nested) ``functools.partial`` gives by keyword."""
+    bound: set[str] = set()
+    while isinstance(fn, functools.partial):
+        bound.update(fn.keywords)
+        fn = fn.func
+    return bound
 
 
 _P = inspect.Parameter
@@ -183,7 +217,7 @@ def function_kind(fn: Callable[..., Any]) -> tuple[bool, bool, bool]:
 def docstring(fn: Callable[..., Any]) -> str | None:
     """``fn``'s docstring, cleaned (``inspect.getdoc`` of a function, without its search of
     parent classes, which costs more than the rest of an op's definition)."""
-    doc = getattr(fn, "__doc__", None)
+    doc = getattr(_beneath_partials(fn), "__doc__", None)  # not the docstring of partial
     return inspect.cleandoc(doc) if isinstance(doc, str) else None
 
 
@@ -211,6 +245,7 @@ class ComputeFunction:
     """A user compute function and how to call it: ``call(context, inputs)``."""
 
     __slots__ = (
+        "by_keyword",
         "config_class",
         "fn",
         "input_params",
@@ -230,6 +265,7 @@ class ComputeFunction:
         wants_context: bool,
         input_params: tuple[str, ...],
         var_kwargs: bool = False,
+        by_keyword: bool = False,
         legacy: bool = False,
         config_class: type | None = None,
         resource_params: tuple[str, ...] = (),
@@ -242,6 +278,8 @@ class ComputeFunction:
         self.wants_context = wants_context
         self.input_params = input_params
         self.var_kwargs = var_kwargs
+        # Some input is a keyword-only parameter, so inputs are passed by name.
+        self.by_keyword = by_keyword
         self.legacy = legacy
         self.is_generator, self.is_async, self.is_async_generator = function_kind(fn)
 
@@ -282,8 +320,9 @@ class ComputeFunction:
                 return self.fn(context, **inputs)
             return self.fn(**inputs)
         args = [inputs[name] for name in self.input_params if name in inputs]
-        if len(args) != len(self.input_params):
-            # An input with a Python default but no value: let Python fill it in.
+        if self.by_keyword or len(args) != len(self.input_params):
+            # A keyword-only input, or one with a Python default but no value (which
+            # Python fills in): pass them by name.
             kwargs = {name: inputs[name] for name in self.input_params if name in inputs}
             return self.fn(context, **kwargs) if self.wants_context else self.fn(**kwargs)
         if self.wants_context:

@@ -265,6 +265,7 @@ def _from_function(
     input_params = params[1:] if wants_context else params
     declared = dict(ins or {})
     var_kwargs = False
+    by_keyword = False
     config_class: type | None = None
     resource_params: list[str] = []
     input_defs: list[InputDefinition] = []
@@ -294,6 +295,7 @@ def _from_function(
                 "In(Nothing)}.",
             )
         input_defs.append(in_def)
+        by_keyword = by_keyword or param.kind is inspect.Parameter.KEYWORD_ONLY
     for input_name, decl in declared.items():
         in_def = _input_def(input_name, decl, where)
         if input_name in resource_params:
@@ -324,6 +326,7 @@ def _from_function(
         wants_context=wants_context,
         input_params=tuple(d.name for d in input_defs if not d.is_nothing),
         var_kwargs=var_kwargs,
+        by_keyword=by_keyword,
         config_class=config_class,
         resource_params=tuple(resource_params),
     )

@@ -6,8 +6,9 @@ job is built when it meets its assets (in ``Definitions`` or a
 make the selected assets, wires each input to the op output that makes its
 upstream asset when that asset is selected too, and otherwise lets the
 input load the upstream asset's last materialization through the IO
-manager that stores it. The job's :class:`~.layer.AssetLayer` says which
-asset each op output is.
+manager that stores it. A graph-backed asset asked for part of its assets
+is cut down to the ops those need (:mod:`.pruning`). The job's
+:class:`~.layer.AssetLayer` says which asset each op output is.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..types import Nothing
 from .definition import AssetsDefinition, node_name_for_key
 from .graph import AssetGraph
 from .layer import AssetLayer, InputPartitions, inner_inputs, inner_outputs
+from .pruning import prune_graph
 from .specs import SourceAsset
 
 __all__ = ["UnresolvedAssetJobDefinition", "define_asset_job", "build_asset_job"]
@@ -119,6 +121,7 @@ def build_asset_job(
     inputs: dict[tuple[str, str], AssetKey] = {}
     loaded: dict[tuple[str, str], str] = {}
     selected_outputs: dict[str, frozenset[str]] = {}
+    needed_outputs: dict[str, frozenset[str]] = {}
     by_name: dict[str, Any] = {}
     checks: dict[str, list[Any]] = {}
     partitioned_inputs: dict[tuple[str, str], InputPartitions] = {}
@@ -133,17 +136,24 @@ def build_asset_job(
                 fix="give one of them another name (@multi_asset(name=...), or the op's name).",
             )
         by_name[node] = assets_def
+        mine = {assets_def.output_name_for(k) for k in assets_def.keys if k in selected}
+        if len(mine) < len(assets_def.keys):
+            if isinstance(node_def, GraphDefinition):  # only the ops the selection needs run
+                node_def, needed = prune_graph(node_def, mine)
+                needed_outputs.update({f"{node}.{p}": names for p, names in needed.items()})
+            else:
+                selected_outputs[node] = frozenset(mine)
         node_defs.append(node_def)
         for output_name, key in assets_def.keys_by_output_name.items():
             if key in selected:  # an unselected output of a subset is a plain op output
                 outputs[inner_outputs(node_def, output_name, node)] = key
-        mine = {assets_def.output_name_for(k) for k in assets_def.keys if k in selected}
-        if len(mine) < len(assets_def.keys):
-            selected_outputs[node] = frozenset(mine)
         deps: dict[str, DependencyDefinition] = {}
         for input_name, key in assets_def.keys_by_input_name.items():
+            readers = inner_inputs(node_def, input_name, node)
+            if not readers:  # read only by ops a subset of a graph-backed asset left out
+                continue
             read = _input_partitions(asset_graph, assets_def, key, where)
-            for handle in inner_inputs(node_def, input_name, node):
+            for handle in readers:
                 inputs[handle] = key
                 if read is not None:
                     partitioned_inputs[handle] = read
@@ -155,7 +165,7 @@ def build_asset_job(
                 continue
             own = node_def.input_dict[input_name].input_manager_key  # AssetIn(input_manager_key=)
             manager = own or _manager_of(asset_graph, key, producer)
-            for handle in inner_inputs(node_def, input_name, node):
+            for handle in readers:
                 loaded[handle] = manager
         dependencies[node] = deps
         if assets_def.check_specs:
@@ -185,6 +195,7 @@ def build_asset_job(
         inputs=inputs,
         loaded_inputs=loaded,
         selected_outputs=selected_outputs,
+        needed_outputs=needed_outputs,
         checks=checks,
         input_partitions=partitioned_inputs,
     )

@@ -63,6 +63,7 @@ class AssetLayer:
         "checks",
         "input_partitions",
         "loaded_inputs",
+        "needed_outputs",
         "outputs",
         "inputs",
         "selected",
@@ -78,6 +79,7 @@ class AssetLayer:
         inputs: Mapping[tuple[str, str], AssetKey],
         loaded_inputs: Mapping[tuple[str, str], str],
         selected_outputs: Mapping[str, frozenset[str]],
+        needed_outputs: Mapping[str, frozenset[str]] | None = None,
         checks: Mapping[str, list[Any]] | None = None,
         input_partitions: Mapping[tuple[str, str], InputPartitions] | None = None,
     ) -> None:
@@ -87,6 +89,8 @@ class AssetLayer:
         self.inputs = dict(inputs)
         self.loaded_inputs = dict(loaded_inputs)  # (handle, input) -> IO manager key
         self.selected_outputs = dict(selected_outputs)  # top node -> its selected outputs
+        # An op of a graph-backed asset run for part of its assets -> the outputs they need.
+        self.needed_outputs = dict(needed_outputs or {})
         self.checks = dict(checks or {})  # op handle -> the AssetCheckSpecs its op reports
         # (handle, input) -> how it reads a partitioned upstream asset
         self.input_partitions = dict(input_partitions or {})
@@ -103,8 +107,9 @@ class AssetLayer:
 
     def selected_output_names(self, handle: str, all_names: Iterable[str]) -> frozenset[str]:
         """The outputs the run asks of op ``handle``: for part of a multi-asset, those of the
-        selected assets; else ``all_names``."""
-        found = self.selected_outputs.get(handle)
+        selected assets; for an op inside part of a graph-backed asset, those the selected
+        assets need; else ``all_names``."""
+        found = self.selected_outputs.get(handle) or self.needed_outputs.get(handle)
         return found if found is not None else frozenset(all_names)
 
     def is_partitioned(self, key: AssetKey) -> bool:
