@@ -11,12 +11,19 @@ from dagwright import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetKey,
+    AssetOut,
+    AssetsDefinition,
     EventType,
     InvalidDefinitionError,
     Output,
     asset,
     asset_check,
+    graph,
+    graph_asset,
+    graph_multi_asset,
     materialize,
+    multi_asset,
+    op,
 )
 
 
@@ -28,6 +35,14 @@ def orders() -> list[Any]:
 @asset
 def summary(orders: list[Any]) -> int:
     return len(orders)
+
+
+def started(result: Any) -> list[str]:
+    return [e.step_key for e in result.all_events if e.event_type is EventType.STEP_START]
+
+
+def skipped(result: Any) -> list[str]:
+    return [e.step_key for e in result.all_events if e.event_type is EventType.STEP_SKIPPED]
 
 
 def evaluations(result: Any) -> dict[str, Any]:
@@ -58,8 +73,7 @@ def test_a_check_that_does_not_read_its_asset_runs_after_it() -> None:
 
     result = materialize([orders, checked_later])
 
-    steps = [e.step_key for e in result.all_events if e.event_type is EventType.STEP_START]
-    assert steps == ["orders", "orders_checked_later"]
+    assert started(result) == ["orders", "orders_checked_later"]
     assert evaluations(result)["checked_later"].passed is True
 
 
@@ -98,6 +112,20 @@ def test_a_passed_blocking_check_lets_downstream_assets_run() -> None:
     result = materialize([orders, has_rows, summary])
 
     assert result.output_for_node("summary") == 3
+
+
+def test_a_failed_blocking_check_holds_back_a_multi_asset_with_several_assets_downstream() -> None:
+    @asset_check(asset=orders, blocking=True)
+    def complete(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=None not in orders)
+
+    @multi_asset(outs={"rows": AssetOut(), "nulls": AssetOut()})
+    def split(orders: list[Any]) -> Any:
+        return len(orders), orders.count(None)
+
+    result = materialize([orders, complete, split], raise_on_error=False)
+
+    assert skipped(result) == ["split"]
 
 
 def test_an_asset_reports_its_own_check_specs() -> None:
@@ -194,3 +222,79 @@ def test_checks_are_recorded_by_the_instance() -> None:
         ]
 
     assert [e.event.event_specific_data.check_name for e in stored] == ["no_nulls"]  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------
+# Blocking checks and graph-backed assets
+
+
+@op
+def count(orders: list[Any]) -> int:
+    return len(orders)
+
+
+@op
+def double(n: int) -> int:
+    return 2 * n
+
+
+@op
+def five() -> int:
+    return 5
+
+
+@graph
+def doubled(n: int) -> int:
+    return double(n)
+
+
+@graph_asset
+def graph_summary(orders: list[Any]) -> int:
+    return double(count(orders))
+
+
+@graph_multi_asset(outs={"counted": AssetOut(), "constant": AssetOut()})
+def graph_pair(orders: list[Any]) -> Any:
+    # a nested graph, an op used twice (once under an alias), an op with no input
+    return doubled(count(orders)), double.alias("double_five")(five())
+
+
+@graph
+def summary_graph(orders: list[Any]) -> int:
+    return double(count(orders))
+
+
+from_graph = AssetsDefinition.from_graph(
+    summary_graph, keys_by_output_name={"result": AssetKey("graph_total")}
+)
+
+
+@pytest.mark.parametrize(
+    ("downstream", "steps"),
+    [
+        (graph_summary, ["graph_summary.count", "graph_summary.double"]),
+        (
+            graph_pair,
+            [
+                "graph_pair.count",
+                "graph_pair.double_five",
+                "graph_pair.doubled.double",
+                "graph_pair.five",
+            ],
+        ),
+        (from_graph, ["summary_graph.count", "summary_graph.double"]),
+    ],
+    ids=["graph_asset", "graph_multi_asset", "from_graph"],
+)
+def test_a_failed_blocking_check_holds_back_every_step_of_a_graph_backed_downstream_asset(
+    downstream: AssetsDefinition, steps: list[str]
+) -> None:
+    @asset_check(asset=orders, blocking=True)
+    def complete(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=None not in orders)
+
+    result = materialize([orders, complete, downstream], raise_on_error=False)
+
+    assert started(result) == ["orders", "orders_complete"]
+    assert sorted(skipped(result)) == steps
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [AssetKey("orders")]

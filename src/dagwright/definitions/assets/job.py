@@ -19,12 +19,10 @@ from ...errors import InvalidDefinitionError, MissingResourceError
 from ...metadata import AssetKey
 from ..dependency import DependencyDefinition, NodeInvocation
 from ..graph import GraphDefinition
-from ..inputs import InputDefinition
 from ..job import JobDefinition
-from ..op import OpDefinition
 from ..outputs import DEFAULT_IO_MANAGER_KEY
 from ..partition_mapping import infer_partition_mapping
-from ..types import Nothing
+from .blocking import held_back
 from .definition import AssetsDefinition, node_name_for_key
 from .graph import AssetGraph
 from .layer import AssetLayer, InputPartitions, inner_inputs, inner_outputs
@@ -162,7 +160,7 @@ def build_asset_job(
             checks[node] = list(assets_def.check_specs)
     waits = _add_checks(asset_graph, selected, by_name, dependencies, inputs, loaded, checks)
     node_defs = [
-        _waiting_for(d, waits[d.name], dependencies[d.name]) if d.name in waits else d
+        held_back(d, waits[d.name], dependencies[d.name]) if d.name in waits else d
         for d in node_defs
     ]
     node_defs += [c.op for c in asset_graph.checks_of(selected)]
@@ -254,38 +252,15 @@ def _add_checks(
                 loaded[(node, input_name)] = _manager_of(asset_graph, key, producer)
         dependencies[node] = deps
         if check.spec.blocking:
-            for child in sorted(asset_graph.children(check.asset_key) & selected):
-                waiting = asset_graph.assets_def_for(child)
-                if waiting is not None:
-                    waits.setdefault(waiting.node_def.name, []).append(node)
+            # Each node once, though several of its assets may be downstream (a multi-asset).
+            held = {
+                d.node_def.name
+                for child in asset_graph.children(check.asset_key) & selected
+                if (d := asset_graph.assets_def_for(child)) is not None
+            }
+            for waiting in sorted(held):
+                waits.setdefault(waiting, []).append(node)
     return waits
-
-
-def _waiting_for(node_def: Any, check_nodes: list[str], deps: dict[str, Any]) -> Any:
-    """``node_def`` (an op) with one Nothing input per blocking check it waits for, wired in
-    ``deps``; a failed blocking check then skips it. Graph-backed assets are not held."""
-    if not isinstance(node_def, OpDefinition):
-        return node_def
-    extra = []
-    for check_node in check_nodes:
-        input_name = f"__check_{check_node}"
-        extra.append(InputDefinition(input_name, Nothing))
-        deps[input_name] = DependencyDefinition(check_node, "result")
-    return OpDefinition(
-        node_def.compute_fn,
-        node_def.name,
-        description=node_def.description,
-        config_schema=node_def.config_schema,
-        required_resource_keys=node_def.required_resource_keys,
-        tags=node_def.tags,
-        retry_policy=node_def.retry_policy,
-        code_version=node_def.code_version,
-        pool=node_def.pool,
-        metadata=node_def.metadata,
-        _compute=node_def.compute,
-        _input_defs=[*node_def.input_defs, *extra],
-        _output_defs=list(node_def.output_defs),
-    )
 
 
 def _included(
