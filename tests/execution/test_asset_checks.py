@@ -1,4 +1,5 @@
-"""Asset checks: @asset_check and check_specs, recorded results, blocking checks."""
+"""Asset checks: @asset_check and check_specs, recorded results, blocking checks, selecting
+checks."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ from typing import Any
 import pytest
 
 from dagwright import (
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetKey,
     AssetOut,
     AssetsDefinition,
+    AssetSelection,
+    Definitions,
     EventType,
+    Instance,
     InvalidDefinitionError,
     Output,
     asset,
     asset_check,
+    define_asset_job,
     graph,
     graph_asset,
     graph_multi_asset,
@@ -222,6 +228,105 @@ def test_checks_are_recorded_by_the_instance() -> None:
         ]
 
     assert [e.event.event_specific_data.check_name for e in stored] == ["no_nulls"]  # type: ignore[union-attr]
+
+
+def test_a_check_spec_key_is_an_asset_check_key() -> None:
+    @asset_check(asset=orders)
+    def no_nulls(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=True)
+
+    assert no_nulls.check_key == AssetCheckKey(AssetKey("orders"), "no_nulls")
+    assert AssetCheckSpec("fresh", asset="orders").key == AssetCheckKey(AssetKey("orders"), "fresh")
+
+
+# --------------------------------------------------------------------------
+# Selecting checks
+
+
+@asset_check(asset=orders)
+def no_nulls(orders: list[Any]) -> AssetCheckResult:
+    return AssetCheckResult(passed=None not in orders, metadata={"rows": len(orders)})
+
+
+@asset_check(asset=orders)
+def has_rows() -> AssetCheckResult:
+    return AssetCheckResult(passed=True)
+
+
+def test_a_job_of_checks_for_assets_runs_the_checks_on_the_stored_asset_without_materializing() -> (
+    None
+):
+    defs = Definitions(
+        assets=[orders],
+        asset_checks=[no_nulls, has_rows],
+        jobs=[define_asset_job("checks", selection=AssetSelection.checks_for_assets(orders))],
+    )
+    with Instance.local_temp() as instance:
+        materialize([orders], instance=instance)
+        result = defs.get_job_def("checks").execute_in_process(instance=instance)
+
+    assert sorted(started(result)) == ["orders_has_rows", "orders_no_nulls"]
+    assert result.get_asset_materialization_events() == []
+    assert evaluations(result)["no_nulls"].result.metadata["rows"].value == 3
+
+
+def test_an_asset_job_without_checks_materializes_the_asset_and_runs_no_check() -> None:
+    defs = Definitions(
+        assets=[orders],
+        asset_checks=[no_nulls, has_rows],
+        jobs=[define_asset_job("bare", selection=AssetSelection.assets(orders).without_checks())],
+    )
+
+    result = defs.get_job_def("bare").execute_in_process()
+
+    assert started(result) == ["orders"]
+    assert evaluations(result) == {}
+
+
+def test_materialize_with_a_check_selection_runs_only_that_check() -> None:
+    with Instance.local_temp() as instance:
+        materialize([orders], instance=instance)
+        result = materialize(
+            [orders, no_nulls, has_rows],
+            instance=instance,
+            selection=AssetSelection.checks(has_rows),
+        )
+
+    assert started(result) == ["orders_has_rows"]
+    assert list(evaluations(result)) == ["has_rows"]
+
+
+def test_a_failed_blocking_check_run_without_its_asset_holds_back_a_selected_downstream_asset() -> (
+    None
+):
+    @asset_check(asset=orders, blocking=True)
+    def complete(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=None not in orders)
+
+    selection = AssetSelection.checks_for_assets(orders) | AssetSelection.assets(summary)
+    with Instance.local_temp() as instance:
+        materialize([orders], instance=instance)
+        result = materialize(
+            [orders, complete, summary],
+            instance=instance,
+            selection=selection,
+            raise_on_error=False,
+        )
+
+    assert started(result) == ["orders_complete"]
+    assert skipped(result) == ["summary"]
+
+
+def test_a_check_declared_on_its_asset_cannot_be_selected_without_the_asset() -> None:
+    @asset(check_specs=[AssetCheckSpec("positive", asset="total")])
+    def total() -> Any:
+        yield Output(1)
+        yield AssetCheckResult(passed=True)
+
+    with pytest.raises(InvalidDefinitionError) as raised:
+        materialize([total], selection=AssetSelection.checks_for_assets(total))
+
+    assert "takes asset check 'total:positive' without asset 'total'" in str(raised.value)
 
 
 # --------------------------------------------------------------------------
