@@ -157,6 +157,7 @@ _EXPORTS = {
     "TableColumnDep": f"{_METADATA}.table",
     "TableColumnLineage": f"{_METADATA}.table",
     "AssetKey": f"{_METADATA}.asset_key",
+    "AssetCheckKey": f"{_METADATA}.asset_key",
     "AssetMaterialization": f"{_METADATA}.reports",
     "AssetObservation": f"{_METADATA}.reports",
     "ExpectationResult": f"{_METADATA}.reports",
@@ -418,7 +419,7 @@ if TYPE_CHECKING:
     from .execution.resources import InitResourceContext
     from .execution.result import ExecuteInProcessResult, ExecuteJobResult
     from .execution.run_config import validate_run_config
-    from .metadata.asset_key import AssetKey
+    from .metadata.asset_key import AssetCheckKey, AssetKey
     from .metadata.reports import (
         AssetCheckResult,
         AssetCheckSeverity,

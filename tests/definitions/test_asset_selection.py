@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dagwright import (
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSpec,
     AssetIn,
     AssetKey,
     AssetOut,
@@ -15,6 +18,7 @@ from dagwright import (
     InvalidSubsetError,
     UnknownAssetKeyError,
     asset,
+    asset_check,
     multi_asset,
 )
 from dagwright.definitions.assets import AssetGraph, coerce_selection
@@ -594,6 +598,105 @@ def test_something_else_is_not_a_selection() -> None:
 
 def test_from_coercible_is_dagsters_name_for_coerce_selection() -> None:
     assert AssetSelection.from_coercible("orders") == coerce_selection("orders")
+
+
+# --------------------------------------------------------------------------
+# Asset checks
+#
+# orders:positive and report:fresh (@asset_check), audited:ok (a check spec of its asset).
+
+
+@asset_check(asset=orders, name="positive")
+def orders_positive(orders):
+    return AssetCheckResult(passed=orders > 0)
+
+
+@asset_check(asset=report, name="fresh")
+def report_fresh():
+    return AssetCheckResult(passed=True)
+
+
+@asset(check_specs=[AssetCheckSpec("ok", asset="audited")])
+def audited():
+    return 1
+
+
+CHECKED = AssetGraph([*ALL, orders_positive, report_fresh, audited])
+
+
+def checks(selection: AssetSelection) -> set[str]:
+    """The user strings of the check keys a selection picks in the graph above."""
+    return {key.to_user_string() for key in selection.resolve_checks(CHECKED)}
+
+
+def test_selecting_an_asset_selects_its_checks() -> None:
+    assert checks(AssetSelection.assets(orders, audited)) == {"orders:positive", "audited:ok"}
+
+
+def test_a_traversal_selects_the_checks_of_the_assets_it_reaches() -> None:
+    assert checks(AssetSelection.keys("orders").downstream()) == {
+        "orders:positive",
+        "report:fresh",
+    }
+
+
+def test_checks_for_assets_selects_their_checks_and_no_asset() -> None:
+    selection = AssetSelection.checks_for_assets(orders, "report")
+
+    assert selection.resolve(CHECKED) == set()
+    assert checks(selection) == {"orders:positive", "report:fresh"}
+
+
+def test_checks_selects_checks_by_key_definition_or_asset_declaring_them() -> None:
+    selection = AssetSelection.checks(AssetCheckKey("orders", "positive"), report_fresh, audited)
+
+    assert selection.resolve(CHECKED) == set()
+    assert checks(selection) == {"orders:positive", "report:fresh", "audited:ok"}
+
+
+def test_all_asset_checks_selects_every_check_and_no_asset() -> None:
+    assert AssetSelection.all_asset_checks().resolve(CHECKED) == set()
+    assert checks(AssetSelection.all_asset_checks()) == {
+        "orders:positive",
+        "report:fresh",
+        "audited:ok",
+    }
+
+
+def test_without_checks_keeps_the_assets_and_drops_their_checks() -> None:
+    selection = AssetSelection.assets(orders).without_checks()
+
+    assert selection.resolve(CHECKED) == {AssetKey("orders")}
+    assert checks(selection) == set()
+
+
+def test_union_intersection_and_difference_combine_checks_as_they_combine_assets() -> None:
+    both = AssetSelection.assets(orders, report)
+
+    assert checks(both - AssetSelection.checks(report_fresh)) == {"orders:positive"}
+    assert checks(AssetSelection.assets(orders) | AssetSelection.checks_for_assets(report)) == {
+        "orders:positive",
+        "report:fresh",
+    }
+    assert checks(both & AssetSelection.checks_for_assets(report)) == {"report:fresh"}
+
+
+def test_a_list_may_name_checks_beside_assets() -> None:
+    selection = coerce_selection([customers, report_fresh, AssetCheckKey("orders", "positive")])
+
+    assert selection.resolve(CHECKED) == {AssetKey("customers")}
+    assert checks(selection) == {"orders:positive", "report:fresh"}
+
+
+def test_an_unknown_check_raises_naming_the_closest_one() -> None:
+    selection = AssetSelection.checks(AssetCheckKey("orders", "postive"))
+
+    with pytest.raises(InvalidDefinitionError) as raised:
+        selection.resolve_checks(CHECKED)
+
+    assert "names asset check 'orders:postive'" in str(raised.value)
+    assert "Did you mean 'orders:positive'?" in str(raised.value)
+    assert selection.resolve_checks(CHECKED, allow_missing=True) == set()
 
 
 # --------------------------------------------------------------------------

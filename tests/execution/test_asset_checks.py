@@ -1,4 +1,5 @@
-"""Asset checks: @asset_check and check_specs, recorded results, blocking checks."""
+"""Asset checks: @asset_check and check_specs, recorded results, blocking checks, selecting
+checks."""
 
 from __future__ import annotations
 
@@ -7,16 +8,28 @@ from typing import Any
 import pytest
 
 from dagwright import (
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetKey,
+    AssetOut,
+    AssetsDefinition,
+    AssetSelection,
+    Definitions,
     EventType,
+    Instance,
     InvalidDefinitionError,
     Output,
     asset,
     asset_check,
+    define_asset_job,
+    graph,
+    graph_asset,
+    graph_multi_asset,
     materialize,
+    multi_asset,
+    op,
 )
 
 
@@ -28,6 +41,14 @@ def orders() -> list[Any]:
 @asset
 def summary(orders: list[Any]) -> int:
     return len(orders)
+
+
+def started(result: Any) -> list[str]:
+    return [e.step_key for e in result.all_events if e.event_type is EventType.STEP_START]
+
+
+def skipped(result: Any) -> list[str]:
+    return [e.step_key for e in result.all_events if e.event_type is EventType.STEP_SKIPPED]
 
 
 def evaluations(result: Any) -> dict[str, Any]:
@@ -58,8 +79,7 @@ def test_a_check_that_does_not_read_its_asset_runs_after_it() -> None:
 
     result = materialize([orders, checked_later])
 
-    steps = [e.step_key for e in result.all_events if e.event_type is EventType.STEP_START]
-    assert steps == ["orders", "orders_checked_later"]
+    assert started(result) == ["orders", "orders_checked_later"]
     assert evaluations(result)["checked_later"].passed is True
 
 
@@ -98,6 +118,20 @@ def test_a_passed_blocking_check_lets_downstream_assets_run() -> None:
     result = materialize([orders, has_rows, summary])
 
     assert result.output_for_node("summary") == 3
+
+
+def test_a_failed_blocking_check_holds_back_a_multi_asset_with_several_assets_downstream() -> None:
+    @asset_check(asset=orders, blocking=True)
+    def complete(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=None not in orders)
+
+    @multi_asset(outs={"rows": AssetOut(), "nulls": AssetOut()})
+    def split(orders: list[Any]) -> Any:
+        return len(orders), orders.count(None)
+
+    result = materialize([orders, complete, split], raise_on_error=False)
+
+    assert skipped(result) == ["split"]
 
 
 def test_an_asset_reports_its_own_check_specs() -> None:
@@ -194,3 +228,178 @@ def test_checks_are_recorded_by_the_instance() -> None:
         ]
 
     assert [e.event.event_specific_data.check_name for e in stored] == ["no_nulls"]  # type: ignore[union-attr]
+
+
+def test_a_check_spec_key_is_an_asset_check_key() -> None:
+    @asset_check(asset=orders)
+    def no_nulls(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=True)
+
+    assert no_nulls.check_key == AssetCheckKey(AssetKey("orders"), "no_nulls")
+    assert AssetCheckSpec("fresh", asset="orders").key == AssetCheckKey(AssetKey("orders"), "fresh")
+
+
+# --------------------------------------------------------------------------
+# Selecting checks
+
+
+@asset_check(asset=orders)
+def no_nulls(orders: list[Any]) -> AssetCheckResult:
+    return AssetCheckResult(passed=None not in orders, metadata={"rows": len(orders)})
+
+
+@asset_check(asset=orders)
+def has_rows() -> AssetCheckResult:
+    return AssetCheckResult(passed=True)
+
+
+def test_a_job_of_checks_for_assets_runs_the_checks_on_the_stored_asset_without_materializing() -> (
+    None
+):
+    defs = Definitions(
+        assets=[orders],
+        asset_checks=[no_nulls, has_rows],
+        jobs=[define_asset_job("checks", selection=AssetSelection.checks_for_assets(orders))],
+    )
+    with Instance.local_temp() as instance:
+        materialize([orders], instance=instance)
+        result = defs.get_job_def("checks").execute_in_process(instance=instance)
+
+    assert sorted(started(result)) == ["orders_has_rows", "orders_no_nulls"]
+    assert result.get_asset_materialization_events() == []
+    assert evaluations(result)["no_nulls"].result.metadata["rows"].value == 3
+
+
+def test_an_asset_job_without_checks_materializes_the_asset_and_runs_no_check() -> None:
+    defs = Definitions(
+        assets=[orders],
+        asset_checks=[no_nulls, has_rows],
+        jobs=[define_asset_job("bare", selection=AssetSelection.assets(orders).without_checks())],
+    )
+
+    result = defs.get_job_def("bare").execute_in_process()
+
+    assert started(result) == ["orders"]
+    assert evaluations(result) == {}
+
+
+def test_materialize_with_a_check_selection_runs_only_that_check() -> None:
+    with Instance.local_temp() as instance:
+        materialize([orders], instance=instance)
+        result = materialize(
+            [orders, no_nulls, has_rows],
+            instance=instance,
+            selection=AssetSelection.checks(has_rows),
+        )
+
+    assert started(result) == ["orders_has_rows"]
+    assert list(evaluations(result)) == ["has_rows"]
+
+
+def test_a_failed_blocking_check_run_without_its_asset_holds_back_a_selected_downstream_asset() -> (
+    None
+):
+    @asset_check(asset=orders, blocking=True)
+    def complete(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=None not in orders)
+
+    selection = AssetSelection.checks_for_assets(orders) | AssetSelection.assets(summary)
+    with Instance.local_temp() as instance:
+        materialize([orders], instance=instance)
+        result = materialize(
+            [orders, complete, summary],
+            instance=instance,
+            selection=selection,
+            raise_on_error=False,
+        )
+
+    assert started(result) == ["orders_complete"]
+    assert skipped(result) == ["summary"]
+
+
+def test_a_check_declared_on_its_asset_cannot_be_selected_without_the_asset() -> None:
+    @asset(check_specs=[AssetCheckSpec("positive", asset="total")])
+    def total() -> Any:
+        yield Output(1)
+        yield AssetCheckResult(passed=True)
+
+    with pytest.raises(InvalidDefinitionError) as raised:
+        materialize([total], selection=AssetSelection.checks_for_assets(total))
+
+    assert "takes asset check 'total:positive' without asset 'total'" in str(raised.value)
+
+
+# --------------------------------------------------------------------------
+# Blocking checks and graph-backed assets
+
+
+@op
+def count(orders: list[Any]) -> int:
+    return len(orders)
+
+
+@op
+def double(n: int) -> int:
+    return 2 * n
+
+
+@op
+def five() -> int:
+    return 5
+
+
+@graph
+def doubled(n: int) -> int:
+    return double(n)
+
+
+@graph_asset
+def graph_summary(orders: list[Any]) -> int:
+    return double(count(orders))
+
+
+@graph_multi_asset(outs={"counted": AssetOut(), "constant": AssetOut()})
+def graph_pair(orders: list[Any]) -> Any:
+    # a nested graph, an op used twice (once under an alias), an op with no input
+    return doubled(count(orders)), double.alias("double_five")(five())
+
+
+@graph
+def summary_graph(orders: list[Any]) -> int:
+    return double(count(orders))
+
+
+from_graph = AssetsDefinition.from_graph(
+    summary_graph, keys_by_output_name={"result": AssetKey("graph_total")}
+)
+
+
+@pytest.mark.parametrize(
+    ("downstream", "steps"),
+    [
+        (graph_summary, ["graph_summary.count", "graph_summary.double"]),
+        (
+            graph_pair,
+            [
+                "graph_pair.count",
+                "graph_pair.double_five",
+                "graph_pair.doubled.double",
+                "graph_pair.five",
+            ],
+        ),
+        (from_graph, ["summary_graph.count", "summary_graph.double"]),
+    ],
+    ids=["graph_asset", "graph_multi_asset", "from_graph"],
+)
+def test_a_failed_blocking_check_holds_back_every_step_of_a_graph_backed_downstream_asset(
+    downstream: AssetsDefinition, steps: list[str]
+) -> None:
+    @asset_check(asset=orders, blocking=True)
+    def complete(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=None not in orders)
+
+    result = materialize([orders, complete, downstream], raise_on_error=False)
+
+    assert started(result) == ["orders", "orders_complete"]
+    assert sorted(skipped(result)) == steps
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [AssetKey("orders")]

@@ -1,10 +1,10 @@
-"""AssetKey: the name of an asset, a path of parts."""
+"""AssetKey: the name of an asset, a path of parts; AssetCheckKey: the name of a check."""
 
 from __future__ import annotations
 
 import pytest
 
-from dagwright import AssetKey, InvalidAssetKeyError
+from dagwright import AssetCheckKey, AssetKey, InvalidAssetKeyError, InvalidDefinitionError
 
 
 def test_a_string_is_a_key_of_one_part() -> None:
@@ -84,3 +84,21 @@ def test_a_part_that_is_not_a_string_is_rejected_naming_it() -> None:
 def test_a_number_is_not_a_key() -> None:
     with pytest.raises(InvalidAssetKeyError, match="an int is not an asset key"):
         AssetKey(5)  # type: ignore[arg-type]
+
+
+def test_a_check_key_prints_as_its_asset_and_name() -> None:
+    assert AssetCheckKey(AssetKey(["wh", "orders"]), "no_nulls").to_user_string() == (
+        "wh/orders:no_nulls"
+    )
+
+
+def test_a_check_key_reads_a_string_asset_as_a_user_string() -> None:
+    key = AssetCheckKey("wh/orders", "no_nulls")
+
+    assert key == AssetCheckKey(AssetKey(["wh", "orders"]), "no_nulls")
+    assert hash(key) == hash(AssetCheckKey(AssetKey(["wh", "orders"]), "no_nulls"))
+
+
+def test_a_check_key_needs_a_name() -> None:
+    with pytest.raises(InvalidDefinitionError, match="check name '' is not a non-empty string"):
+        AssetCheckKey(AssetKey("orders"), "")

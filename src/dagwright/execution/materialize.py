@@ -4,7 +4,8 @@ scripts do.
 Both build an asset job over the given assets (checked as one graph:
 every upstream asset must be among them, as a definition, an
 ``AssetSpec`` or a ``SourceAsset``) and run it with
-``execute_in_process``. ``selection`` narrows what is materialized; the
+``execute_in_process``. ``selection`` narrows what is materialized (and
+which asset checks run: by default those of the selected assets); the
 other assets of the graph are read from their last materialization
 through their IO managers (which on a persistent instance store files).
 ``materialize_to_memory`` keeps every asset in memory.
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..definitions._gc import gc_paused
 from ..definitions.assets.definition import AssetsDefinition
 from ..definitions.assets.graph import AssetGraph
-from ..definitions.assets.job import build_asset_job
+from ..definitions.assets.job import build_asset_job, job_selection
 from ..errors import InvalidInvocationError
 
 if TYPE_CHECKING:
@@ -78,14 +79,10 @@ def materialize_to_memory(
 def _asset_job(
     assets: Sequence[Any], resources: Mapping[str, Any] | None, selection: Any, where: str
 ) -> JobDefinition:
-    from ..definitions.assets.selection import coerce_selection
-
     with gc_paused():
         graph = AssetGraph(assets, where=where)
-        selected = graph.materializable_keys
-        if selection is not None:
-            selected = coerce_selection(selection).resolve(graph) & selected
-        return build_asset_job(_JOB_NAME, graph, selected, resource_defs=resources)
+        selected, checks = job_selection(graph, selection)
+        return build_asset_job(_JOB_NAME, graph, selected, checks=checks, resource_defs=resources)
 
 
 def _io_manager_keys(assets: Sequence[Any]) -> set[str]:

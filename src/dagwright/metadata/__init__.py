@@ -6,12 +6,12 @@ stable tagged JSON form. It imports nothing of dagwright but ``errors``.
 
 - ``values``: ``MetadataValue`` and its value classes.
 - ``table``: table schemas, columns, records and column lineage.
-- ``asset_key``: ``AssetKey``.
+- ``asset_key``: ``AssetKey`` and ``AssetCheckKey``.
 - ``normalize``: plain Python values to metadata values.
 - ``reports``: ``AssetMaterialization``, ``AssetObservation``, ``ExpectationResult``.
 """
 
-from .asset_key import AssetKey, CoercibleToAssetKey, asset_key_from
+from .asset_key import AssetCheckKey, AssetKey, CoercibleToAssetKey, asset_key_from
 from .normalize import RawMetadataMapping, normalize_metadata, normalize_value
 from .reports import (
     REPORT_TYPES,
@@ -56,6 +56,7 @@ from .values import (
 
 __all__ = [
     "AssetKey",
+    "AssetCheckKey",
     "CoercibleToAssetKey",
     "asset_key_from",
     "RawMetadataMapping",

@@ -1,17 +1,25 @@
-"""``AssetKey``: the name of an asset, a path of one or more parts (``["warehouse", "orders"]``)."""
+"""``AssetKey``: the name of an asset, a path of one or more parts (``["warehouse", "orders"]``);
+``AssetCheckKey``: the name of a check of an asset."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import msgspec
 from msgspec.structs import force_setattr
 
-from ..errors import InvalidAssetKeyError
+from ..errors import InvalidAssetKeyError, InvalidDefinitionError
 
-__all__ = ["AssetKey", "CoercibleToAssetKey", "asset_key_from", "DELIMITER", "a_kind"]
+__all__ = [
+    "AssetKey",
+    "AssetCheckKey",
+    "CoercibleToAssetKey",
+    "asset_key_from",
+    "DELIMITER",
+    "a_kind",
+]
 
 DELIMITER = "/"
 """What separates the parts of an asset key in its user string (``"warehouse/orders"``)."""
@@ -76,6 +84,38 @@ class AssetKey(msgspec.Struct, frozen=True, order=True, gc=False):
     def has_prefix(self, prefix: Sequence[str]) -> bool:
         """Whether the key's first parts are ``prefix``."""
         return list(self.path[: len(prefix)]) == list(prefix)
+
+
+class AssetCheckKey(msgspec.Struct, frozen=True, order=True, gc=False):
+    """The name of an asset check: the asset it checks and the check's name (unique per asset).
+
+    ``AssetCheckKey(AssetKey("orders"), "no_nulls")``; a string or list is taken as the
+    asset's key (``"warehouse/orders"`` is two parts).
+    """
+
+    asset_key: AssetKey
+    name: str
+
+    if TYPE_CHECKING:
+
+        def __init__(self, asset_key: CoercibleToAssetKey, name: str) -> None: ...
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.asset_key, AssetKey):
+            force_setattr(self, "asset_key", asset_key_from(self.asset_key))
+        if not isinstance(self.name, str) or not self.name:
+            raise InvalidDefinitionError(
+                f"the check name {self.name!r} is not a non-empty string.",
+                where="AssetCheckKey",
+                fix='write AssetCheckKey(AssetKey("orders"), "no_nulls").',
+            )
+
+    def __repr__(self) -> str:
+        return f"AssetCheckKey({self.asset_key!r}, {self.name!r})"
+
+    def to_user_string(self) -> str:
+        """``"<asset key user string>:<check name>"`` (``"warehouse/orders:no_nulls"``)."""
+        return f"{self.asset_key.to_user_string()}:{self.name}"
 
 
 CoercibleToAssetKey = Union[AssetKey, str, Sequence[str]]  # noqa: UP007 (a runtime alias)

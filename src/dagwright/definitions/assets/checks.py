@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ...errors import InvalidDefinitionError
-from ...metadata import AssetKey
+from ...metadata import AssetCheckKey, AssetKey
 from .._compute import docstring, is_context_param, signature_params
 from ..inputs import In
 from ..op import OpDefinition
@@ -58,8 +58,8 @@ class AssetCheckSpec:
         )
 
     @property
-    def key(self) -> tuple[AssetKey, str]:
-        return self.asset_key, self.name
+    def key(self) -> AssetCheckKey:
+        return AssetCheckKey(self.asset_key, self.name)
 
     def __repr__(self) -> str:
         return f"AssetCheckSpec({self.name!r}, asset={self.asset_key.to_user_string()!r})"
@@ -81,6 +81,14 @@ class AssetChecksDefinition:
     @property
     def asset_key(self) -> AssetKey:
         return self.spec.asset_key
+
+    @property
+    def check_key(self) -> AssetCheckKey:
+        return self.spec.key
+
+    @property
+    def check_keys(self) -> set[AssetCheckKey]:
+        return {self.spec.key}
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the check's function directly, as a unit test does."""

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...errors import InvalidDefinitionError
-from ...metadata import AssetKey
-from .checks import AssetChecksDefinition
+from ...metadata import AssetCheckKey, AssetKey
+from .checks import AssetChecksDefinition, AssetCheckSpec
 from .definition import AssetsDefinition
 from .specs import DEFAULT_GROUP, AssetSpec, SourceAsset
 
@@ -141,7 +141,9 @@ class AssetGraph:
 
     def _check_checks(self) -> None:
         """Every asset check checks an asset of the graph, and no check is declared twice."""
-        seen: set[tuple[AssetKey, str]] = set()
+        # Every check by key (in declaration order): @asset_check ones, then check specs.
+        self.check_specs: dict[AssetCheckKey, AssetCheckSpec] = {}
+        self._checks_by_asset: dict[AssetKey, list[AssetCheckKey]] = {}
         specs = [c.spec for c in self.checks]
         specs += [s for d in self.assets_defs for s in d.check_specs]
         for spec in specs:
@@ -152,17 +154,31 @@ class AssetGraph:
                     where=self.where,
                     fix="pass the asset with the check, or check an asset that is there.",
                 )
-            if spec.key in seen:
+            key = spec.key
+            if key in self.check_specs:
                 raise InvalidDefinitionError(
                     f"two asset checks named '{spec.name}' of asset {_name(spec.asset_key)}.",
                     where=self.where,
                     fix="give each check of an asset its own name.",
                 )
-            seen.add(spec.key)
+            self.check_specs[key] = spec
+            self._checks_by_asset.setdefault(spec.asset_key, []).append(key)
 
-    def checks_of(self, keys: set[AssetKey]) -> list[AssetChecksDefinition]:
-        """The ``@asset_check`` definitions of the given assets."""
-        return [c for c in self.checks if c.asset_key in keys]
+    @property
+    def check_keys(self) -> set[AssetCheckKey]:
+        """The keys of every asset check: ``@asset_check`` ones and assets' check specs."""
+        return set(self.check_specs)
+
+    def check_keys_of(self, keys: Iterable[AssetKey]) -> set[AssetCheckKey]:
+        """The keys of the checks of the given assets."""
+        by_asset = self._checks_by_asset
+        if not by_asset:
+            return set()
+        return {c for key in keys for c in by_asset.get(key, ())}
+
+    def check_defs(self, check_keys: set[AssetCheckKey]) -> list[AssetChecksDefinition]:
+        """The ``@asset_check`` definitions of the given check keys."""
+        return [c for c in self.checks if c.check_key in check_keys]
 
     def _topological_order(self) -> list[AssetKey]:
         """Keys with every parent before its children; raises naming a cycle if there is one."""

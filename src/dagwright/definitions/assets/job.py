@@ -9,6 +9,13 @@ input load the upstream asset's last materialization through the IO
 manager that stores it. A graph-backed asset asked for part of its assets
 is cut down to the ops those need (:mod:`.pruning`). The job's
 :class:`~.layer.AssetLayer` says which asset each op output is.
+
+A selection picks asset checks too (:func:`job_selection`): the checks of
+the selected assets unless it drops them, and the checks it names. Each
+selected ``@asset_check`` op runs after its asset, or alone, reading the
+asset through its IO manager, when the asset is not selected. Checks
+declared with ``check_specs`` are computed by their asset's own op, so they
+run with it and cannot be selected without it.
 """
 
 from __future__ import annotations
@@ -17,22 +24,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import InvalidDefinitionError, MissingResourceError
-from ...metadata import AssetKey
+from ...metadata import AssetCheckKey, AssetKey
 from ..dependency import DependencyDefinition, NodeInvocation
 from ..graph import GraphDefinition
-from ..inputs import InputDefinition
 from ..job import JobDefinition
-from ..op import OpDefinition
 from ..outputs import DEFAULT_IO_MANAGER_KEY
 from ..partition_mapping import infer_partition_mapping
-from ..types import Nothing
+from .blocking import held_back
+from .checks import AssetChecksDefinition
 from .definition import AssetsDefinition, node_name_for_key
 from .graph import AssetGraph
 from .layer import AssetLayer, InputPartitions, inner_inputs, inner_outputs
 from .pruning import prune_graph
 from .specs import SourceAsset
 
-__all__ = ["UnresolvedAssetJobDefinition", "define_asset_job", "build_asset_job"]
+__all__ = ["UnresolvedAssetJobDefinition", "define_asset_job", "build_asset_job", "job_selection"]
 
 
 class UnresolvedAssetJobDefinition:
@@ -52,16 +58,12 @@ class UnresolvedAssetJobDefinition:
         resource_defs: Mapping[str, Any] | None = None,
         default_executor_def: Any = None,
     ) -> JobDefinition:
-        """The job over ``asset_graph``'s assets that this definition selects."""
-        from .selection import coerce_selection
-
-        selected = asset_graph.materializable_keys
-        if self.selection is not None:
-            selected = coerce_selection(self.selection).resolve(asset_graph) & selected
+        """The job over ``asset_graph``'s assets (and checks) that this definition selects."""
+        selected, checks = job_selection(asset_graph, self.selection)
         settings = dict(self.job_settings)
         settings["executor_def"] = settings.get("executor_def") or default_executor_def
         return build_asset_job(
-            self.name, asset_graph, selected, resource_defs=resource_defs, **settings
+            self.name, asset_graph, selected, checks=checks, resource_defs=resource_defs, **settings
         )
 
     def __repr__(self) -> str:
@@ -81,8 +83,9 @@ def define_asset_job(
     hooks: Any = None,
     op_retry_policy: Any = None,
 ) -> UnresolvedAssetJobDefinition:
-    """A job that materializes the assets ``selection`` names (None: every asset), built when
-    it is placed in ``Definitions`` or a ``@repository`` with those assets."""
+    """A job that materializes the assets ``selection`` names (None: every asset) and runs the
+    checks it selects (by default those of its assets), built when it is placed in
+    ``Definitions`` or a ``@repository`` with those assets."""
     return UnresolvedAssetJobDefinition(
         name,
         selection,
@@ -98,22 +101,43 @@ def define_asset_job(
     )
 
 
+def job_selection(
+    asset_graph: AssetGraph, selection: Any
+) -> tuple[set[AssetKey], set[AssetCheckKey]]:
+    """The assets a job of ``selection`` materializes and the checks it runs (None: every
+    materializable asset and every check of them)."""
+    from .selection import coerce_selection
+
+    materializable = asset_graph.materializable_keys
+    if selection is None:
+        return materializable, asset_graph.check_keys_of(materializable)
+    chosen = coerce_selection(selection)
+    return chosen.resolve(asset_graph) & materializable, chosen.resolve_checks(asset_graph)
+
+
 def build_asset_job(
     name: str,
     asset_graph: AssetGraph,
     selected: set[AssetKey],
     *,
+    checks: set[AssetCheckKey] | None = None,
     resource_defs: Mapping[str, Any] | None = None,
     **job_settings: Any,
 ) -> JobDefinition:
-    """The job that materializes ``selected`` (keys of ``asset_graph``); see the module docs."""
+    """The job that materializes ``selected`` (keys of ``asset_graph``) and runs ``checks``
+    (None: the checks of ``selected``); see the module docs."""
     where = f"asset job '{name}'"
-    if not selected:
+    if checks is None:
+        checks = asset_graph.check_keys_of(selected)
+    if not selected and not checks:
         raise InvalidDefinitionError(
-            "its selection holds no asset to materialize.",
+            "its selection holds no asset to materialize and no asset check to run.",
             where=where,
-            fix="select at least one asset defined with @asset or @multi_asset.",
+            fix="select at least one asset defined with @asset or @multi_asset, or a check "
+            "(AssetSelection.checks_for_assets(...)).",
         )
+    check_defs = asset_graph.check_defs(checks)
+    _check_own_checks(selected, checks, check_defs, where)
     included = _included(asset_graph, selected, where)
     node_defs = []
     dependencies: dict[str | NodeInvocation, dict[str, Any]] = {}
@@ -123,7 +147,7 @@ def build_asset_job(
     selected_outputs: dict[str, frozenset[str]] = {}
     needed_outputs: dict[str, frozenset[str]] = {}
     by_name: dict[str, Any] = {}
-    checks: dict[str, list[Any]] = {}
+    reported: dict[str, list[Any]] = {}  # node -> the check specs whose results it reports
     partitioned_inputs: dict[tuple[str, str], InputPartitions] = {}
     for assets_def in included:
         node_def = assets_def.node_def
@@ -169,13 +193,15 @@ def build_asset_job(
                 loaded[handle] = manager
         dependencies[node] = deps
         if assets_def.check_specs:
-            checks[node] = list(assets_def.check_specs)
-    waits = _add_checks(asset_graph, selected, by_name, dependencies, inputs, loaded, checks)
+            reported[node] = list(assets_def.check_specs)
+    waits = _add_checks(
+        asset_graph, selected, check_defs, by_name, dependencies, inputs, loaded, reported, where
+    )
     node_defs = [
-        _waiting_for(d, waits[d.name], dependencies[d.name]) if d.name in waits else d
+        held_back(d, waits[d.name], dependencies[d.name]) if d.name in waits else d
         for d in node_defs
     ]
-    node_defs += [c.op for c in asset_graph.checks_of(selected)]
+    node_defs += [c.op for c in check_defs]
     bound = resource_defs or {}
     for handle, manager in loaded.items():  # an unselected upstream's IO manager must be bound
         if manager != DEFAULT_IO_MANAGER_KEY and manager not in bound:
@@ -196,7 +222,7 @@ def build_asset_job(
         loaded_inputs=loaded,
         selected_outputs=selected_outputs,
         needed_outputs=needed_outputs,
-        checks=checks,
+        checks=reported,
         input_partitions=partitioned_inputs,
     )
     partitions_def = job_settings.pop("partitions_def", None) or _partitions_of(included, where)
@@ -229,28 +255,53 @@ def _bind_fix(key: str, bound: Any) -> str:
     )
 
 
+def _check_own_checks(
+    selected: set[AssetKey],
+    checks: set[AssetCheckKey],
+    check_defs: list[AssetChecksDefinition],
+    where: str,
+) -> None:
+    """Raise for a selected check that its asset's own op computes (not an ``@asset_check``)
+    while that asset is left out: such a check runs only with its asset."""
+    for key in sorted(checks - {c.check_key for c in check_defs}):
+        if key.asset_key not in selected:
+            asset = key.asset_key.to_user_string()
+            raise InvalidDefinitionError(
+                f"the selection takes asset check '{key.to_user_string()}' without asset "
+                f"'{asset}', but that check is declared with check_specs on the asset, so the "
+                "asset's own op computes it.",
+                where=where,
+                fix=f"select asset '{asset}' too, leave the check out (selection - "
+                f"AssetSelection.checks(...)), or define it with @asset_check(asset=...) to "
+                "run it alone.",
+            )
+
+
 def _add_checks(
     asset_graph: AssetGraph,
     selected: set[AssetKey],
+    check_defs: list[AssetChecksDefinition],
     by_name: dict[str, Any],
     dependencies: dict[Any, dict[str, Any]],
     inputs: dict[tuple[str, str], AssetKey],
     loaded: dict[tuple[str, str], str],
-    checks: dict[str, list[Any]],
+    reported: dict[str, list[Any]],
+    where: str,
 ) -> dict[str, list[str]]:
-    """Add the ``@asset_check`` ops of the selected assets (each after its asset); return, per
-    asset node, the blocking check nodes it must wait for."""
+    """Add the selected ``@asset_check`` ops (each after its asset, or reading it through its
+    IO manager when the asset is not selected); return, per asset node, the blocking check
+    nodes it must wait for."""
     waits: dict[str, list[str]] = {}
-    for check in asset_graph.checks_of(selected):
+    for check in check_defs:
         node = check.op.name
         if node in by_name:
             raise InvalidDefinitionError(
                 f"two nodes are named '{node}' (an asset check and {by_name[node]!r}).",
-                where=f"asset job over {len(selected)} assets",
+                where=where,
                 fix="rename the check (@asset_check(name=...)).",
             )
         by_name[node] = check
-        checks[node] = [check.spec]
+        reported[node] = [check.spec]
         deps: dict[str, DependencyDefinition] = {}
         needs = {check.asset_input: check.asset_key}
         needs.update({node_name_for_key(k): k for k in check.spec.additional_deps})
@@ -265,38 +316,15 @@ def _add_checks(
                 loaded[(node, input_name)] = _manager_of(asset_graph, key, producer)
         dependencies[node] = deps
         if check.spec.blocking:
-            for child in sorted(asset_graph.children(check.asset_key) & selected):
-                waiting = asset_graph.assets_def_for(child)
-                if waiting is not None:
-                    waits.setdefault(waiting.node_def.name, []).append(node)
+            # Each node once, though several of its assets may be downstream (a multi-asset).
+            held = {
+                d.node_def.name
+                for child in asset_graph.children(check.asset_key) & selected
+                if (d := asset_graph.assets_def_for(child)) is not None
+            }
+            for waiting in sorted(held):
+                waits.setdefault(waiting, []).append(node)
     return waits
-
-
-def _waiting_for(node_def: Any, check_nodes: list[str], deps: dict[str, Any]) -> Any:
-    """``node_def`` (an op) with one Nothing input per blocking check it waits for, wired in
-    ``deps``; a failed blocking check then skips it. Graph-backed assets are not held."""
-    if not isinstance(node_def, OpDefinition):
-        return node_def
-    extra = []
-    for check_node in check_nodes:
-        input_name = f"__check_{check_node}"
-        extra.append(InputDefinition(input_name, Nothing))
-        deps[input_name] = DependencyDefinition(check_node, "result")
-    return OpDefinition(
-        node_def.compute_fn,
-        node_def.name,
-        description=node_def.description,
-        config_schema=node_def.config_schema,
-        required_resource_keys=node_def.required_resource_keys,
-        tags=node_def.tags,
-        retry_policy=node_def.retry_policy,
-        code_version=node_def.code_version,
-        pool=node_def.pool,
-        metadata=node_def.metadata,
-        _compute=node_def.compute,
-        _input_defs=[*node_def.input_defs, *extra],
-        _output_defs=list(node_def.output_defs),
-    )
 
 
 def _included(

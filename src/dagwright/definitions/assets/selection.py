@@ -44,6 +44,18 @@ a wildcard, like a clause and ``AssetSelection.keys``, raises
 :class:`~dagwright.errors.UnknownAssetKeyError` when no asset has the key,
 naming the closest one.
 
+Checks
+------
+A selection also picks asset checks, which :meth:`AssetSelection.resolve_checks`
+returns (``resolve`` keeps returning asset keys). As in Dagster, selecting an
+asset selects its checks too; ``without_checks()`` drops them.
+``AssetSelection.checks_for_assets(...)``, ``AssetSelection.checks(...)`` and
+``AssetSelection.all_asset_checks()`` pick checks and no asset, so a job of
+them runs the checks alone, reading their assets through the IO managers that
+stored them. ``|``, ``&`` and ``-`` combine the checks as they combine the
+assets; any other selection picks the checks of the assets it picks. The
+string syntax has no check filter.
+
 As in Dagster, ``upstream()`` keeps only materializable assets (external
 assets are walked through, not selected), and ``AssetSelection.all()``,
 ``groups``, ``key_prefixes``, ``tag`` and ``kind`` select materializable
@@ -52,13 +64,14 @@ assets unless given ``include_sources=True``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Container, Iterator, Sequence
+from typing import Any, TypeVar
 
 import msgspec
 
-from ...errors import InvalidDefinitionError, UnknownAssetKeyError
-from ...metadata import AssetKey
+from ...errors import InvalidDefinitionError, UnknownAssetKeyError, did_you_mean
+from ...metadata import AssetCheckKey, AssetKey
+from .checks import AssetChecksDefinition, AssetCheckSpec
 from .definition import AssetsDefinition
 from .graph import AssetGraph, AssetNode
 from .selection_syntax import Binary, Call, Filter, Name, Node, Not, Star, parse_selection
@@ -68,7 +81,8 @@ __all__ = ["AssetSelection", "CoercibleToAssetSelection", "coerce_selection"]
 
 CoercibleToAssetSelection = Any
 """What ``selection=`` takes: an AssetSelection, a selection string, or a list of selection
-strings, asset keys, asset definitions and specs (their union)."""
+strings, asset keys, asset definitions and specs, check keys and ``@asset_check``
+definitions (their union)."""
 
 
 class AssetSelection(msgspec.Struct, frozen=True):
@@ -88,15 +102,7 @@ class AssetSelection(msgspec.Struct, frozen=True):
     @staticmethod
     def assets(*assets_defs: Any) -> AssetSelection:
         """The given assets: definitions (all their keys), specs, source assets or keys."""
-        keys: list[AssetKey] = []
-        for item in assets_defs:
-            if isinstance(item, AssetsDefinition):
-                keys.extend(sorted(item.keys))
-            elif isinstance(item, AssetSpec | SourceAsset):
-                keys.append(item.key)
-            else:
-                keys.append(_key_arg(item, "AssetSelection.assets"))
-        return KeysSelection(selected_keys=tuple(dict.fromkeys(keys)))
+        return KeysSelection(selected_keys=_asset_keys(assets_defs, "AssetSelection.assets"))
 
     @staticmethod
     def keys(*asset_keys: Any) -> AssetSelection:
@@ -159,6 +165,41 @@ class AssetSelection(msgspec.Struct, frozen=True):
         return OwnerSelection(owner_name=owner)
 
     @staticmethod
+    def checks_for_assets(*assets_defs: Any) -> AssetSelection:
+        """The checks of the given assets (definitions, specs or keys), without the assets: a
+        job of it runs the checks, reading the assets from their IO managers."""
+        keys = _asset_keys(assets_defs, "AssetSelection.checks_for_assets")
+        return ChecksForAssetsSelection(selected_keys=keys)
+
+    @staticmethod
+    def checks(*assets_defs_or_check_keys: Any) -> AssetSelection:
+        """The given checks, without their assets: ``AssetCheckKey``, ``@asset_check``
+        definitions, ``AssetCheckSpec``, or asset definitions (the checks they declare)."""
+        found: list[AssetCheckKey] = []
+        for item in assets_defs_or_check_keys:
+            if isinstance(item, AssetCheckKey):
+                found.append(item)
+            elif isinstance(item, AssetChecksDefinition):
+                found.append(item.check_key)
+            elif isinstance(item, AssetCheckSpec):
+                found.append(item.key)
+            elif isinstance(item, AssetsDefinition):
+                found.extend(spec.key for spec in item.check_specs)
+            else:
+                raise InvalidDefinitionError(
+                    f"{item!r} is not an asset check.",
+                    where="AssetSelection.checks",
+                    fix="give AssetCheckKey(asset_key, name), an @asset_check definition, an "
+                    "AssetCheckSpec, or an asset definition declaring check_specs.",
+                )
+        return CheckKeysSelection(selected_checks=tuple(dict.fromkeys(found)))
+
+    @staticmethod
+    def all_asset_checks() -> AssetSelection:
+        """Every asset check, without the assets (``AssetSelection.all()`` has both)."""
+        return AllChecksSelection()
+
+    @staticmethod
     def from_string(string: str, include_sources: bool = False) -> AssetSelection:
         """The selection a string describes (see the module docstring for the syntax)."""
         _check_str(string, "AssetSelection.from_string", "a selection string")
@@ -203,6 +244,10 @@ class AssetSelection(msgspec.Struct, frozen=True):
         """The external assets upstream of this selection (at any depth)."""
         return ParentSourcesSelection(child=self)
 
+    def without_checks(self) -> AssetSelection:
+        """These assets, and none of the checks they would bring along."""
+        return SubtractSelection(left=self, right=AllChecksSelection())
+
     def __or__(self, other: Any) -> AssetSelection:
         right = coerce_selection(other)
         return OrSelection(operands=(*_operands(self, OrSelection), *_operands(right, OrSelection)))
@@ -234,16 +279,22 @@ class AssetSelection(msgspec.Struct, frozen=True):
         Raises :class:`~dagwright.errors.UnknownAssetKeyError` for a selected key that none of
         them has, unless ``allow_missing``.
         """
-        if isinstance(all_assets, AssetGraph):
-            graph = all_assets
-        elif isinstance(all_assets, AssetsDefinition | AssetSpec | SourceAsset):
-            graph = AssetGraph([all_assets])
-        else:
-            graph = AssetGraph(list(all_assets))
-        return set(self._resolve(_Resolution(graph, allow_missing)))
+        return set(self._resolve(_Resolution(_graph_of(all_assets), allow_missing)))
+
+    def resolve_checks(self, all_assets: Any, allow_missing: bool = False) -> set[AssetCheckKey]:
+        """The keys of the asset checks this selection picks among ``all_assets`` (as
+        :meth:`resolve` takes them): the checks it names, and those of the assets it selects
+        (``without_checks()`` drops them)."""
+        return set(self._resolve_checks(_Resolution(_graph_of(all_assets), allow_missing)))
 
     def _resolve(self, run: _Resolution) -> set[AssetKey]:
         raise NotImplementedError(f"{type(self).__name__} cannot be resolved.")
+
+    def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
+        """By default, the checks of the assets this selection picks."""
+        if not run.graph.check_specs:
+            return set()  # no check to find: the assets need not be resolved again
+        return run.graph.check_keys_of(self._resolve(run))
 
     # -- showing it ------------------------------------------------------
 
@@ -258,24 +309,37 @@ class AssetSelection(msgspec.Struct, frozen=True):
         return self._text()
 
 
+def _graph_of(all_assets: Any) -> AssetGraph:
+    if isinstance(all_assets, AssetGraph):
+        return all_assets
+    if isinstance(all_assets, AssetsDefinition | AssetSpec | SourceAsset):
+        return AssetGraph([all_assets])
+    return AssetGraph(list(all_assets))
+
+
 def coerce_selection(value: CoercibleToAssetSelection) -> AssetSelection:
     """``value`` as an AssetSelection: one as is; a string parsed (``"*asset"``,
     ``"group:g"``, ...); an asset key, definition, spec or source asset as the assets it
-    names; a list or tuple of any of these as their union (an empty one selects nothing)."""
+    names; an ``AssetCheckKey`` or ``@asset_check`` definition as that check; a list or tuple
+    of any of these as their union (an empty one selects nothing)."""
     if isinstance(value, AssetSelection):
         return value
     if isinstance(value, str):
         return AssetSelection.from_string(value)
+    if isinstance(value, _NAMES_CHECKS):
+        return AssetSelection.checks(value)
     if isinstance(value, _NAMES_ASSETS):
         return AssetSelection.assets(value)
     if not isinstance(value, list | tuple | set | frozenset):
         raise _not_a_selection(value)
     named = [item for item in value if isinstance(item, _NAMES_ASSETS)]
     parts = [AssetSelection.assets(*named)] if named else []
+    named_checks = [item for item in value if isinstance(item, _NAMES_CHECKS)]
+    parts += [AssetSelection.checks(*named_checks)] if named_checks else []
     for item in value:
         if isinstance(item, AssetSelection | str):
             parts.append(coerce_selection(item))
-        elif not isinstance(item, _NAMES_ASSETS):
+        elif not isinstance(item, _NAMES_ASSETS + _NAMES_CHECKS):
             raise _not_a_selection(item)
     if not parts:
         return KeysSelection(selected_keys=())
@@ -288,13 +352,16 @@ def coerce_selection(value: CoercibleToAssetSelection) -> AssetSelection:
 _NAMES_ASSETS = (AssetKey, AssetsDefinition, AssetSpec, SourceAsset)
 """What names assets by itself, as an item of a selection list."""
 
+_NAMES_CHECKS = (AssetCheckKey, AssetChecksDefinition)
+"""What names an asset check by itself, as an item of a selection list."""
+
 
 def _not_a_selection(value: object) -> InvalidDefinitionError:
     return InvalidDefinitionError(
         f"{value!r} is not an asset selection.",
         where="selection",
         fix="pass an AssetSelection, a selection string ('asset1', '*asset2', 'group:g'), or a "
-        "list of strings, asset keys or asset definitions.",
+        "list of strings, asset keys, asset definitions or asset checks.",
     )
 
 
@@ -303,6 +370,19 @@ def _check_str(value: object, where: str, what: str) -> None:
         raise InvalidDefinitionError(
             f"{value!r} is not {what}: expected a string.", where=where, fix=f"pass {what}."
         )
+
+
+def _asset_keys(items: Sequence[Any], where: str) -> tuple[AssetKey, ...]:
+    """The keys of asset definitions (all their keys), specs, source assets or keys."""
+    keys: list[AssetKey] = []
+    for item in items:
+        if isinstance(item, AssetsDefinition):
+            keys.extend(sorted(item.keys))
+        elif isinstance(item, AssetSpec | SourceAsset):
+            keys.append(item.key)
+        else:
+            keys.append(_key_arg(item, where))
+    return tuple(dict.fromkeys(keys))
 
 
 def _key_arg(value: Any, where: str) -> AssetKey:
@@ -339,12 +419,19 @@ def _paren(selection: AssetSelection) -> str:
     return text if selection._is_atom() else f"({text})"
 
 
+def _listed(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names) or "(none)"
+
+
 def _quote(value: str) -> str:
     return f'"{value}"'
 
 
 # --------------------------------------------------------------------------
 # Resolving
+
+
+_Key = TypeVar("_Key", AssetKey, AssetCheckKey)
 
 
 class _Resolution:
@@ -380,6 +467,16 @@ class _Resolution:
         nodes = self.graph.nodes
         return self.graph.downstream({c for k in keys for c in nodes[k].children})
 
+    def known(
+        self, keys: Sequence[_Key], there: Container[_Key], report: Callable[[list[_Key]], None]
+    ) -> set[_Key]:
+        """The ``keys`` that are ``there``; the others are given to ``report`` (which raises)
+        unless missing keys are allowed."""
+        missing = [k for k in keys if k not in there]
+        if missing and not self.allow_missing:
+            report(missing)
+        return {k for k in keys if k in there}
+
     def missing(self, keys: Sequence[AssetKey], selection: AssetSelection) -> None:
         where = self.graph.where if self.graph.where != "the assets" else None
         raise UnknownAssetKeyError(
@@ -387,6 +484,20 @@ class _Resolution:
             known=[k.to_user_string() for k in self.graph.nodes],
             selection=str(selection),
             where=where,
+        )
+
+    def missing_checks(self, keys: Sequence[AssetCheckKey], selection: AssetSelection) -> None:
+        missing = sorted(k.to_user_string() for k in keys)
+        known = sorted(k.to_user_string() for k in self.graph.check_specs)
+        noun = "check" if len(missing) == 1 else "checks"
+        raise InvalidDefinitionError(
+            f"the asset selection {selection} names asset {noun} {_listed(missing)}, which none "
+            f"of the definitions declares.{did_you_mean(missing[0], known)}",
+            where=self.graph.where if self.graph.where != "the assets" else None,
+            fix=f"select checks that exist (checks: {_listed(known)}), or add "
+            "the @asset_check definitions to the assets the selection is resolved against.",
+            missing=tuple(missing),
+            known=tuple(known),
         )
 
 
@@ -408,11 +519,7 @@ class KeysSelection(AssetSelection, frozen=True):
     selected_keys: tuple[AssetKey, ...]
 
     def _resolve(self, run: _Resolution) -> set[AssetKey]:
-        nodes = run.graph.nodes
-        missing = [k for k in self.selected_keys if k not in nodes]
-        if missing and not run.allow_missing:
-            run.missing(missing, self)
-        return {k for k in self.selected_keys if k in nodes}
+        return run.known(self.selected_keys, run.graph.nodes, lambda m: run.missing(m, self))
 
     def _text(self) -> str:
         if not self.selected_keys:
@@ -534,6 +641,12 @@ class OrSelection(AssetSelection, frozen=True):
             found |= operand._resolve(run)
         return found
 
+    def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
+        found: set[AssetCheckKey] = set()
+        for operand in self.operands:
+            found |= operand._resolve_checks(run)
+        return found
+
     def _text(self) -> str:
         return " or ".join(_paren(o) for o in self.operands)
 
@@ -545,13 +658,10 @@ class AndSelection(AssetSelection, frozen=True):
     operands: tuple[AssetSelection, ...]
 
     def _resolve(self, run: _Resolution) -> set[AssetKey]:
-        results = [operand._resolve(run) for operand in self.operands]
-        if not results:
-            return set()
-        found = results[0]
-        for result in results[1:]:
-            found &= result
-        return found
+        return _intersection([operand._resolve(run) for operand in self.operands])
+
+    def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
+        return _intersection([operand._resolve_checks(run) for operand in self.operands])
 
     def _text(self) -> str:
         return " and ".join(_paren(o) for o in self.operands)
@@ -567,13 +677,72 @@ class SubtractSelection(AssetSelection, frozen=True):
     def _resolve(self, run: _Resolution) -> set[AssetKey]:
         return self.left._resolve(run) - self.right._resolve(run)
 
+    def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
+        return self.left._resolve_checks(run) - self.right._resolve_checks(run)
+
     def _text(self) -> str:
+        if self.right == AllChecksSelection():
+            return f"without_checks({self.left._text()})"
         if self.left == AllSelection():
             return f"not {_paren(self.right)}"
         return f"{_paren(self.left)} and not {_paren(self.right)}"
 
     def _is_atom(self) -> bool:
         return False
+
+
+def _intersection(results: list[set[Any]]) -> set[Any]:
+    if not results:
+        return set()
+    found = results[0]
+    for result in results[1:]:
+        found &= result
+    return found
+
+
+class _ChecksOnly(AssetSelection, frozen=True):
+    """A selection of asset checks that selects no asset."""
+
+    def _resolve(self, run: _Resolution) -> set[AssetKey]:
+        return set()
+
+
+class AllChecksSelection(_ChecksOnly, frozen=True):
+    """Every asset check, and no asset."""
+
+    def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
+        return set(run.graph.check_specs)
+
+    def _text(self) -> str:
+        return "all_asset_checks()"
+
+
+class ChecksForAssetsSelection(_ChecksOnly, frozen=True):
+    """The checks of some assets, and no asset."""
+
+    selected_keys: tuple[AssetKey, ...]
+
+    def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
+        keys = KeysSelection(selected_keys=self.selected_keys)._resolve(run)
+        return run.graph.check_keys_of(keys)
+
+    def _text(self) -> str:
+        listed = ", ".join(_quote(k.to_user_string()) for k in self.selected_keys)
+        return f"checks_for_assets({listed})"
+
+
+class CheckKeysSelection(_ChecksOnly, frozen=True):
+    """Some asset checks, by key, and no asset."""
+
+    selected_checks: tuple[AssetCheckKey, ...]
+
+    def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
+        checks = run.graph.check_specs
+        return run.known(self.selected_checks, checks, lambda m: run.missing_checks(m, self))
+
+    def _text(self) -> str:
+        listed = ", ".join(_quote(k.to_user_string()) for k in self.selected_checks)
+        return f"checks({listed})"
 
 
 class _Chained(AssetSelection, frozen=True):
