@@ -28,6 +28,14 @@ _EXPORTS = {
     "AssetCheckResult": f"{_METADATA}.reports",
     "AssetCheckSeverity": f"{_METADATA}.reports",
     "define_asset_job": f"{_DEFINITIONS}.assets.job",
+    "load_assets_from_modules": f"{_DEFINITIONS}.assets.loading",
+    "load_assets_from_current_module": f"{_DEFINITIONS}.assets.loading",
+    "load_assets_from_package_module": f"{_DEFINITIONS}.assets.loading",
+    "load_assets_from_package_name": f"{_DEFINITIONS}.assets.loading",
+    "load_asset_checks_from_modules": f"{_DEFINITIONS}.assets.loading",
+    "load_asset_checks_from_current_module": f"{_DEFINITIONS}.assets.loading",
+    "load_asset_checks_from_package_module": f"{_DEFINITIONS}.assets.loading",
+    "load_asset_checks_from_package_name": f"{_DEFINITIONS}.assets.loading",
     "Definitions": f"{_DEFINITIONS}.repository",
     "RepositoryDefinition": f"{_DEFINITIONS}.repository",
     "repository": f"{_DEFINITIONS}.repository",
@@ -281,6 +289,16 @@ if TYPE_CHECKING:
     from .definitions.assets.decorators import asset, graph_asset, graph_multi_asset, multi_asset
     from .definitions.assets.definition import AssetsDefinition
     from .definitions.assets.job import define_asset_job
+    from .definitions.assets.loading import (
+        load_asset_checks_from_current_module,
+        load_asset_checks_from_modules,
+        load_asset_checks_from_package_module,
+        load_asset_checks_from_package_name,
+        load_assets_from_current_module,
+        load_assets_from_modules,
+        load_assets_from_package_module,
+        load_assets_from_package_name,
+    )
     from .definitions.assets.observable import DataVersion, ObserveResult, observable_source_asset
     from .definitions.assets.results import MaterializeResult
     from .definitions.assets.selection import AssetSelection

@@ -403,3 +403,20 @@ def test_a_failed_blocking_check_holds_back_every_step_of_a_graph_backed_downstr
     assert started(result) == ["orders", "orders_complete"]
     assert sorted(skipped(result)) == steps
     assert [e.asset_key for e in result.get_asset_materialization_events()] == [AssetKey("orders")]
+
+
+def test_the_result_lists_each_check_evaluation_with_its_outcome() -> None:
+    @asset_check(asset=orders)
+    def few_nulls(orders):
+        nulls = sum(o is None for o in orders)
+        return AssetCheckResult(
+            passed=nulls == 0, severity=AssetCheckSeverity.WARN, metadata={"nulls": nulls}
+        )
+
+    result = materialize([orders, few_nulls])
+
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.asset_check_key == AssetCheckKey(orders.key, "few_nulls")
+    assert evaluation.passed is False
+    assert evaluation.severity == AssetCheckSeverity.WARN
+    assert evaluation.metadata["nulls"].value == 1

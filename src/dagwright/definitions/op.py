@@ -105,6 +105,26 @@ class OpDefinition(NodeDefinition):
         # Built now, so that a malformed schema is reported with the op's name.
         self._config_field = as_field(config_schema, f"op '{name}'")
 
+    def with_changes(
+        self, *, name: str | None = None, extra_input_defs: Iterable[InputDefinition] = ()
+    ) -> OpDefinition:
+        """A copy of this op renamed, or with more inputs (the same function and settings)."""
+        return OpDefinition(
+            self.compute_fn,
+            name or self.name,
+            description=self.description,
+            config_schema=self._config_schema,
+            required_resource_keys=self._required_resource_keys,
+            tags=self.tags,
+            retry_policy=self._retry_policy,
+            code_version=self._code_version,
+            pool=self._pool,
+            metadata=self._metadata,
+            _compute=self._compute,
+            _input_defs=[*self.input_defs, *extra_input_defs],
+            _output_defs=list(self.output_defs),
+        )
+
     # -- what it is ------------------------------------------------------
 
     @property

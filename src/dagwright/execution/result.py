@@ -16,6 +16,7 @@ from ..definitions.outputs import DEFAULT_OUTPUT
 from ..errors import DagwrightError, InvariantViolationError
 from ..metadata import AssetMaterialization, AssetObservation, ExpectationResult
 from ..records import (
+    AssetCheckEvaluationData,
     AssetObservationData,
     Event,
     EventLogEntry,
@@ -190,6 +191,15 @@ class ExecutionResult:
     def get_asset_observation_events(self) -> list[Event]:
         """Every ASSET_OBSERVATION event of the run."""
         return self._of_type(EventType.ASSET_OBSERVATION)
+
+    def get_asset_check_evaluations(self) -> list[AssetCheckEvaluationData]:
+        """The result of every asset check the run evaluated (asset, check name, passed,
+        severity, metadata), in the order they were recorded."""
+        return [
+            e.event_specific_data
+            for e in self._of_type(EventType.ASSET_CHECK_EVALUATION)
+            if isinstance(e.event_specific_data, AssetCheckEvaluationData)
+        ]
 
     def retry_attempts_for_node(self, node_name: str) -> int:
         return sum(

@@ -19,7 +19,9 @@ from enum import StrEnum
 import msgspec
 
 from ..metadata import (
+    AssetCheckKey,
     AssetCheckResult,
+    AssetCheckSeverity,
     AssetKey,
     AssetMaterialization,
     AssetObservation,
@@ -248,6 +250,20 @@ class AssetCheckEvaluationData(_Data, frozen=True):
     @property
     def passed(self) -> bool:
         return self.result.passed
+
+    @property
+    def severity(self) -> AssetCheckSeverity:
+        return self.result.severity
+
+    @property
+    def metadata(self) -> dict[str, MetadataValueUnion]:
+        return self.result.metadata
+
+    @property
+    def asset_check_key(self) -> AssetCheckKey | None:
+        """The check evaluated: its asset and name (None if the result named neither)."""
+        key, name = self.result.asset_key, self.result.check_name
+        return AssetCheckKey(key, name) if key is not None and name is not None else None
 
 
 class LogsCapturedData(_Data, frozen=True):

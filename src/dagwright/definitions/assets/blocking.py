@@ -53,21 +53,7 @@ def _gated(node_def: NodeDefinition, gates: tuple[str, ...], done: dict[int, Any
 
 
 def _gated_op(op_def: OpDefinition, gates: tuple[str, ...]) -> OpDefinition:
-    return OpDefinition(
-        op_def.compute_fn,
-        op_def.name,
-        description=op_def.description,
-        config_schema=op_def.config_schema,
-        required_resource_keys=op_def.required_resource_keys,
-        tags=op_def.tags,
-        retry_policy=op_def.retry_policy,
-        code_version=op_def.code_version,
-        pool=op_def.pool,
-        metadata=op_def.metadata,
-        _compute=op_def.compute,
-        _input_defs=[*op_def.input_defs, *(InputDefinition(g, Nothing) for g in gates)],
-        _output_defs=list(op_def.output_defs),
-    )
+    return op_def.with_changes(extra_input_defs=[InputDefinition(g, Nothing) for g in gates])
 
 
 def _gated_graph(

@@ -90,6 +90,21 @@ class AssetChecksDefinition:
     def check_keys(self) -> set[AssetCheckKey]:
         return {self.spec.key}
 
+    def with_asset_key(self, asset_key: AssetKey) -> AssetChecksDefinition:
+        """A copy checking asset ``asset_key`` (the same asset, prefixed when loaded)."""
+        spec = self.spec
+        moved = AssetCheckSpec(
+            spec.name,
+            asset=asset_key,
+            description=spec.description,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+            additional_deps=spec.additional_deps,
+        )
+        copy = AssetChecksDefinition(self.op, moved, self.asset_input)
+        copy.spec_fn = self.spec_fn
+        return copy
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the check's function directly, as a unit test does."""
         return self.spec_fn(*args, **kwargs)

@@ -215,10 +215,20 @@ class AssetsDefinition:
                     key=new_key,
                     group_name=groups.get(key, spec.group_name),
                     deps=[replace.get(d, d) for d in spec.deps],
+                    partition_mappings={
+                        replace.get(k, k): m for k, m in spec.partition_mappings.items()
+                    },
                 )
             )
+        node_def = self._node_def
+        if len(self._keys) == 1 and isinstance(node_def, OpDefinition):
+            (key,) = self._keys
+            if key in replace and node_def.name == node_name_for_key(key):
+                # an op named after its asset's key follows the key (two prefixed copies of
+                # one asset then stay apart in a job)
+                node_def = node_def.with_changes(name=node_name_for_key(replace[key]))
         return AssetsDefinition(
-            node_def=self._node_def,
+            node_def=node_def,
             keys_by_output_name={n: replace.get(k, k) for n, k in self._keys_by_output.items()},
             keys_by_input_name={n: replace.get(k, k) for n, k in self._keys_by_input.items()},
             specs=specs,

@@ -308,5 +308,23 @@ class SourceAsset:
     def is_observable(self) -> bool:
         return self.observe_fn is not None
 
+    def with_attributes(
+        self, *, key: AssetKey | None = None, group_name: str | None = None
+    ) -> SourceAsset:
+        """A copy with another key or group (what ``load_assets_from_*`` do to source assets)."""
+        return SourceAsset(
+            key or self.key,
+            metadata=self.metadata,
+            io_manager_key=self.io_manager_key,
+            description=self.description,
+            partitions_def=self.partitions_def,
+            group_name=group_name or self.group_name,
+            observe_fn=self.observe_fn,
+            tags=self.tags,
+            owners=self.owners,
+            kinds=self.kinds,
+            required_resource_keys=self.required_resource_keys,
+        )
+
     def __repr__(self) -> str:
         return f"SourceAsset({self.key.to_user_string()!r})"
