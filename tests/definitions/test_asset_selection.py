@@ -654,13 +654,13 @@ def test_checks_selects_checks_by_key_definition_or_asset_declaring_them() -> No
     assert checks(selection) == {"orders:positive", "report:fresh", "audited:ok"}
 
 
-def test_all_asset_checks_selects_every_check_and_no_asset() -> None:
+def test_all_asset_checks_selects_every_check_that_runs_alone_and_no_asset() -> None:
     assert AssetSelection.all_asset_checks().resolve(CHECKED) == set()
-    assert checks(AssetSelection.all_asset_checks()) == {
-        "orders:positive",
-        "report:fresh",
-        "audited:ok",
-    }
+    assert checks(AssetSelection.all_asset_checks()) == {"orders:positive", "report:fresh"}
+
+
+def test_all_assets_select_every_check_those_declared_on_assets_too() -> None:
+    assert checks(AssetSelection.all()) == {"orders:positive", "report:fresh", "audited:ok"}
 
 
 def test_without_checks_keeps_the_assets_and_drops_their_checks() -> None:

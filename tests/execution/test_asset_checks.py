@@ -270,6 +270,26 @@ def test_a_job_of_checks_for_assets_runs_the_checks_on_the_stored_asset_without_
     assert evaluations(result)["no_nulls"].result.metadata["rows"].value == 3
 
 
+def test_a_job_of_all_asset_checks_runs_those_that_run_alone_beside_assets_checking_themselves() -> (
+    None
+):
+    @asset(check_specs=[AssetCheckSpec("ok", asset="audited")])
+    def audited():
+        yield Output(1)
+        yield AssetCheckResult(passed=True)
+
+    defs = Definitions(
+        assets=[orders, audited],
+        asset_checks=[no_nulls],
+        jobs=[define_asset_job("checks", selection=AssetSelection.all_asset_checks())],
+    )
+    with Instance.local_temp() as instance:
+        materialize([orders], instance=instance)
+        result = defs.get_job_def("checks").execute_in_process(instance=instance)
+
+    assert started(result) == ["orders_no_nulls"]
+
+
 def test_an_asset_job_without_checks_materializes_the_asset_and_runs_no_check() -> None:
     defs = Definitions(
         assets=[orders],

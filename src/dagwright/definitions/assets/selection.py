@@ -196,7 +196,8 @@ class AssetSelection(msgspec.Struct, frozen=True):
 
     @staticmethod
     def all_asset_checks() -> AssetSelection:
-        """Every asset check, without the assets (``AssetSelection.all()`` has both)."""
+        """Every ``@asset_check``, without the assets (``AssetSelection.all()`` has the assets
+        and all their checks, those declared with ``check_specs`` too)."""
         return AllChecksSelection()
 
     @staticmethod
@@ -288,7 +289,7 @@ class AssetSelection(msgspec.Struct, frozen=True):
         return set(self._resolve_checks(_Resolution(_graph_of(all_assets), allow_missing)))
 
     def _resolve(self, run: _Resolution) -> set[AssetKey]:
-        raise NotImplementedError(f"{type(self).__name__} cannot be resolved.")
+        raise TypeError(f"{type(self).__name__} must define _resolve().")
 
     def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
         """By default, the checks of the assets this selection picks."""
@@ -708,10 +709,12 @@ class _ChecksOnly(AssetSelection, frozen=True):
 
 
 class AllChecksSelection(_ChecksOnly, frozen=True):
-    """Every asset check, and no asset."""
+    """Every asset check that runs on its own (each ``@asset_check``), and no asset. Checks
+    declared with ``check_specs`` are computed by their asset's op, so they run with the
+    asset: selected with ``AssetSelection.all()``, not here."""
 
     def _resolve_checks(self, run: _Resolution) -> set[AssetCheckKey]:
-        return set(run.graph.check_specs)
+        return {c.check_key for c in run.graph.checks}
 
     def _text(self) -> str:
         return "all_asset_checks()"
