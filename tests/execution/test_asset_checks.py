@@ -270,9 +270,7 @@ def test_a_job_of_checks_for_assets_runs_the_checks_on_the_stored_asset_without_
     assert evaluations(result)["no_nulls"].result.metadata["rows"].value == 3
 
 
-def test_a_job_of_all_asset_checks_runs_those_that_run_alone_beside_assets_checking_themselves() -> (
-    None
-):
+def test_a_job_of_all_asset_checks_runs_those_that_run_alone_not_those_of_assets() -> None:
     @asset(check_specs=[AssetCheckSpec("ok", asset="audited")])
     def audited():
         yield Output(1)
