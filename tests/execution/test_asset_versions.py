@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dagwright import AssetKey, Definitions, Instance, asset, materialize
+from dagwright import AssetKey, DataVersion, Definitions, Instance, Output, asset, materialize
 
 
 @pytest.fixture
@@ -181,3 +181,16 @@ def test_an_upstream_reported_without_a_data_version_makes_its_downstream_stale(
     assert stale(instance, assets) == {
         "c": ["upstream 'b' has a newer version than the one it was computed from"]
     }
+
+
+def test_an_output_gives_its_asset_the_data_version_and_tags_it_names(instance: Instance) -> None:
+    @asset
+    def table():
+        return Output([1, 2], data_version=DataVersion("rows-2"), tags={"source": "crm"})
+
+    materialize([table], instance=instance)
+
+    tags = tags_of(instance, "table")
+    assert tags["dagster/data_version"] == "rows-2"
+    assert tags["source"] == "crm"
+    assert Definitions(assets=[table]).load_asset_value("table", instance=instance) == [1, 2]

@@ -28,11 +28,14 @@ T = TypeVar("T")
 
 
 class Output(msgspec.Struct, Generic[T], frozen=True):
-    """A value for one named output of an op, with optional metadata about it."""
+    """A value for one named output of an op, with optional metadata about it; for an asset,
+    ``data_version`` (a ``DataVersion``) and ``tags`` go on its materialization."""
 
     value: T
     output_name: str = DEFAULT_OUTPUT
     metadata: Mapping[str, Any] | None = None
+    data_version: Any = None
+    tags: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.metadata is not None:

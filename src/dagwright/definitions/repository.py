@@ -150,6 +150,32 @@ class Definitions:
             )
         return node.assets_def
 
+    def get_asset_value_loader(self, instance: Any = None) -> Any:
+        """An :class:`AssetValueLoader` reading stored asset values through the IO managers
+        bound here (use it in a ``with`` block to read many, opening each manager once)."""
+        from ..execution.asset_values import AssetValueLoader
+
+        return AssetValueLoader(self, instance)
+
+    def load_asset_value(
+        self,
+        asset_key: Any,
+        *,
+        instance: Any = None,
+        partition_key: str | None = None,
+        python_type: type | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The stored value of asset ``asset_key`` (its last materialization, as its IO manager
+        loads it for a downstream asset); ``instance`` for the default filesystem one."""
+        with self.get_asset_value_loader(instance) as loader:
+            return loader.load_asset_value(
+                asset_key,
+                partition_key=partition_key,
+                python_type=python_type,
+                input_definition_metadata=metadata,
+            )
+
     @staticmethod
     def merge(*defs: Definitions) -> Definitions:
         """One Definitions holding everything of ``defs`` (a name or key twice is an error)."""

@@ -46,8 +46,12 @@ class OutputLoader:
         manager = getattr(resources.values.get(out_def.io_manager_key), "load_input", None)
         values = resources.values
         layer = self._job.asset_layer  # an asset is stored under its key, not the step's
+        asset_key = layer.key_for_output(handle, output) if layer is not None else None
+        partition_key = self._run.partition_key
+        if asset_key is not None and not layer.is_partitioned(asset_key):
+            partition_key = None  # an unpartitioned asset is stored whole
         upstream = OutputContext(
-            asset_key=layer.key_for_output(handle, output) if layer is not None else None,
+            asset_key=asset_key,
             step_key=step_key,
             name=output,
             job_name=self._job.name,
@@ -57,7 +61,7 @@ class OutputLoader:
             op_def=op_def,
             dagster_type=out_def.dagster_type,
             resources=values,
-            partition_key=self._run.partition_key,
+            partition_key=partition_key,
         )
         context = InputContext(
             name=output,
@@ -84,7 +88,7 @@ class OutputLoader:
                 for flat in self._job.flat_graph.ops.values()
                 for d in flat.op_def.output_defs
             }
-            keys = _with_dependencies(defs, managers | {manager_key})
+            keys = with_dependencies(defs, managers | {manager_key})
             section = self._run_config.get("resources")
             configs = dict(section) if isinstance(section, Mapping) else {}
             self._resources = open_resources(
@@ -102,7 +106,7 @@ class OutputLoader:
             self._resources = None
 
 
-def _with_dependencies(defs: Mapping[str, Any], keys: set[str]) -> set[str]:
+def with_dependencies(defs: Mapping[str, Any], keys: set[str]) -> set[str]:
     """``keys`` (those bound) and every resource they require, transitively."""
     found: set[str] = set()
     todo = [k for k in keys if k in defs]

@@ -31,7 +31,7 @@ from ..definitions._flatten import (
 )
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
 from ..definitions.assets.results import MaterializeResult
-from ..definitions.events import OUTPUT_TYPES
+from ..definitions.events import OUTPUT_TYPES, Output
 from ..definitions.failure import Failure, RetryRequested
 from ..definitions.outputs import DEFAULT_IO_MANAGER_KEY
 from ..definitions.types import DataType, Nothing, type_check_error
@@ -603,6 +603,7 @@ def _compute(
             output.value,
             output.mapping_key,
             output.metadata,
+            _versioned(output) if type(output) is Output else None,
         )
     tracker.raise_if_missing()
     implicit = tracker.unproduced_nothing()
@@ -650,6 +651,13 @@ def _iterate_async(items: AsyncIterator[Any]) -> Iterator[Any]:
         loop.close()
 
 
+def _versioned(output: Output[Any]) -> MaterializeResult | None:
+    """The data version and tags an ``Output`` gives its asset's materialization, if any."""
+    if output.data_version is None and not output.tags:
+        return None
+    return MaterializeResult(data_version=output.data_version, tags=output.tags)
+
+
 def _handle_output(
     run: RunContext,
     step: ExecutionStep,
@@ -659,11 +667,12 @@ def _handle_output(
     value: Any,
     mapping_key: str | None,
     metadata: Mapping[str, Any] | None,
+    versioned: MaterializeResult | None = None,
 ) -> None:
     name = out_def.name
     dagster_type = out_def.dagster_type
     log = run.log
-    stored_by_asset: MaterializeResult | None = None
+    stored_by_asset: MaterializeResult | None = versioned
     if isinstance(value, MaterializeResult):  # the asset stored itself: no value, no IO manager
         stored_by_asset, value = value, None
         metadata = {**(metadata or {}), **stored_by_asset.metadata}
@@ -715,4 +724,4 @@ def _handle_output(
         ),
     )
     if layer is not None:
-        record_materialization(run, step, layer, name, metadata, handled)
+        record_materialization(run, step, layer, name, metadata, handled, versioned)
