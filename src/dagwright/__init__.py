@@ -108,6 +108,8 @@ _EXPORTS = {
     "ExecutorDefinition": f"{_DEFINITIONS}.executor",
     "in_process_executor": f"{_DEFINITIONS}.executor",
     "multiprocess_executor": f"{_DEFINITIONS}.executor",
+    "thread_pool_executor": f"{_DEFINITIONS}.executor",
+    "async_executor": f"{_DEFINITIONS}.executor",
     "multi_or_in_process_executor": f"{_DEFINITIONS}.executor",
     "InitExecutorContext": f"{_EXECUTION}.executors.user_defined",
     "InProcessExecutor": f"{_EXECUTION}.executors.user_defined",
@@ -320,11 +322,13 @@ if TYPE_CHECKING:
     from .definitions.events import DynamicOutput, Output
     from .definitions.executor import (
         ExecutorDefinition,
+        async_executor,
         dask_executor,
         executor,
         in_process_executor,
         multi_or_in_process_executor,
         multiprocess_executor,
+        thread_pool_executor,
     )
     from .definitions.failure import Failure, RetryRequested
     from .definitions.graph import GraphDefinition, graph

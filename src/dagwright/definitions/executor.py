@@ -21,6 +21,8 @@ __all__ = [
     "multiprocess_executor",
     "dask_executor",
     "multi_or_in_process_executor",
+    "thread_pool_executor",
+    "async_executor",
     "executor",
     "MULTIPROCESS_CONFIG",
     "DASK_CONFIG",
@@ -233,6 +235,45 @@ dask_executor = ExecutorDefinition(
     description="Runs each step as a task on a Dask cluster (an existing scheduler or a "
     "LocalCluster started for the run); needs the `dask` extra and a persistent IO manager.",
 )
+
+
+def _in_run_process_config(*, awaits: bool) -> Any:
+    """The config of the thread pool executor, and with ``awaits`` of the async executor."""
+    from ..config.types import Field
+
+    config: dict[str, Any] = {}
+    if awaits:
+        config["max_concurrent"] = Field(
+            int,
+            is_required=False,
+            description="Async steps awaited at once on the run's event loop; default: 1000.",
+        )
+    what = "Threads for the job's sync steps" if awaits else "Steps run at once (threads)"
+    config["max_workers"] = Field(
+        int, is_required=False, description=f"{what}; default: min(32, CPUs + 4)."
+    )
+    config["tag_concurrency_limits"] = _tag_concurrency_limits()
+    return config
+
+
+thread_pool_executor = ExecutorDefinition(
+    "thread_pool",
+    engine="thread_pool",
+    config_schema=_in_run_process_config(awaits=False),
+    description="Runs ready steps at once on threads of the run process (outputs may stay "
+    "in memory); for steps that wait on IO.",
+)
+
+async_executor = ExecutorDefinition(
+    "async",
+    engine="async",
+    config_schema=_in_run_process_config(awaits=True),
+    description="Awaits the job's async steps concurrently on one event loop of the run "
+    "process; sync steps run on a thread pool beside it.",
+)
+
+IN_RUN_PROCESS_CONCURRENT = frozenset({"thread_pool", "async"})
+"""Engines that run several steps at once inside the run process."""
 
 
 def _multi_or_in_process_config() -> Any:

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..definitions.executor import IN_RUN_PROCESS_CONCURRENT
 from ..definitions.tags import PARTITION_TAG, normalize_tags
 from ..errors import (
     InvalidInvocationError,
@@ -68,13 +69,18 @@ def execute_in_process(
 ) -> ExecuteInProcessResult:
     """Run ``job`` in this process and return its result.
 
-    With ``raise_on_error`` (the default) the first failing step stops the
-    run and its exception is raised after the run is recorded; otherwise
-    the result says what failed.
+    Steps run one after another, unless the job's executor runs steps at once inside
+    this process (``thread_pool_executor``, ``async_executor``). With
+    ``raise_on_error`` (the default) the first failing step stops the run and its
+    exception is raised after the run is recorded; otherwise the result says what
+    failed.
     """
     if op_selection:
         job = job.get_subset(op_selection=op_selection)
     instance = instance if instance is not None else Instance.ephemeral()
+    executor_def = job.executor_def
+    if executor_def is not None and executor_def.engine not in IN_RUN_PROCESS_CONCURRENT:
+        executor_def = None  # steps run one after another in this process, as in Dagster
     context, to_raise = run_job(
         job,
         instance,
@@ -84,6 +90,7 @@ def execute_in_process(
         input_values=input_values,
         tags=tags,
         stop_on_failure=raise_on_error,
+        executor_def=executor_def,
     )
     recorded = instance.get_run_by_id(context.run_id) or context.run
     result = ExecuteInProcessResult(recorded, context.log.entries, context.job, context.outputs)
@@ -301,6 +308,13 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
             f"Executing steps using {context.executor_def.name} executor: "  # type: ignore[union-attr]
             f"parent process (pid: {pid})",
         )
+    elif context.executor_def is not None and context.executor_def.engine in (
+        IN_RUN_PROCESS_CONCURRENT
+    ):
+        log.event(
+            EventType.ENGINE_EVENT,
+            f"Executing steps in process (pid: {pid}) using {context.executor_def.name} executor",
+        )
     else:
         log.event(EventType.ENGINE_EVENT, f"Executing steps in process (pid: {pid})")
     known = context.plan.known_state
@@ -316,7 +330,12 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
             close_run_resources(context)
             _finish(context, started, pid, "RESOURCE_INIT_FAILURE", [], resource_failure)
             return resource_failure
-        failures = execute_steps_in_process(context, stop_on_failure=stop_on_failure)
+        engine = context.executor_def.engine if context.executor_def is not None else None
+        canceled = interrupted = False
+        if engine in IN_RUN_PROCESS_CONCURRENT:
+            failures, canceled, interrupted = _run_in_threads(context, engine, stop_on_failure)
+        else:
+            failures = execute_steps_in_process(context, stop_on_failure=stop_on_failure)
     except (KeyboardInterrupt, RunCanceled) as interrupt:
         # Ctrl-C, or a cancel request: the run ends CANCELED, the running step interrupted.
         running = context.running_step
@@ -334,9 +353,42 @@ def _run(context: RunContext, *, stop_on_failure: bool) -> BaseException | None:
         log.flush()
         raise
     close_run_resources(context)
+    if canceled:  # the thread loop recorded the cancel (or Ctrl-C); running steps ended
+        _finish_canceled(context, started, pid)
+        if interrupted:  # Ctrl-C: raised again once the run is recorded
+            context.log.flush()
+            raise KeyboardInterrupt
+        return None
     failed_steps = [step.key for step, _ in failures]
     _finish(context, started, pid, "STEP_FAILURE", failed_steps, None)
     return failures[0][1] if failures else None
+
+
+def _run_in_threads(
+    context: RunContext, engine: str | None, stop_on_failure: bool
+) -> tuple[list[tuple[Any, BaseException]], bool, bool]:
+    """Run the steps on threads of this process (thread pool or async executor); return the
+    failed steps, whether the run was canceled and whether by Ctrl-C."""
+    from .executors.threads import execute_steps_in_threads
+
+    (failures, _, canceled), interrupted = execute_steps_in_threads(
+        context,
+        _executor_config(context),
+        stop_on_failure=stop_on_failure,
+        awaits_on_loop=engine == "async",
+    )
+    return failures, canceled, interrupted
+
+
+def _executor_config(context: RunContext) -> dict[str, Any]:
+    """The run's executor config: what ``configured`` fixed, then run config's."""
+    executor_def = context.executor_def
+    assert executor_def is not None
+    section = context.plan.run_config.get("execution")
+    config = dict(executor_def.configured_values)
+    if not executor_def.config_is_final and isinstance(section, Mapping):
+        config.update(section.get("config") or {})
+    return config
 
 
 def _run_on_workers(
@@ -345,10 +397,7 @@ def _run_on_workers(
     """Run the steps on worker processes; each worker starts the resources it needs."""
     executor_def = context.executor_def
     assert executor_def is not None
-    section = context.plan.run_config.get("execution")
-    config = dict(executor_def.configured_values)
-    if not executor_def.config_is_final and isinstance(section, Mapping):
-        config.update(section.get("config") or {})
+    config = _executor_config(context)
     try:
         execute = _executor_loop(executor_def.engine)
         failures, start_failure, canceled = execute(

@@ -567,9 +567,9 @@ def _compute(
 
     result = call_user(place, compute.call, context, inputs)
     if compute.is_async:
-        result = call_user(place, _run_coroutine, result)
+        result = call_user(place, _run_coroutine, result, run.event_loop)
     elif compute.is_async_generator:
-        result = _iterate_async(result)  # item by item, as a plain generator would
+        result = _iterate_async(result, run.event_loop)  # item by item, as a generator would
     single = op_def.single_output
     iterates = compute.is_generator or compute.is_async_generator
     if single is not None and not iterates and not isinstance(result, OUTPUT_TYPES):
@@ -629,14 +629,24 @@ def _compute(
     return list(tracker.seen), dynamic
 
 
-def _run_coroutine(coroutine: Any) -> Any:
+def _run_coroutine(coroutine: Any, event_loop: Any) -> Any:
+    """Await an async op's coroutine: on the run's event loop if it has one, else on a loop
+    of its own."""
+    if event_loop is not None:
+        return event_loop.run(coroutine)
     import asyncio
 
     return asyncio.run(coroutine)
 
 
-def _iterate_async(items: AsyncIterator[Any]) -> Iterator[Any]:
+def _iterate_async(items: AsyncIterator[Any], event_loop: Any) -> Iterator[Any]:
     """An async generator's items, each handled before the next is asked for."""
+    if event_loop is not None:
+        while True:
+            try:
+                yield event_loop.run(items.__anext__())
+            except StopAsyncIteration:
+                return
     import asyncio
 
     loop = asyncio.new_event_loop()

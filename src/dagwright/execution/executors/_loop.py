@@ -195,10 +195,15 @@ class StepLoop(ABC):
             self.wait(timeout)
             run.log.flush()
 
+    def allows(self, step: ExecutionStep) -> bool:
+        """Whether ``step`` may start now (the tag concurrency limits; an executor may add
+        limits of its own)."""
+        return self.limits.allows(step)
+
     def _dispatch(self) -> None:
         state = self.state
         while self.has_room():
-            step = state.next_step(self.limits.allows)
+            step = state.next_step(self.allows)
             if step is None:
                 return
             self.limits.take(step)

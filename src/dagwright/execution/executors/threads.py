@@ -1,0 +1,176 @@
+"""Steps run at once inside the run process: the thread pool and async executors.
+
+Both run each ready step on a thread of the run's own process, so steps hand
+outputs over in memory and share the run's resources; each step keeps its
+own context (its captured stdout/stderr, its events). They differ in what
+they do with ``async def`` ops:
+
+* ``thread_pool_executor`` runs every step on a thread, at most
+  ``max_workers`` at once; an async op runs its coroutine on an event loop
+  of its own thread.
+* ``async_executor`` awaits the coroutines of async ops on one event loop
+  the run keeps (a thread of its own), at most ``max_concurrent`` at once,
+  so thousands of waiting steps cost one loop; sync ops run on a pool of
+  ``max_workers`` threads beside it and never block that loop.
+
+Both share the dispatch, retries and tag concurrency limits of
+:class:`~._loop.StepLoop`. A cancel request (or Ctrl-C) stops dispatching;
+steps already running finish (a thread cannot be interrupted from outside).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import queue
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from ..step import StepOutcome, run_step
+from ._loop import StepLoop, StepsOutcome, tag_limits_from
+
+if TYPE_CHECKING:
+    from .._run import RunContext
+    from ..state import ExecutionStep
+
+__all__ = ["execute_steps_in_threads", "default_max_workers"]
+
+DEFAULT_MAX_CONCURRENT = 1000
+"""Async steps the async executor awaits at once by default (they mostly wait)."""
+
+
+def default_max_workers() -> int:
+    """Threads for sync steps by default: as :class:`ThreadPoolExecutor` picks them."""
+    return min(32, (os.cpu_count() or 1) + 4)
+
+
+class _ThreadLoop(StepLoop):
+    """A StepLoop whose transport is a thread pool of the run process."""
+
+    def __init__(
+        self,
+        run: RunContext,
+        config: Mapping[str, Any],
+        stop_on_failure: bool,
+        *,
+        awaits_on_loop: bool,
+    ) -> None:
+        super().__init__(run, tag_limits_from(config), stop_on_failure)
+        self.max_workers = int(config.get("max_workers") or default_max_workers())
+        self.max_async = int(config.get("max_concurrent") or DEFAULT_MAX_CONCURRENT)
+        self.awaits_on_loop = awaits_on_loop
+        self.running_sync = 0
+        self.running_async = 0
+        self.done: queue.SimpleQueue[tuple[ExecutionStep, StepOutcome | BaseException]] = (
+            queue.SimpleQueue()
+        )
+        pool_size = self.max_workers + (self.max_async if awaits_on_loop else 0)
+        self.pool = ThreadPoolExecutor(pool_size, thread_name_prefix="dagwright-step")
+
+    def _is_async(self, step: ExecutionStep) -> bool:
+        compute = step.spec.op_def.compute
+        return self.awaits_on_loop and (compute.is_async or compute.is_async_generator)
+
+    def has_room(self) -> bool:
+        has_async_room = self.awaits_on_loop and self.running_async < self.max_async
+        return self.running_sync < self.max_workers or has_async_room
+
+    def allows(self, step: ExecutionStep) -> bool:
+        if self._is_async(step):
+            room = self.running_async < self.max_async
+        else:
+            room = self.running_sync < self.max_workers
+        return room and super().allows(step)
+
+    def start(self, step: ExecutionStep) -> None:
+        if self._is_async(step):
+            self.running_async += 1
+        else:
+            self.running_sync += 1
+        context = contextvars.copy_context()  # the step's capture stays its own
+        self.pool.submit(context.run, self._run_one, step)
+
+    def _run_one(self, step: ExecutionStep) -> None:
+        try:
+            outcome: StepOutcome | BaseException = run_step(self.run_context, step)
+        except BaseException as error:  # a bug in dagwright: the loop raises it
+            outcome = error
+        self.done.put((step, outcome))
+
+    def busy(self) -> bool:
+        return self.running_sync + self.running_async > 0
+
+    def wait(self, timeout: float | None) -> None:
+        try:
+            step, outcome = self.done.get(timeout=timeout)
+        except queue.Empty:
+            return
+        while True:
+            self._ended(step, outcome)
+            try:
+                step, outcome = self.done.get_nowait()
+            except queue.Empty:
+                return
+
+    def _ended(self, step: ExecutionStep, outcome: StepOutcome | BaseException) -> None:
+        if self._is_async(step):
+            self.running_async -= 1
+        else:
+            self.running_sync -= 1
+        if isinstance(outcome, BaseException):
+            raise outcome
+        self.step_ended(
+            step,
+            outcome.state.value,
+            outcome.produced,
+            outcome.dynamic,
+            outcome.retry_delay,
+            outcome.exception,
+        )
+
+    def interrupt_running(self) -> None:
+        """Threads cannot be interrupted from outside: running steps finish, none starts."""
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+class RunEventLoop:
+    """The event loop the async executor awaits async steps on, on a thread of its own."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="dagwright-event-loop", daemon=True
+        )
+        self._thread.start()
+
+    def run(self, awaitable: Any) -> Any:
+        """Await ``awaitable`` on the loop; block this (worker) thread until it is done."""
+        return asyncio.run_coroutine_threadsafe(awaitable, self.loop).result()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+        self.loop.close()
+
+
+def execute_steps_in_threads(
+    run: RunContext, config: Mapping[str, Any], *, stop_on_failure: bool, awaits_on_loop: bool
+) -> tuple[StepsOutcome, bool]:
+    """Run the steps of ``run`` on threads of this process (see the module docstring); return
+    the outcome and whether Ctrl-C stopped the run (the caller raises it again)."""
+    loop = _ThreadLoop(run, config, stop_on_failure, awaits_on_loop=awaits_on_loop)
+    event_loop = RunEventLoop() if awaits_on_loop else None
+    run.event_loop = event_loop
+    try:
+        outcome = loop.run()
+    finally:
+        loop.close()
+        run.event_loop = None
+        if event_loop is not None:
+            event_loop.close()
+    return outcome, loop.interrupted
