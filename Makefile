@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck imports unit bench bench-queries bench-executors bench-assets clean
+.PHONY: install run test lint typecheck imports unit bench bench-queries bench-executors bench-assets bench-concurrency clean
 
 install: $(STAMP)
 	@$(BIN)/python -m compileall -q src
@@ -58,6 +58,11 @@ bench-executors: install
 # with the filesystem IO manager; Dagster's figures beside them (~7 min).
 bench-assets: install
 	$(BIN)/python bench/assets.py
+
+# Concurrency inside a run: 20 and 200 async ops, 20 IO-bound sync ops (async and thread pool
+# executors); Dagster's execute_in_process beside them (~2.5 min).
+bench-concurrency: install
+	$(BIN)/python bench/concurrency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/.dagster-venv bench/.cache

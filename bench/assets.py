@@ -22,7 +22,6 @@ side by side.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import json
@@ -36,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import dagster_python, ratio, save_figures
+from run import dagster_python, ratio, save_figures, side_by_side_parser
 from workloads import QUIET, persistent_instance
 
 DEFINE_BUDGETS_S = {1000: 0.1, 10000: 1.0}  # issue 7, "Done when"
@@ -296,18 +295,11 @@ def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--only", choices=["dagwright", "both"], default="both")
-    parser.add_argument("--repeat", type=int, default=3, help="dagwright's runs (median)")
-    parser.add_argument("--dagster-repeat", type=int, default=1, help="Dagster's runs")
+    parser = side_by_side_parser(__doc__)
     parser.add_argument(
         "--define-sizes", type=int, nargs="+", default=DEFAULT_DEFINE_SIZES, metavar="N"
     )
     parser.add_argument("--materialize-assets", type=int, default=DEFAULT_MATERIALIZE_ASSETS)
-    parser.add_argument("--json", type=Path, help="also write the raw figures here")
-    parser.add_argument("--side", choices=["dagwright", "dagster"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.materialize_assets < 3 or min(args.define_sizes) < 1:
         parser.error("materialize at least 3 assets and define at least 1")

@@ -30,7 +30,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from run import dagster_python, ratio, save_figures
+from run import dagster_python, ratio, save_figures, side_by_side_parser
 from workloads import QUIET, persistent_instance
 
 HERE = Path(__file__).resolve().parent
@@ -256,17 +256,10 @@ def _sizes(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--only", choices=["dagwright", "both"], default="both")
-    parser.add_argument("--repeat", type=int, default=3, help="dagwright's rounds (median)")
-    parser.add_argument("--dagster-repeat", type=int, default=1, help="Dagster's rounds")
-    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser = side_by_side_parser(__doc__)
     parser.add_argument(
         "--log-dir", type=Path, default=LOG_DIR, help="where each side's stderr is kept"
     )
-    parser.add_argument("--side", choices=["dagwright", "dagster"], help=argparse.SUPPRESS)
     parser.add_argument("--sleep-steps", type=int, default=DEFAULT_SIZES["sleep_steps"])
     parser.add_argument("--sleep-s", type=float, default=DEFAULT_SIZES["sleep_s"])
     parser.add_argument(

@@ -85,6 +85,20 @@ def ratio(mine: float | None, other: float | None) -> str:
     return f"{times:.1f}x" if times < 10 else f"{times:.0f}x"
 
 
+def side_by_side_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options every side-by-side script takes: which sides, how many runs, where to save
+    the figures, and the hidden ``--side`` a script runs itself with in each interpreter."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--only", choices=["dagwright", "both"], default="both")
+    parser.add_argument("--repeat", type=int, default=3, help="dagwright's runs (median)")
+    parser.add_argument("--dagster-repeat", type=int, default=1, help="Dagster's runs")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--side", choices=["dagwright", "dagster"], help=argparse.SUPPRESS)
+    return parser
+
+
 def save_figures(path: Path, ours: dict[str, Any], theirs: dict[str, Any] | None) -> None:
     """Write both sides' raw figures as JSON (``--json``)."""
     path.parent.mkdir(parents=True, exist_ok=True)

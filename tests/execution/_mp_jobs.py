@@ -384,3 +384,28 @@ def needs_slow(context) -> None:
 @job(executor_def=multiprocess_executor, resource_defs={"slow": slow_to_start})
 def slow_start():
     needs_slow()
+
+
+# --------------------------------------------------------------------------
+# An async resource, used by an async op in each worker
+
+
+@resource(config_schema={"folder": Field(str)})
+async def async_session(context):
+    import asyncio
+
+    loop = id(asyncio.get_running_loop())
+    yield {"loop": loop}
+    _touch(context.resource_config["folder"], "session_closed")
+
+
+@op(required_resource_keys={"session"})
+async def same_loop(context) -> bool:
+    import asyncio
+
+    return context.resources.session["loop"] == id(asyncio.get_running_loop())
+
+
+@job(resource_defs={"session": async_session, "io_manager": fs_io_manager})
+def async_resource_job():
+    same_loop()

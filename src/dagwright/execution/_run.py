@@ -43,7 +43,6 @@ class RunContext:
     __slots__ = (
         "clock",
         "cancel",
-        "event_loop",
         "compute_logs",
         "executor_def",
         "inline_io",
@@ -100,9 +99,7 @@ class RunContext:
         # Steps whose blocking asset checks failed: (asset:check) of each, until the step ends.
         self.blocked_steps: dict[str, list[str]] = {}
         self.on_main_thread = threading.current_thread() is threading.main_thread()
-        # The event loop async steps are awaited on (the async executor's), else None: each
-        # async step then runs its coroutine on a loop of its own.
-        self.event_loop: Any = None
+
 
     @property
     def run_id(self) -> str:

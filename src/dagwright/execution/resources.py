@@ -2,13 +2,18 @@
 
 Resources are built once per run, in dependency order, only for the keys
 the steps being run need. A generator resource is torn down (the code after
-its ``yield`` runs) when the run ends, whatever happened to its steps.
+its ``yield`` runs) when the run ends, whatever happened to its steps. An
+async resource (an ``async def`` function that yields or returns its value,
+or an ``@asynccontextmanager``) is entered and torn down on the run's event
+loop (:mod:`.event_loop`), the one its async ops are awaited on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Mapping
-from contextlib import ExitStack
+import inspect
+import threading
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager, ExitStack
 from typing import Any
 
 from ..config.types import Field, Shape
@@ -24,6 +29,7 @@ from ..errors import (
     did_you_mean,
 )
 from ._boundary import UserFailure, call_user, user_iter
+from .event_loop import EventLoopThread
 from .logs import StepLog
 
 __all__ = [
@@ -141,6 +147,24 @@ class ResourceSet:
         self.configs: dict[str, Any] = {}
         self._stack = ExitStack()
         self._scoped: dict[str, Resources] = {}
+        self._loop: EventLoopThread | None = None
+        self._loop_lock = threading.Lock()
+
+    def event_loop(self) -> EventLoopThread:
+        """The run's event loop (started on first use, stopped when the resources close)."""
+        loop = self._loop
+        if loop is None:
+            with self._loop_lock:  # steps on several threads may ask at once
+                if self._loop is None:
+                    self._loop = EventLoopThread()
+                    self._stack.callback(self._close_loop)
+                loop = self._loop
+        return loop
+
+    def _close_loop(self) -> None:
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
 
     def start(
         self,
@@ -164,6 +188,12 @@ class ResourceSet:
             value = call_user(place, definition.resource_fn, context)
             if isinstance(value, Generator):
                 value = self._enter_generator(place, value)
+            elif isinstance(value, AsyncGenerator):
+                value = self._enter_async_generator(place, value)
+            elif inspect.iscoroutine(value):
+                value = call_user(place, self.event_loop().run, value)
+            elif isinstance(value, AbstractAsyncContextManager) and not hasattr(value, "__enter__"):
+                value = self._enter_async_context(place, value)
             self.values[key] = value
 
     def _enter_generator(self, place: str, generator: Generator[Any, None, None]) -> Any:
@@ -177,6 +207,28 @@ class ResourceSet:
                 )
 
         self._stack.callback(teardown)
+        return value
+
+    def _enter_async_generator(self, place: str, generator: AsyncGenerator[Any, None]) -> Any:
+        loop = self.event_loop()
+        value = call_user(place, loop.run, generator.__anext__())
+
+        def teardown() -> None:
+            for _ in user_iter(f"{place} teardown", loop.iterate(generator)):
+                raise UserFailure(
+                    f"{place} teardown",
+                    RuntimeError(f"{place} yielded more than once; a resource yields one value"),
+                )
+
+        self._stack.callback(teardown)
+        return value
+
+    def _enter_async_context(self, place: str, manager: AbstractAsyncContextManager[Any]) -> Any:
+        loop = self.event_loop()
+        value = call_user(place, loop.run, manager.__aenter__())
+        self._stack.callback(
+            lambda: call_user(f"{place} teardown", loop.run, manager.__aexit__(None, None, None))
+        )
         return value
 
     def scoped(self, owner: str, keys: frozenset[str]) -> Resources:

@@ -18,7 +18,7 @@ retry policy allows, unless it is a ``Failure(allow_retries=False)``. A
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..definitions._flatten import (
@@ -566,10 +566,10 @@ def _compute(
         return _op_place(step)
 
     result = call_user(place, compute.call, context, inputs)
-    if compute.is_async:
-        result = call_user(place, _run_coroutine, result, run.event_loop)
-    elif compute.is_async_generator:
-        result = _iterate_async(result, run.event_loop)  # item by item, as a generator would
+    if compute.is_async:  # awaited on the run's event loop (its async resources' too)
+        result = call_user(place, run.resources.event_loop().run, result)
+    elif compute.is_async_generator:  # item by item, as a plain generator would be
+        result = run.resources.event_loop().iterate(result)
     single = op_def.single_output
     iterates = compute.is_generator or compute.is_async_generator
     if single is not None and not iterates and not isinstance(result, OUTPUT_TYPES):
@@ -627,38 +627,6 @@ def _compute(
             dynamic[out_def.name] = list(attempt.dynamic.setdefault(out_def.name, {}))
             tracker.seen.add(out_def.name)
     return list(tracker.seen), dynamic
-
-
-def _run_coroutine(coroutine: Any, event_loop: Any) -> Any:
-    """Await an async op's coroutine: on the run's event loop if it has one, else on a loop
-    of its own."""
-    if event_loop is not None:
-        return event_loop.run(coroutine)
-    import asyncio
-
-    return asyncio.run(coroutine)
-
-
-def _iterate_async(items: AsyncIterator[Any], event_loop: Any) -> Iterator[Any]:
-    """An async generator's items, each handled before the next is asked for."""
-    if event_loop is not None:
-        while True:
-            try:
-                yield event_loop.run(items.__anext__())
-            except StopAsyncIteration:
-                return
-    import asyncio
-
-    loop = asyncio.new_event_loop()
-    try:
-        while True:
-            try:
-                yield loop.run_until_complete(items.__anext__())
-            except StopAsyncIteration:
-                return
-    finally:
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
 
 
 def _versioned(output: Output[Any]) -> MaterializeResult | None:

@@ -6,12 +6,12 @@ own context (its captured stdout/stderr, its events). They differ in what
 they do with ``async def`` ops:
 
 * ``thread_pool_executor`` runs every step on a thread, at most
-  ``max_workers`` at once; an async op runs its coroutine on an event loop
-  of its own thread.
-* ``async_executor`` awaits the coroutines of async ops on one event loop
-  the run keeps (a thread of its own), at most ``max_concurrent`` at once,
-  so thousands of waiting steps cost one loop; sync ops run on a pool of
-  ``max_workers`` threads beside it and never block that loop.
+  ``max_workers`` at once (async ops included, each awaited on the run's
+  event loop while its thread waits).
+* ``async_executor`` awaits async ops together on the run's event loop
+  (:mod:`..event_loop`), up to ``max_concurrent`` at once, so many waiting
+  steps cost little; sync ops run on a pool of ``max_workers`` threads
+  beside it and never block that loop.
 
 Both share the dispatch, retries and tag concurrency limits of
 :class:`~._loop.StepLoop`. A cancel request (or Ctrl-C) stops dispatching;
@@ -20,11 +20,9 @@ steps already running finish (a thread cannot be interrupted from outside).
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import os
 import queue
-import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -138,39 +136,14 @@ class _ThreadLoop(StepLoop):
         self.pool.shutdown(wait=True)
 
 
-class RunEventLoop:
-    """The event loop the async executor awaits async steps on, on a thread of its own."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self.loop.run_forever, name="dagwright-event-loop", daemon=True
-        )
-        self._thread.start()
-
-    def run(self, awaitable: Any) -> Any:
-        """Await ``awaitable`` on the loop; block this (worker) thread until it is done."""
-        return asyncio.run_coroutine_threadsafe(awaitable, self.loop).result()
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join()
-        self.loop.close()
-
-
 def execute_steps_in_threads(
     run: RunContext, config: Mapping[str, Any], *, stop_on_failure: bool, awaits_on_loop: bool
 ) -> tuple[StepsOutcome, bool]:
     """Run the steps of ``run`` on threads of this process (see the module docstring); return
     the outcome and whether Ctrl-C stopped the run (the caller raises it again)."""
     loop = _ThreadLoop(run, config, stop_on_failure, awaits_on_loop=awaits_on_loop)
-    event_loop = RunEventLoop() if awaits_on_loop else None
-    run.event_loop = event_loop
     try:
         outcome = loop.run()
     finally:
         loop.close()
-        run.event_loop = None
-        if event_loop is not None:
-            event_loop.close()
     return outcome, loop.interrupted
