@@ -100,7 +100,6 @@ class RunContext:
         self.blocked_steps: dict[str, list[str]] = {}
         self.on_main_thread = threading.current_thread() is threading.main_thread()
 
-
     @property
     def run_id(self) -> str:
         return self.run.run_id

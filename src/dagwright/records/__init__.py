@@ -49,8 +49,12 @@ from .snapshots import (
     snapshot_id,
     snapshot_to_json,
 )
+from .step_stats import OpStepSummary, RunStepStats, StepStatus
 
 __all__ = [
+    "OpStepSummary",
+    "RunStepStats",
+    "StepStatus",
     "ErrorInfo",
     "EngineEventData",
     "AssetCheckEvaluationData",

@@ -22,6 +22,7 @@ from .memory import InMemoryStorage
 from .queries import EventLogConnection, EventLogRecord, EventRecordsFilter, RunRecord, RunsFilter
 
 if TYPE_CHECKING:
+    from ..records.step_stats import OpStepSummary, RunStepStats
     from .compute_logs import LocalComputeLogManager
     from .lineage import AssetLineage
     from .settings import InstanceSettings
@@ -31,6 +32,16 @@ __all__ = ["Instance"]
 
 
 _EPHEMERAL_ROOT: list[str] = []
+
+# The events a run's step statistics are read from.
+_STEP_STAT_EVENTS = (
+    EventType.STEP_START,
+    EventType.STEP_RESTARTED,
+    EventType.STEP_SUCCESS,
+    EventType.STEP_FAILURE,
+    EventType.STEP_SKIPPED,
+    EventType.ASSET_MATERIALIZATION,
+)
 
 
 def _ephemeral_root() -> str:
@@ -393,6 +404,26 @@ class Instance:
         """A run's entries after storage id ``cursor``, in order."""
         found = self.get_records_for_run(run_id, cursor, of_type, limit)
         return [r.event_log_entry for r in found.records]
+
+    def get_run_step_stats(
+        self, run_id: str, step_keys: Sequence[str] | None = None
+    ) -> list[RunStepStats]:
+        """Each step of a run (or those of ``step_keys``): status, start and end, attempts,
+        materializations, read from its event log in one pass."""
+        from .step_stats import step_stats_of
+
+        stats = step_stats_of(run_id, self.get_logs_for_run(run_id, of_type=_STEP_STAT_EVENTS))
+        if step_keys is None:
+            return stats
+        wanted = set(step_keys)
+        return [s for s in stats if s.step_key in wanted]
+
+    def get_run_step_summary(self, run_id: str) -> list[OpStepSummary]:
+        """One row per op of a run, the steps of a mapped op aggregated (what a run page or
+        the command line lists by default, however many mapping keys there were)."""
+        from .step_stats import summarize_steps
+
+        return summarize_steps(self.get_run_step_stats(run_id))
 
     def get_records_for_run(
         self,
