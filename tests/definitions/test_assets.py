@@ -701,7 +701,7 @@ def test_an_asset_and_a_spec_with_one_key_is_an_error() -> None:
         Definitions(assets=[orders, AssetSpec("orders")])
 
 
-def test_a_dependency_nobody_defines_is_an_error_naming_both_assets_and_the_fix() -> None:
+def test_a_parameter_reading_an_asset_nobody_defines_is_an_error_naming_both() -> None:
     @asset
     def orders(customers):
         return customers
@@ -711,17 +711,40 @@ def test_a_dependency_nobody_defines_is_an_error_naming_both_assets_and_the_fix(
 
     text = str(caught.value)
     assert "asset 'orders' depends on asset 'customers', which none of the definitions" in text
+    assert "its input 'customers' reads its value" in text
     assert "AssetSpec('customers')" in text
-    assert "SourceAsset" in text
+    assert "SourceAsset('customers')" in text
+    assert "deps=[...]" in text
 
 
-def test_a_dependency_in_deps_nobody_defines_is_an_error_too() -> None:
+def test_a_deps_entry_nobody_defines_is_an_external_asset_of_the_graph() -> None:
     @asset(deps=["raw/events"])
     def orders():
         return 1
 
-    with pytest.raises(InvalidDefinitionError, match="'raw/events'"):
-        Definitions(assets=[orders])
+    graph = Definitions(assets=[orders]).get_asset_graph()
+
+    assert graph.parents(AssetKey("orders")) == {_key("raw/events")}
+    assert not graph.get(_key("raw/events")).is_materializable
+    assert graph.materializable_keys == {AssetKey("orders")}
+
+
+def test_a_spec_dep_of_a_multi_asset_nobody_defines_is_an_external_asset() -> None:
+    @multi_asset(specs=[AssetSpec("report", deps=["crm/contacts"])])
+    def build_report():
+        pass
+
+    graph = Definitions(assets=[build_report]).get_asset_graph()
+
+    assert graph.children(_key("crm/contacts")) == {AssetKey("report")}
+    assert not graph.get(_key("crm/contacts")).is_materializable
+
+
+def test_a_dep_of_an_external_asset_spec_nobody_defines_is_an_external_asset_too() -> None:
+    graph = Definitions(assets=[AssetSpec("mart", deps=["lake"])]).get_asset_graph()
+
+    assert graph.keys == {AssetKey("mart"), AssetKey("lake")}
+    assert graph.materializable_keys == set()
 
 
 def test_an_external_asset_spec_satisfies_a_dependency() -> None:

@@ -183,6 +183,33 @@ def test_an_upstream_reported_without_a_data_version_makes_its_downstream_stale(
     }
 
 
+def test_an_upstream_named_only_in_deps_makes_its_downstream_stale_when_reported(
+    instance: Instance,
+) -> None:
+    from dagwright import AssetMaterialization, job, op
+
+    @asset(deps=["lake"])
+    def mart() -> int:
+        return 1
+
+    materialize([mart], instance=instance)
+    assert statuses(instance, [mart]) == {"mart": "FRESH"}
+
+    @op
+    def report_lake(context: Any) -> None:
+        context.log_event(AssetMaterialization(asset_key="lake"))
+
+    @job
+    def reporter():
+        report_lake()
+
+    reporter.execute_in_process(instance=instance)
+
+    assert stale(instance, [mart]) == {
+        "mart": ["upstream 'lake' has a newer version than the one it was computed from"]
+    }
+
+
 def test_an_output_gives_its_asset_the_data_version_and_tags_it_names(instance: Instance) -> None:
     @asset
     def table():

@@ -140,6 +140,13 @@ class AssetsDefinition:
             keys.update(spec.deps)
         return keys
 
+    @property
+    def value_input_keys(self) -> Mapping[str, AssetKey]:
+        """The upstream asset each input reads as a value, by input name (the others,
+        ``deps``, are only waited for)."""
+        inputs = self._node_def.input_dict
+        return {n: k for n, k in self._keys_by_input.items() if not inputs[n].is_nothing}
+
     def deps_of(self, key: AssetKey) -> set[AssetKey]:
         """The upstream assets of ``key`` (for a multi-asset, what that one asset depends on)."""
         return set(self._specs[key].deps)
