@@ -73,6 +73,11 @@ def _name(key: AssetKey) -> str:
     return f"'{key.to_user_string()}'"
 
 
+def _checks(item: Any, key: AssetKey) -> bool:
+    """Whether ``item`` is an asset check of asset ``key`` (reported as such if missing)."""
+    return isinstance(item, AssetChecksDefinition) and item.asset_key == key
+
+
 def _who(item: Any) -> str:
     """What defines an asset, for messages: ``op 'orders' (function my_pkg.assets.orders)``."""
     if isinstance(item, AssetsDefinition):
@@ -130,29 +135,33 @@ class AssetGraph:
         """Link each node to its parents. A key nothing defines is an external asset when it
         is only waited for (``deps=[...]``, as Dagster's stubs), and an error when an input
         reads its value, since nothing could load it."""
-        for item in self.assets_defs:
+        readers: list[AssetsDefinition | AssetChecksDefinition] = [*self.assets_defs, *self.checks]
+        for item in readers:
             for input_name, key in item.value_input_keys.items():
-                if key not in self.nodes:
+                if key not in self.nodes and not _checks(item, key):
                     raise self._unmade(item, input_name, key)
-        for key in [p for n in list(self.nodes.values()) for p in n.parents]:
+        waited = [k for check in self.checks for k in check.spec.additional_deps]
+        for key in [*waited, *(p for n in list(self.nodes.values()) for p in n.parents)]:
             if key not in self.nodes:
                 self.nodes[key] = AssetNode(key, AssetSpec(key), None)
         for node in self.nodes.values():
             for parent in node.parents:
                 self.nodes[parent].children.add(node.key)
 
-    def _unmade(
-        self, item: AssetsDefinition, input_name: str, key: AssetKey
-    ) -> InvalidDefinitionError:
-        keys = sorted(item.keys)
-        reader = f"asset {_name(next((k for k in keys if key in item.deps_of(k)), keys[0]))}"
+    def _unmade(self, item: Any, input_name: str, key: AssetKey) -> InvalidDefinitionError:
+        deps = "deps"
+        if isinstance(item, AssetChecksDefinition):
+            reader, deps = f"asset check '{item.spec.name}'", "additional_deps"
+        else:
+            keys = sorted(item.keys)
+            reader = f"asset {_name(next((k for k in keys if key in item.deps_of(k)), keys[0]))}"
         return InvalidDefinitionError(
             f"{reader} depends on asset {_name(key)}, which none of the definitions makes, "
             f"and its input '{input_name}' reads its value.",
             where=self.where,
             fix=f"add the asset that makes {_name(key)}, declare it as an external asset "
             f"read through an IO manager (AssetSpec({key.to_user_string()!r}) or "
-            f"SourceAsset({key.to_user_string()!r})), or list it in deps=[...] if the "
+            f"SourceAsset({key.to_user_string()!r})), or list it in {deps}=[...] if the "
             "function does not read its value.",
         )
 
