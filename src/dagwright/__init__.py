@@ -195,9 +195,9 @@ _EXPORTS = {
     "validate_run_config": f"{_EXECUTION}.run_config",
     # execution
     "OpExecutionContext": f"{_EXECUTION}.context",
-    "build_op_context": f"{_EXECUTION}.context",
+    "build_op_context": f"{_EXECUTION}.direct_context",
     "AssetExecutionContext": f"{_EXECUTION}.context",
-    "build_asset_context": f"{_EXECUTION}.context",
+    "build_asset_context": f"{_EXECUTION}.direct_context",
     "HookContext": f"{_EXECUTION}.hooks",
     "build_hook_context": f"{_EXECUTION}.hooks",
     "InitResourceContext": f"{_EXECUTION}.resources",
@@ -404,12 +404,8 @@ if TYPE_CHECKING:
         UnknownAssetKeyError,
         UserCodeError,
     )
-    from .execution.context import (
-        AssetExecutionContext,
-        OpExecutionContext,
-        build_asset_context,
-        build_op_context,
-    )
+    from .execution.context import AssetExecutionContext, OpExecutionContext
+    from .execution.direct_context import build_asset_context, build_op_context
     from .execution.execute_job import execute_job
     from .execution.executors.user_defined import (
         InitExecutorContext,
