@@ -125,6 +125,7 @@ _EXPORTS = {
     "monthly_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
     "DynamicPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "TimeWindow": f"{_DEFINITIONS}.partitions",
+    "PartitionKeyRange": f"{_DEFINITIONS}.partitions",
     "TimeWindowPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "HourlyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "DailyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
@@ -197,6 +198,7 @@ _EXPORTS = {
     "OpExecutionContext": f"{_EXECUTION}.context",
     "build_op_context": f"{_EXECUTION}.direct_context",
     "AssetExecutionContext": f"{_EXECUTION}.context",
+    "DataProvenance": f"{_EXECUTION}.data_versions",
     "build_asset_context": f"{_EXECUTION}.direct_context",
     "HookContext": f"{_EXECUTION}.hooks",
     "build_hook_context": f"{_EXECUTION}.hooks",
@@ -367,6 +369,7 @@ if TYPE_CHECKING:
         DynamicPartitionsDefinition,
         HourlyPartitionsDefinition,
         MonthlyPartitionsDefinition,
+        PartitionKeyRange,
         PartitionsDefinition,
         StaticPartitionsDefinition,
         TimeWindow,
@@ -405,6 +408,7 @@ if TYPE_CHECKING:
         UserCodeError,
     )
     from .execution.context import AssetExecutionContext, OpExecutionContext
+    from .execution.data_versions import DataProvenance
     from .execution.direct_context import build_asset_context, build_op_context
     from .execution.execute_job import execute_job
     from .execution.executors.user_defined import (

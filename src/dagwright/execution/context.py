@@ -2,8 +2,9 @@
 
 :class:`OpExecutionContext` is built for each step of a run; it reads from
 the run's shared state (config, resources, log, tags). It lets the op
-report about assets and its data (``log_event``) and add metadata to an
-output before producing it (``add_output_metadata``). The context of a
+report about assets and its data (``log_event``), add metadata to an
+output before producing it (``add_output_metadata``), and, for an op of an
+asset, tells about its assets (:mod:`.asset_context`). The context of a
 direct call in a test is :class:`~.direct_context.DirectOpContext`.
 """
 
@@ -16,10 +17,13 @@ from ..definitions._context import ExecutionContextBase
 from ..definitions._output_metadata import PendingMetadata, add_output_metadata
 from ..errors import InvalidInvocationError
 from ..metadata import AssetKey, RawMetadataMapping, Report
+from .asset_context import AssetContextMembers
 from .logs import StepLog
 from .reports import check_report, record_report
 
 if TYPE_CHECKING:
+    from ..definitions.assets.definition import AssetsDefinition
+    from ..definitions.assets.layer import AssetLayer
     from ..definitions.dependency import Node
     from ..definitions.job import JobDefinition
     from ..definitions.op import OpDefinition
@@ -42,11 +46,12 @@ class AttemptOutputs(Protocol):
         ...
 
 
-class OpExecutionContext(ExecutionContextBase):
+class OpExecutionContext(AssetContextMembers, ExecutionContextBase):
     """What an op's ``context`` parameter receives during a run.
 
     Gives the op its config (``op_config``), resources, a ``log``, and facts
-    about the run and the step (run id, job, tags, partition, mapping key).
+    about the run and the step (run id, job, tags, partition, mapping key);
+    for an op of an asset, facts about its assets (:class:`AssetContextMembers`).
     """
 
     __slots__ = ("_attempt", "_log", "_run", "_step")
@@ -144,6 +149,57 @@ class OpExecutionContext(ExecutionContextBase):
             )
         return next(iter(keys))
 
+    @property
+    def assets_def(self) -> AssetsDefinition:
+        """The asset definition this op computes (raises for an op of no asset)."""
+        found = self._assets_def()
+        if found is None:
+            raise InvalidInvocationError(
+                "this op computes no asset.",
+                where=self._where(),
+                fix="check context.has_assets_def first.",
+            )
+        return found
+
+    def _assets_def(self) -> AssetsDefinition | None:
+        layer: AssetLayer | None = self._run.job.asset_layer
+        if layer is None:
+            return None
+        handle = self._step.spec.key
+        for name in self.op_def.output_dict:
+            key = layer.key_for_output(handle, name)
+            if key is not None:
+                return layer.asset_graph.assets_def_for(key)
+        return None
+
+    def _own_assets_def(self) -> AssetsDefinition | None:
+        """The asset definition whose own op this is (not an op inside a graph asset)."""
+        found = self._assets_def()
+        return found if found is not None and not found.node_def.is_graph else None
+
+    def _output_asset_key(self, output_name: str) -> AssetKey | None:
+        layer = self._run.job.asset_layer
+        key = layer.key_for_output(self._step.spec.key, output_name) if layer else None
+        own = self._own_assets_def() if key is None else None
+        return own.keys_by_output_name.get(output_name) if own is not None else key
+
+    def _input_asset_key(self, input_name: str) -> AssetKey | None:
+        layer = self._run.job.asset_layer
+        key = layer.key_for_input(self._step.spec.key, input_name) if layer else None
+        own = self._own_assets_def() if key is None else None
+        return own.keys_by_input_name.get(input_name) if own is not None else key
+
+    def _output_name_of(self, asset_key: AssetKey) -> str | None:
+        layer = self._run.job.asset_layer
+        if layer is None:
+            return None
+        handle = self._step.spec.key
+        names = self.selected_output_names
+        return next((n for n in names if layer.key_for_output(handle, n) == asset_key), None)
+
+    def _where(self) -> str:
+        return f"op '{self._step.spec.key}'"
+
     # -- what the op reports -------------------------------------------------
 
     def log_event(self, event: Report) -> None:
@@ -234,6 +290,11 @@ class OpExecutionContext(ExecutionContextBase):
         return key
 
     @property
+    def partitions_def(self) -> Any:
+        """The partitions of the run's job (None: not partitioned)."""
+        return self._run.job.partitions_def
+
+    @property
     def partition_time_window(self) -> Any:
         """The time window ``[start, end)`` of the run's partition (time partitions only)."""
         partitions_def = self._run.job.partitions_def
@@ -290,4 +351,4 @@ class OpExecutionContext(ExecutionContextBase):
 
 AssetExecutionContext = OpExecutionContext
 """What an asset function receives as ``context`` (Dagster's name; the op context, with
-``asset_key`` and ``selected_asset_keys``)."""
+``asset_key``, ``selected_asset_keys`` and the members of :class:`AssetContextMembers`)."""

@@ -2,7 +2,9 @@
 
 ``build_op_context`` (and ``build_asset_context``, which names the config
 ``asset_config``) makes a :class:`DirectOpContext` with the config,
-resources, partition and instance the test gives.
+resources, partition and instance the test gives. Passed to an op call it
+is bound to that op; passed to an asset call, to that asset too, so that
+it tells the asset's key and definition as a run's context does.
 """
 
 from __future__ import annotations
@@ -16,25 +18,30 @@ from ..definitions._context import ExecutionContextBase
 from ..definitions._output_metadata import PendingMetadata, add_output_metadata
 from ..definitions.resources import resource_defs_from
 from ..errors import InvalidInvocationError
-from ..metadata import MetadataValueUnion, RawMetadataMapping, Report
+from ..metadata import AssetKey, MetadataValueUnion, RawMetadataMapping, Report
+from .asset_context import AssetContextMembers, bound_output_name
 from .logs import StepLog
 from .reports import check_report
 from .resources import EMPTY_RESOURCES, Resources, ResourceSet, open_resources
 
 if TYPE_CHECKING:
     from ..definitions._results import OutputTracker
+    from ..definitions.assets.definition import AssetsDefinition
     from ..definitions.op import OpDefinition
 
 __all__ = ["DirectOpContext", "build_op_context", "build_asset_context"]
 
 
-class DirectOpContext(ExecutionContextBase):
+class DirectOpContext(AssetContextMembers, ExecutionContextBase):
     """A context for calling an op directly in a test (see :func:`build_op_context`).
 
-    Use it as a context manager when its resources need tearing down.
+    Use it as a context manager when its resources need tearing down. Passed
+    to an asset called directly, it is bound to that asset (``asset_key``,
+    ``assets_def``).
     """
 
     __slots__ = (
+        "_assets_def",
         "_events",
         "_instance",
         "_log",
@@ -67,6 +74,7 @@ class DirectOpContext(ExecutionContextBase):
         self._tags = dict(tags)
         self._instance = instance
         self._op_def: OpDefinition | None = None
+        self._assets_def: AssetsDefinition | None = None
         self._log = StepLog(None, None)
         self._events: list[Report] = []
         self._output_metadata: PendingMetadata = {}
@@ -90,11 +98,71 @@ class DirectOpContext(ExecutionContextBase):
                 where=f"op '{op_def.name}'",
                 fix=f"build_op_context(resources={{'{missing[0]}': ...}}).",
             )
+        if self._assets_def is not None and self._assets_def.node_def is not op_def:
+            self._assets_def = None  # a plain op called with a context an asset used
         self._op_def = op_def
         self._events = []
         self._output_metadata = {}
         self._outputs = None
         return self
+
+    def bind_to_assets_def(self, assets_def: AssetsDefinition) -> DirectOpContext:
+        """This context, attached to ``assets_def`` (done by a direct call of the asset)."""
+        self._assets_def = assets_def
+        return self
+
+    @property
+    def assets_def(self) -> AssetsDefinition:
+        """The asset this context was passed to (raises before any asset call)."""
+        if self._assets_def is None:
+            raise InvalidInvocationError(
+                "the context is not bound to an asset.",
+                where=self._where(),
+                fix="pass it to the asset: my_asset(build_asset_context(...)).",
+            )
+        return self._assets_def
+
+    @property
+    def has_assets_def(self) -> bool:
+        return self._assets_def is not None
+
+    @property
+    def asset_key(self) -> AssetKey:
+        """The key of the asset this context was passed to (raises for a multi-asset)."""
+        keys = self.assets_def.keys
+        if len(keys) != 1:
+            listed = ", ".join(sorted(k.to_user_string() for k in keys))
+            raise InvalidInvocationError(
+                f"context.asset_key needs an asset definition of one asset; this one makes: "
+                f"{listed}.",
+                where=self._where(),
+                fix="use context.selected_asset_keys for a multi-asset.",
+            )
+        return next(iter(keys))
+
+    @property
+    def selected_asset_keys(self) -> frozenset[AssetKey]:
+        """Every asset of the bound asset definition (a direct call makes them all)."""
+        return self._assets_def.keys if self._assets_def is not None else frozenset()
+
+    @property
+    def partitions_def(self) -> Any:
+        """The partitions of the bound asset (None: none, or not bound)."""
+        return self._assets_def.partitions_def if self._assets_def is not None else None
+
+    def _output_asset_key(self, output_name: str) -> AssetKey | None:
+        found = self._assets_def
+        return found.keys_by_output_name.get(output_name) if found is not None else None
+
+    def _input_asset_key(self, input_name: str) -> AssetKey | None:
+        found = self._assets_def
+        return found.keys_by_input_name.get(input_name) if found is not None else None
+
+    def _output_name_of(self, asset_key: AssetKey) -> str | None:
+        return bound_output_name(self._assets_def, asset_key)
+
+    def _where(self) -> str:
+        return f"op '{self._op_def.name}'" if self._op_def is not None else "the direct context"
 
     def track_outputs(self, tracker: OutputTracker) -> None:
         """Watch what a generator op yields, to know which outputs it produced (done by the

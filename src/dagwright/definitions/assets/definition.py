@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import InvalidDefinitionError
 from ...metadata import AssetKey
+from .._context import ExecutionContextBase
 from ..graph import GraphDefinition
 from ..op import OpDefinition
 from .specs import AssetSpec, check_group_name, dep_key
@@ -349,7 +350,12 @@ class AssetsDefinition:
     # -- calling it in a test -------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call the asset's function directly, as a unit test does."""
+        """Call the asset's function directly, as a unit test does; a context passed in is
+        bound to this asset (``context.asset_key``)."""
+        for given in (*args[:1], *kwargs.values()):
+            bind = getattr(given, "bind_to_assets_def", None)
+            if isinstance(given, ExecutionContextBase) and bind is not None:
+                bind(self)
         return self._node_def(*args, **kwargs)
 
     def __repr__(self) -> str:
