@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from dagwright import (
+    AssetCheckKey,
+    AssetCheckSpec,
     AssetDep,
     AssetIn,
     AssetKey,
@@ -807,3 +809,69 @@ def test_something_that_is_not_an_asset_in_assets_is_an_error_saying_where_jobs_
         InvalidDefinitionError, match=r"(?s)not an asset.*jobs go in jobs=\[\.\.\.\]"
     ):
         Definitions(assets=[not_an_asset])
+
+
+# --------------------------------------------------------------------------
+# Reading an asset definition and a Definitions
+
+
+def test_get_asset_spec_gives_the_spec_of_the_one_asset() -> None:
+    @asset(key_prefix="wh", group_name="sales", owners=["team:sales"])
+    def orders():
+        return 1
+
+    spec = orders.get_asset_spec()
+
+    assert (spec.key, spec.group_name, spec.owners) == (_key("wh/orders"), "sales", ("team:sales",))
+
+
+def test_get_asset_spec_of_a_multi_asset_takes_the_key() -> None:
+    @multi_asset(outs={"paid": AssetOut(group_name="money"), "refunded": AssetOut()})
+    def split():
+        return 1, 2
+
+    assert split.get_asset_spec("paid").group_name == "money"
+
+
+def test_get_asset_spec_of_a_key_the_definition_does_not_make_is_an_error() -> None:
+    @asset
+    def orders():
+        return 1
+
+    with pytest.raises(InvalidDefinitionError, match="it makes no asset 'customers'"):
+        orders.get_asset_spec("customers")
+
+
+def test_the_check_keys_of_an_asset_are_those_of_its_check_specs() -> None:
+    @asset(check_specs=[AssetCheckSpec("positive", asset="total")])
+    def total():
+        return 1
+
+    assert total.check_keys == {AssetCheckKey(AssetKey("total"), "positive")}
+
+
+def test_definitions_resolve_methods_are_the_get_methods() -> None:
+    @asset
+    def orders():
+        return 1
+
+    defs = Definitions(assets=[orders])
+
+    assert defs.resolve_assets_def("orders") is orders
+    assert defs.resolve_asset_graph() is defs.get_asset_graph()
+    job = defs.resolve_implicit_global_asset_job_def()
+    assert job.name == defs.get_implicit_global_asset_job_def().name
+
+
+def test_get_all_asset_specs_gives_the_spec_of_every_asset_external_ones_too() -> None:
+    @asset(deps=["lake/events"], group_name="sales")
+    def orders(customers):
+        return customers
+
+    defs = Definitions(assets=[orders, SourceAsset("customers", group_name="crm")])
+
+    specs = {s.key.to_user_string(): s for s in defs.get_all_asset_specs()}
+    assert sorted(specs) == ["customers", "lake/events", "orders"]
+    assert all(isinstance(s, AssetSpec) for s in specs.values())
+    assert specs["orders"].group_name == "sales"
+    assert specs["customers"].group_name == "crm"
