@@ -127,6 +127,7 @@ _EXPORTS = {
     "monthly_partitioned_config": f"{_DEFINITIONS}.partitioned_config",
     "DynamicPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "TimeWindow": f"{_DEFINITIONS}.partitions",
+    "PartitionKeyRange": f"{_DEFINITIONS}.partitions",
     "TimeWindowPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "HourlyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
     "DailyPartitionsDefinition": f"{_DEFINITIONS}.partitions",
@@ -197,9 +198,10 @@ _EXPORTS = {
     "validate_run_config": f"{_EXECUTION}.run_config",
     # execution
     "OpExecutionContext": f"{_EXECUTION}.context",
-    "build_op_context": f"{_EXECUTION}.context",
+    "build_op_context": f"{_EXECUTION}.direct_context",
     "AssetExecutionContext": f"{_EXECUTION}.context",
-    "build_asset_context": f"{_EXECUTION}.context",
+    "DataProvenance": f"{_EXECUTION}.data_versions",
+    "build_asset_context": f"{_EXECUTION}.direct_context",
     "HookContext": f"{_EXECUTION}.hooks",
     "build_hook_context": f"{_EXECUTION}.hooks",
     "InitResourceContext": f"{_EXECUTION}.resources",
@@ -371,6 +373,7 @@ if TYPE_CHECKING:
         DynamicPartitionsDefinition,
         HourlyPartitionsDefinition,
         MonthlyPartitionsDefinition,
+        PartitionKeyRange,
         PartitionsDefinition,
         StaticPartitionsDefinition,
         TimeWindow,
@@ -408,12 +411,9 @@ if TYPE_CHECKING:
         UnknownAssetKeyError,
         UserCodeError,
     )
-    from .execution.context import (
-        AssetExecutionContext,
-        OpExecutionContext,
-        build_asset_context,
-        build_op_context,
-    )
+    from .execution.context import AssetExecutionContext, OpExecutionContext
+    from .execution.data_versions import DataProvenance
+    from .execution.direct_context import build_asset_context, build_op_context
     from .execution.execute_job import execute_job
     from .execution.executors.user_defined import (
         InitExecutorContext,

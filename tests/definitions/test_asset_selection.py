@@ -96,6 +96,20 @@ def test_all_with_include_sources_also_selects_external_assets() -> None:
     assert "raw" in names(AssetSelection.all(include_sources=True))
 
 
+def test_a_key_named_only_in_deps_is_selected_like_an_external_asset() -> None:
+    @asset(deps=["lake/events"])
+    def counts():
+        return 1
+
+    graph = AssetGraph([counts])
+
+    assert AssetSelection.all().resolve(graph) == {AssetKey("counts")}
+    assert AssetSelection.all(include_sources=True).resolve(graph) == {
+        AssetKey("counts"),
+        AssetKey(["lake", "events"]),
+    }
+
+
 def test_assets_selects_every_key_of_a_definition() -> None:
     assert names(AssetSelection.assets(split)) == {"m1", "m2"}
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from dagwright import (
+    AssetCheckKey,
+    AssetCheckSpec,
     AssetDep,
     AssetIn,
     AssetKey,
@@ -701,7 +703,7 @@ def test_an_asset_and_a_spec_with_one_key_is_an_error() -> None:
         Definitions(assets=[orders, AssetSpec("orders")])
 
 
-def test_a_dependency_nobody_defines_is_an_error_naming_both_assets_and_the_fix() -> None:
+def test_a_parameter_reading_an_asset_nobody_defines_is_an_error_naming_both() -> None:
     @asset
     def orders(customers):
         return customers
@@ -711,17 +713,40 @@ def test_a_dependency_nobody_defines_is_an_error_naming_both_assets_and_the_fix(
 
     text = str(caught.value)
     assert "asset 'orders' depends on asset 'customers', which none of the definitions" in text
+    assert "its input 'customers' reads its value" in text
     assert "AssetSpec('customers')" in text
-    assert "SourceAsset" in text
+    assert "SourceAsset('customers')" in text
+    assert "deps=[...]" in text
 
 
-def test_a_dependency_in_deps_nobody_defines_is_an_error_too() -> None:
+def test_a_deps_entry_nobody_defines_is_an_external_asset_of_the_graph() -> None:
     @asset(deps=["raw/events"])
     def orders():
         return 1
 
-    with pytest.raises(InvalidDefinitionError, match="'raw/events'"):
-        Definitions(assets=[orders])
+    graph = Definitions(assets=[orders]).get_asset_graph()
+
+    assert graph.parents(AssetKey("orders")) == {_key("raw/events")}
+    assert not graph.get(_key("raw/events")).is_materializable
+    assert graph.materializable_keys == {AssetKey("orders")}
+
+
+def test_a_spec_dep_of_a_multi_asset_nobody_defines_is_an_external_asset() -> None:
+    @multi_asset(specs=[AssetSpec("report", deps=["crm/contacts"])])
+    def build_report():
+        pass
+
+    graph = Definitions(assets=[build_report]).get_asset_graph()
+
+    assert graph.children(_key("crm/contacts")) == {AssetKey("report")}
+    assert not graph.get(_key("crm/contacts")).is_materializable
+
+
+def test_a_dep_of_an_external_asset_spec_nobody_defines_is_an_external_asset_too() -> None:
+    graph = Definitions(assets=[AssetSpec("mart", deps=["lake"])]).get_asset_graph()
+
+    assert graph.keys == {AssetKey("mart"), AssetKey("lake")}
+    assert graph.materializable_keys == set()
 
 
 def test_an_external_asset_spec_satisfies_a_dependency() -> None:
@@ -784,3 +809,69 @@ def test_something_that_is_not_an_asset_in_assets_is_an_error_saying_where_jobs_
         InvalidDefinitionError, match=r"(?s)not an asset.*jobs go in jobs=\[\.\.\.\]"
     ):
         Definitions(assets=[not_an_asset])
+
+
+# --------------------------------------------------------------------------
+# Reading an asset definition and a Definitions
+
+
+def test_get_asset_spec_gives_the_spec_of_the_one_asset() -> None:
+    @asset(key_prefix="wh", group_name="sales", owners=["team:sales"])
+    def orders():
+        return 1
+
+    spec = orders.get_asset_spec()
+
+    assert (spec.key, spec.group_name, spec.owners) == (_key("wh/orders"), "sales", ("team:sales",))
+
+
+def test_get_asset_spec_of_a_multi_asset_takes_the_key() -> None:
+    @multi_asset(outs={"paid": AssetOut(group_name="money"), "refunded": AssetOut()})
+    def split():
+        return 1, 2
+
+    assert split.get_asset_spec("paid").group_name == "money"
+
+
+def test_get_asset_spec_of_a_key_the_definition_does_not_make_is_an_error() -> None:
+    @asset
+    def orders():
+        return 1
+
+    with pytest.raises(InvalidDefinitionError, match="it makes no asset 'customers'"):
+        orders.get_asset_spec("customers")
+
+
+def test_the_check_keys_of_an_asset_are_those_of_its_check_specs() -> None:
+    @asset(check_specs=[AssetCheckSpec("positive", asset="total")])
+    def total():
+        return 1
+
+    assert total.check_keys == {AssetCheckKey(AssetKey("total"), "positive")}
+
+
+def test_definitions_resolve_methods_are_the_get_methods() -> None:
+    @asset
+    def orders():
+        return 1
+
+    defs = Definitions(assets=[orders])
+
+    assert defs.resolve_assets_def("orders") is orders
+    assert defs.resolve_asset_graph() is defs.get_asset_graph()
+    job = defs.resolve_implicit_global_asset_job_def()
+    assert job.name == defs.get_implicit_global_asset_job_def().name
+
+
+def test_get_all_asset_specs_gives_the_spec_of_every_asset_external_ones_too() -> None:
+    @asset(deps=["lake/events"], group_name="sales")
+    def orders(customers):
+        return customers
+
+    defs = Definitions(assets=[orders, SourceAsset("customers", group_name="crm")])
+
+    specs = {s.key.to_user_string(): s for s in defs.get_all_asset_specs()}
+    assert sorted(specs) == ["customers", "lake/events", "orders"]
+    assert all(isinstance(s, AssetSpec) for s in specs.values())
+    assert specs["orders"].group_name == "sales"
+    assert specs["customers"].group_name == "crm"

@@ -12,10 +12,13 @@ from dagwright import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
+    AssetIn,
     AssetKey,
     AssetOut,
     AssetsDefinition,
     AssetSelection,
+    Config,
+    ConfigurableResource,
     Definitions,
     EventType,
     Instance,
@@ -81,6 +84,126 @@ def test_a_check_that_does_not_read_its_asset_runs_after_it() -> None:
 
     assert started(result) == ["orders", "orders_checked_later"]
     assert evaluations(result)["checked_later"].passed is True
+
+
+class Warehouse(ConfigurableResource):
+    nulls_allowed: int
+
+
+def test_a_check_with_only_a_typed_resource_parameter_gets_it_and_waits_for_its_asset() -> None:
+    @asset_check(asset=orders)
+    def few_nulls(context: Any, warehouse: Warehouse) -> AssetCheckResult:
+        return AssetCheckResult(passed=warehouse.nulls_allowed > 0)
+
+    result = materialize([orders, few_nulls], resources={"warehouse": Warehouse(nulls_allowed=1)})
+
+    assert started(result) == ["orders", "orders_few_nulls"]
+    assert evaluations(result)["few_nulls"].passed is True
+
+
+def test_a_check_reads_its_asset_beside_a_typed_resource_parameter() -> None:
+    @asset_check(asset=orders)
+    def few_nulls(warehouse: Warehouse, rows: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=rows.count(None) <= warehouse.nulls_allowed)
+
+    result = materialize([orders, few_nulls], resources={"warehouse": Warehouse(nulls_allowed=1)})
+
+    assert evaluations(result)["few_nulls"].passed is True
+
+
+def test_a_check_taking_only_config_gets_its_config() -> None:
+    class Threshold(Config):
+        least: int
+
+    @asset_check(asset=orders)
+    def big_enough(config: Threshold) -> AssetCheckResult:
+        return AssetCheckResult(passed=config.least <= 3)
+
+    result = materialize(
+        [orders, big_enough],
+        run_config={"ops": {"orders_big_enough": {"config": {"least": 2}}}},
+    )
+
+    assert evaluations(result)["big_enough"].passed is True
+
+
+def test_a_check_reads_other_assets_through_additional_ins() -> None:
+    @asset_check(asset=orders, additional_ins={"count": AssetIn("summary")})
+    def counted(orders: list[Any], count: int) -> AssetCheckResult:
+        return AssetCheckResult(passed=len(orders) == count)
+
+    result = materialize([orders, summary, counted])
+
+    assert started(result)[-1] == "orders_counted"
+    assert evaluations(result)["counted"].passed is True
+
+
+def test_a_check_reads_its_asset_through_the_parameter_named_after_it_in_any_place() -> None:
+    @asset_check(asset=orders, additional_ins={"summary": AssetIn()})
+    def counted(summary: int, orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=isinstance(orders, list) and summary == 3)
+
+    result = materialize([orders, summary, counted])
+
+    assert evaluations(result)["counted"].passed is True
+
+
+def test_a_check_run_without_the_assets_it_reads_loads_them_from_storage() -> None:
+    @asset_check(asset=orders, additional_ins={"count": AssetIn("summary")})
+    def counted(orders: list[Any], count: int) -> AssetCheckResult:
+        return AssetCheckResult(passed=len(orders) == count)
+
+    with Instance.local_temp() as instance:
+        materialize([orders, summary], instance=instance)
+        result = materialize(
+            [orders, summary, counted],
+            selection=AssetSelection.checks(counted),
+            instance=instance,
+        )
+
+    assert started(result) == ["orders_counted"]
+    assert evaluations(result)["counted"].passed is True
+
+
+def test_a_check_with_two_parameters_none_named_after_its_asset_is_a_definition_error() -> None:
+    with pytest.raises(InvalidDefinitionError) as raised:
+
+        @asset_check(asset=orders)
+        def ambiguous(rows: list[Any], other: list[Any]) -> AssetCheckResult:
+            return AssetCheckResult(passed=True)
+
+    text = str(raised.value)
+    assert "parameters 'rows', 'other' read no asset" in text
+    assert "additional_ins" in text
+
+
+def test_additional_ins_naming_no_parameter_is_a_definition_error() -> None:
+    with pytest.raises(InvalidDefinitionError, match="additional_ins names 'count'"):
+
+        @asset_check(asset=orders, additional_ins={"count": AssetIn("summary")})
+        def counted(orders: list[Any]) -> AssetCheckResult:
+            return AssetCheckResult(passed=True)
+
+
+def test_a_check_reading_an_asset_nobody_defines_is_a_definition_error() -> None:
+    @asset_check(asset=orders, additional_ins={"limits": AssetIn()})
+    def within(orders: list[Any], limits: int) -> AssetCheckResult:
+        return AssetCheckResult(passed=True)
+
+    with pytest.raises(InvalidDefinitionError) as raised:
+        materialize([orders, within])
+
+    assert "asset check 'within' depends on asset 'limits', which none of" in str(raised.value)
+
+
+def test_a_check_waiting_for_an_asset_nobody_defines_waits_for_an_external_asset() -> None:
+    @asset_check(asset=orders, additional_deps=["lake/limits"])
+    def within(orders: list[Any]) -> AssetCheckResult:
+        return AssetCheckResult(passed=True)
+
+    result = materialize([orders, within])
+
+    assert evaluations(result)["within"].passed is True
 
 
 def test_a_failed_non_blocking_check_does_not_stop_downstream_assets() -> None:

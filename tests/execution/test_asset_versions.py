@@ -54,6 +54,21 @@ def tags_of(instance: Instance, key: str) -> dict[str, str]:
     return dict(entry.asset_materialization.tags)  # type: ignore[union-attr]
 
 
+def report_by_an_op(instance: Instance, key: str) -> None:
+    """Record a materialization of ``key`` without a data version, as a plain op reports it."""
+    from dagwright import AssetMaterialization, job, op
+
+    @op
+    def report(context: Any) -> None:
+        context.log_event(AssetMaterialization(asset_key=key))
+
+    @job
+    def reporter():
+        report()
+
+    reporter.execute_in_process(instance=instance)
+
+
 def test_assets_never_materialized_are_missing(instance: Instance) -> None:
     assert statuses(instance, chain()) == {"a": "MISSING", "b": "MISSING", "c": "MISSING"}
 
@@ -163,23 +178,30 @@ def test_the_history_pages_with_a_cursor(instance: Instance) -> None:
 def test_an_upstream_reported_without_a_data_version_makes_its_downstream_stale(
     instance: Instance,
 ) -> None:
-    from dagwright import AssetMaterialization, job, op
-
     assets = chain(b_version=None)
     materialize(assets, instance=instance)
 
-    @op
-    def report_b(context: Any) -> None:
-        context.log_event(AssetMaterialization(asset_key="b"))
-
-    @job
-    def reporter():
-        report_b()
-
-    reporter.execute_in_process(instance=instance)
+    report_by_an_op(instance, "b")
 
     assert stale(instance, assets) == {
         "c": ["upstream 'b' has a newer version than the one it was computed from"]
+    }
+
+
+def test_an_upstream_named_only_in_deps_makes_its_downstream_stale_when_reported(
+    instance: Instance,
+) -> None:
+    @asset(deps=["lake"])
+    def mart() -> int:
+        return 1
+
+    materialize([mart], instance=instance)
+    assert statuses(instance, [mart]) == {"mart": "FRESH"}
+
+    report_by_an_op(instance, "lake")
+
+    assert stale(instance, [mart]) == {
+        "mart": ["upstream 'lake' has a newer version than the one it was computed from"]
     }
 
 

@@ -126,6 +126,16 @@ def test_materialize_with_an_upstream_missing_is_an_error_naming_it() -> None:
     assert text.startswith("materialize:")
 
 
+def test_materialize_runs_an_asset_whose_deps_none_of_the_assets_makes() -> None:
+    @asset(deps=["raw/events"])
+    def events_count():
+        return 3
+
+    result = materialize([events_count])
+
+    assert result.asset_value("events_count") == 3
+
+
 def test_materialize_with_an_external_asset_runs_what_depends_on_it() -> None:
     @asset(deps=["raw/events"])
     def events_count():

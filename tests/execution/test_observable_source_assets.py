@@ -10,8 +10,10 @@ import pytest
 
 from dagwright import (
     AssetKey,
+    ConfigurableResource,
     DataVersion,
     Instance,
+    InvalidDefinitionError,
     InvalidInvocationError,
     ObserveResult,
     asset,
@@ -95,3 +97,36 @@ def test_observe_without_observable_assets_is_an_error() -> None:
         observe([plain])
 
     assert "@observable_source_asset" in str(raised.value)
+
+
+class Lake(ConfigurableResource):
+    version: str
+
+
+def test_an_observation_function_gets_its_typed_resource_parameters(instance: Instance) -> None:
+    @observable_source_asset
+    def events(context: Any, lake: Lake) -> DataVersion:
+        return DataVersion(lake.version)
+
+    observe([events], instance=instance, resources={"lake": Lake(version="9")})
+
+    entry = instance.get_latest_observation_event("events")
+    assert entry is not None
+    assert entry.asset_observation is not None
+    assert entry.asset_observation.tags["dagster/data_version"] == "9"
+
+
+def test_a_typed_resource_parameter_is_a_required_resource_of_the_source() -> None:
+    @observable_source_asset
+    def events(lake: Lake) -> DataVersion:
+        return DataVersion(lake.version)
+
+    assert events.required_resource_keys == {"lake"}
+
+
+def test_an_observation_function_taking_a_parameter_that_is_no_resource_is_an_error() -> None:
+    with pytest.raises(InvalidDefinitionError, match="'path', which is neither the context"):
+
+        @observable_source_asset
+        def events(path: str) -> DataVersion:
+            return DataVersion(path)

@@ -50,6 +50,23 @@ def test_has_prefix_compares_the_first_parts() -> None:
     assert not key.has_prefix(["raw"])
 
 
+def test_the_parent_of_a_key_is_the_key_without_its_last_part() -> None:
+    assert AssetKey(["lake", "raw", "events"]).parent == AssetKey(["lake", "raw"])
+
+
+def test_a_key_of_one_part_has_no_parent() -> None:
+    with pytest.raises(InvalidAssetKeyError, match="has no parent"):
+        _ = AssetKey("events").parent
+
+
+def test_a_key_as_a_python_identifier_joins_its_parts_with_double_underscores() -> None:
+    assert AssetKey(["lake", "raw-events"]).to_python_identifier() == "lake__raw_events"
+
+
+def test_a_suffix_is_the_last_part_of_the_python_identifier() -> None:
+    assert AssetKey(["lake", "events"]).to_python_identifier("check") == "lake__events__check"
+
+
 def test_from_coercible_keeps_a_key_and_builds_one_from_a_list() -> None:
     key = AssetKey("a")
 

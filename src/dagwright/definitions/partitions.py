@@ -12,12 +12,13 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InvalidDefinitionError, InvalidInvocationError, did_you_mean
 
 __all__ = [
     "PartitionsDefinition",
+    "PartitionKeyRange",
     "StaticPartitionsDefinition",
     "DynamicPartitionsDefinition",
     "TimeWindow",
@@ -27,6 +28,14 @@ __all__ = [
     "WeeklyPartitionsDefinition",
     "MonthlyPartitionsDefinition",
 ]
+
+
+class PartitionKeyRange(NamedTuple):
+    """The partition keys from ``start`` to ``end``, both included (a run of one partition:
+    ``start == end``)."""
+
+    start: str
+    end: str
 
 
 class PartitionsDefinition:

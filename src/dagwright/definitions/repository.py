@@ -127,6 +127,22 @@ class Definitions:
     def get_asset_graph(self) -> AssetGraph:
         return self._asset_graph
 
+    resolve_asset_graph = get_asset_graph
+
+    def get_all_asset_specs(self) -> list[AssetSpec]:
+        """The spec of every asset here, in dependency order: those of asset definitions,
+        external ones (a source asset's as an AssetSpec) and those only named in deps."""
+        specs = []
+        for key in self._asset_graph.order:
+            node = self._asset_graph.nodes[key]
+            spec = node.spec
+            if node.assets_def is not None:
+                spec = node.assets_def.specs_by_key[key]
+            elif isinstance(spec, SourceAsset):
+                spec = spec.to_asset_spec()
+            specs.append(spec)
+        return specs
+
     def get_implicit_global_asset_job_def(self) -> JobDefinition:
         """A job that can materialize every asset here (``__ASSET_JOB``)."""
         return build_asset_job(
@@ -136,6 +152,8 @@ class Definitions:
             resource_defs=self.resources,
             executor_def=self.executor,
         )
+
+    resolve_implicit_global_asset_job_def = get_implicit_global_asset_job_def
 
     def get_assets_def(self, key: Any) -> AssetsDefinition:
         """The definition that makes asset ``key``."""
@@ -149,6 +167,8 @@ class Definitions:
                 where=self._where,
             )
         return node.assets_def
+
+    resolve_assets_def = get_assets_def
 
     def get_asset_value_loader(self, instance: Any = None) -> Any:
         """An :class:`AssetValueLoader` reading stored asset values through the IO managers

@@ -1,7 +1,8 @@
 """Running jobs: plans, step state, the step runner, executors, contexts and results."""
 
 from .api import execute_in_process
-from .context import DirectOpContext, OpExecutionContext, build_op_context
+from .context import OpExecutionContext
+from .direct_context import DirectOpContext, build_op_context
 from .execute_job import execute_job
 from .hooks import HookContext, build_hook_context
 from .reexecution import ReexecutionOptions

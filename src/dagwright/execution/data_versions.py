@@ -18,22 +18,56 @@ definitions and the newest upstream versions.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..definitions.assets.observable import DataVersion
 from ..metadata import AssetKey
 from ..storage.lineage import (
     CODE_VERSION_TAG,
     DATA_VERSION_TAG,
     INPUT_DATA_VERSION_PREFIX,
     INPUT_EVENT_POINTER_PREFIX,
+    lineage_of,
     report_tags,
 )
 
 if TYPE_CHECKING:
+    from ..storage.instance import Instance
     from ._run import RunContext
     from .state import ExecutionStep
 
-__all__ = ["materialization_tags", "data_version_of"]
+__all__ = ["materialization_tags", "data_version_of", "DataProvenance", "provenance_of"]
+
+USER_PROVIDED_TAG = "dagster/data_version_is_user_provided"
+"""Set to ``"true"`` on a materialization whose data version the asset gave itself."""
+
+
+class DataProvenance(NamedTuple):
+    """What an asset's newest materialization was computed from: its code version and the
+    data version (and event storage id) of each upstream asset it read."""
+
+    code_version: str | None
+    input_data_versions: Mapping[AssetKey, DataVersion]
+    input_storage_ids: Mapping[AssetKey, int | None]
+    is_user_provided: bool
+
+
+def provenance_of(instance: Instance, asset_key: AssetKey) -> DataProvenance | None:
+    """The provenance of ``asset_key``'s newest materialization (None: never materialized)."""
+    found = instance.get_materialization_history(asset_key, limit=1)
+    if not found:
+        return None
+    lineage = lineage_of(found[0])
+    tags = report_tags(found[0].event_log_entry)
+    return DataProvenance(
+        code_version=lineage.code_version,
+        input_data_versions={
+            u.key: DataVersion(u.data_version) for u in lineage.upstream if u.data_version
+        },
+        input_storage_ids={u.key: u.storage_id for u in lineage.upstream},
+        is_user_provided=tags.get(USER_PROVIDED_TAG) == "true",
+    )
 
 
 def data_version_of(entry: Any) -> str | None:
@@ -78,6 +112,7 @@ def materialization_tags(
         given = result.data_version
         if given is not None:
             version = str(getattr(given, "value", given))
+            tags[USER_PROVIDED_TAG] = "true"
     tags[DATA_VERSION_TAG] = version
     known[asset_key] = version
     return tags

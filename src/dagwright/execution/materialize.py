@@ -2,8 +2,9 @@
 scripts do.
 
 Both build an asset job over the given assets (checked as one graph:
-every upstream asset must be among them, as a definition, an
-``AssetSpec`` or a ``SourceAsset``) and run it with
+every upstream asset read as a value must be among them, as a
+definition, an ``AssetSpec`` or a ``SourceAsset``; one named only in
+``deps`` may be left out, it is then external) and run it with
 ``execute_in_process``. ``selection`` narrows what is materialized (and
 which asset checks run: by default those of the selected assets); the
 other assets of the graph are read from their last materialization

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..definitions._compute import is_context_param, signature_params
 from ..definitions.assets.definition import node_name_for_key
-from ..definitions.assets.observable import DataVersion, ObserveResult
+from ..definitions.assets.observable import DataVersion, ObserveResult, observe_params
 from ..definitions.assets.specs import SourceAsset
 from ..definitions.graph import GraphDefinition
 from ..definitions.job import JobDefinition
@@ -61,12 +60,13 @@ def observe(
 def _observer(source: SourceAsset) -> Any:
     """The op that observes ``source``."""
     fn = source.observe_fn
-    params, _ = signature_params(fn)
-    wants_context = bool(params) and is_context_param(params[0])
     key = source.key
+    where = f"observable source asset '{key.to_user_string()}'"
+    wants_context, resources = observe_params(fn, where)
 
     def observe_it(context: Any) -> Iterator[AssetObservation]:
-        found = fn(context) if wants_context else fn()
+        given = {name: getattr(context.resources, name) for name in resources}
+        found = fn(context, **given) if wants_context else fn(**given)
         version, metadata, extra = _version_of(found, key.to_user_string())
         tags = dict(extra)
         if version is not None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Union
 
@@ -84,6 +85,23 @@ class AssetKey(msgspec.Struct, frozen=True, order=True, gc=False):
     def has_prefix(self, prefix: Sequence[str]) -> bool:
         """Whether the key's first parts are ``prefix``."""
         return list(self.path[: len(prefix)]) == list(prefix)
+
+    @property
+    def parent(self) -> AssetKey:
+        """The key without its last part (``["warehouse", "orders"]`` -> ``["warehouse"]``)."""
+        if len(self.path) < 2:
+            raise InvalidAssetKeyError(
+                given=list(self.path),
+                problem="a key of one part has no parent (a key has at least one part).",
+                fix="ask for the parent of a key of several parts (key.has_prefix(...)).",
+            )
+        return AssetKey(list(self.path[:-1]))
+
+    def to_python_identifier(self, suffix: str | None = None) -> str:
+        """The key as a Python name: its parts (and ``suffix``) joined by ``__``, other
+        characters than letters, digits and ``_`` made ``_`` (``warehouse__orders``)."""
+        parts = [*self.path, suffix] if suffix is not None else list(self.path)
+        return re.sub(r"\W", "_", "__".join(parts))
 
 
 class AssetCheckKey(msgspec.Struct, frozen=True, order=True, gc=False):

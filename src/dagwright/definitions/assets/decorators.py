@@ -42,7 +42,7 @@ def _prefix(key_prefix: str | Sequence[str] | None) -> list[str]:
     return [key_prefix] if isinstance(key_prefix, str) else list(key_prefix or [])
 
 
-def _upstream_params(fn: Callable[..., Any]) -> list[str]:
+def upstream_params(fn: Callable[..., Any]) -> list[str]:
     """The parameters of ``fn`` that read upstream assets (not context, resources or config)."""
     params, _ = signature_params(fn)
     if params and is_context_param(params[0]):
@@ -59,7 +59,7 @@ def _upstream_params(fn: Callable[..., Any]) -> list[str]:
     return found
 
 
-def _asset_ins(
+def asset_ins(
     fn: Callable[..., Any],
     ins: Mapping[str, AssetIn] | None,
     deps: Iterable[Any] | None,
@@ -69,7 +69,7 @@ def _asset_ins(
     declared = dict(ins or {})
     op_ins: dict[str, In] = {}
     keys: dict[str, AssetKey] = {}
-    for name in _upstream_params(fn):
+    for name in upstream_params(fn):
         asset_in = declared.pop(name, None) or AssetIn()
         if asset_in.key is not None:
             key = asset_in.key
@@ -171,7 +171,7 @@ def asset(
         else:
             asset_key = AssetKey([*_prefix(key_prefix), str(asset_name)])
         where = f"asset '{asset_key.to_user_string()}'"
-        op_ins, keys_by_input = _asset_ins(fn, ins, deps, where)
+        op_ins, keys_by_input = asset_ins(fn, ins, deps, where)
         out = Out(
             dagster_type if dagster_type is not None else NO_VALUE,
             is_required=output_required,
@@ -265,7 +265,7 @@ def multi_asset(
             raise InvalidDefinitionError(
                 "@multi_asset takes outs={...} or specs=[...], one of them.", where=where
             )
-        op_ins, keys_by_input = _asset_ins(fn, ins, deps, where)
+        op_ins, keys_by_input = asset_ins(fn, ins, deps, where)
         read = list(dict.fromkeys(keys_by_input.values()))
         mappings = _in_mappings(ins, keys_by_input, deps)
         op_outs: dict[str, Out] = {}

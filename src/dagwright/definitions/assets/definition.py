@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...errors import InvalidDefinitionError
-from ...metadata import AssetKey
+from ...metadata import AssetCheckKey, AssetKey
+from .._context import ExecutionContextBase
 from ..graph import GraphDefinition
 from ..op import OpDefinition
 from .specs import AssetSpec, check_group_name, dep_key
@@ -109,9 +110,9 @@ class AssetsDefinition:
     def key(self) -> AssetKey:
         """The one asset key (raises when the definition makes several)."""
         if len(self._keys_by_output) != 1:
-            listed = ", ".join(sorted(k.to_user_string() for k in self.keys))
             raise InvalidDefinitionError(
-                f"this definition makes several assets ({listed}), so it has no single key.",
+                f"this definition makes several assets ({self._listed()}), so it has no single "
+                "key.",
                 fix="use .keys.",
             )
         return next(iter(self._keys_by_output.values()))
@@ -140,6 +141,29 @@ class AssetsDefinition:
             keys.update(spec.deps)
         return keys
 
+    @property
+    def value_input_keys(self) -> Mapping[str, AssetKey]:
+        """The upstream asset each input reads as a value, by input name (the others,
+        ``deps``, are only waited for)."""
+        inputs = self._node_def.input_dict
+        return {n: k for n, k in self._keys_by_input.items() if not inputs[n].is_nothing}
+
+    def get_asset_spec(self, key: Any = None) -> AssetSpec:
+        """The spec of asset ``key`` (None: of the one asset it makes)."""
+        asset_key = self.key if key is None else dep_key(key, repr(self))
+        found = self._specs.get(asset_key)
+        if found is None:
+            raise InvalidDefinitionError(
+                f"it makes no asset '{asset_key.to_user_string()}'.",
+                where=repr(self),
+                fix=f"name one of its assets: {self._listed()}.",
+            )
+        return found
+
+    def _listed(self) -> str:
+        """Its keys, for messages: ``a, b/c``."""
+        return ", ".join(sorted(k.to_user_string() for k in self._keys))
+
     def deps_of(self, key: AssetKey) -> set[AssetKey]:
         """The upstream assets of ``key`` (for a multi-asset, what that one asset depends on)."""
         return set(self._specs[key].deps)
@@ -166,6 +190,11 @@ class AssetsDefinition:
     @property
     def check_specs(self) -> tuple[Any, ...]:
         return self._check_specs
+
+    @property
+    def check_keys(self) -> set[AssetCheckKey]:
+        """The keys of the checks its op reports (``check_specs``)."""
+        return {spec.key for spec in self._check_specs}
 
     @property
     def group_names_by_key(self) -> Mapping[AssetKey, str]:
@@ -342,12 +371,16 @@ class AssetsDefinition:
     # -- calling it in a test -------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call the asset's function directly, as a unit test does."""
+        """Call the asset's function directly, as a unit test does; a context passed in is
+        bound to this asset (``context.asset_key``)."""
+        for given in (*args[:1], *kwargs.values()):
+            bind = getattr(given, "bind_to_assets_def", None)
+            if isinstance(given, ExecutionContextBase) and bind is not None:
+                bind(self)
         return self._node_def(*args, **kwargs)
 
     def __repr__(self) -> str:
-        keys = ", ".join(sorted(k.to_user_string() for k in self.keys))
-        return f"AssetsDefinition({keys})"
+        return f"AssetsDefinition({self._listed()})"
 
 
 def keys_of(assets: Iterable[Any]) -> set[AssetKey]:

@@ -1,10 +1,12 @@
 """``AssetGraph``: every asset of a set of definitions, and how they depend on each other.
 
 Built from asset definitions, external assets (``AssetSpec``) and source
-assets, and checked as it is built: two definitions of one key, a
-dependency on a key nothing defines, or a cycle among assets raise
+assets, and checked as it is built: two definitions of one key, an input
+reading a key nothing defines, or a cycle among assets raise
 :class:`~dagwright.errors.InvalidDefinitionError` naming the assets and
-the fix. Selections (``AssetSelection``) and asset jobs read it.
+the fix. A key nothing defines that is only named in ``deps`` is an
+external asset of the graph, as if declared with ``AssetSpec``.
+Selections (``AssetSelection``) and asset jobs read it.
 """
 
 from __future__ import annotations
@@ -71,6 +73,11 @@ def _name(key: AssetKey) -> str:
     return f"'{key.to_user_string()}'"
 
 
+def _checks(item: Any, key: AssetKey) -> bool:
+    """Whether ``item`` is an asset check of asset ``key`` (reported as such if missing)."""
+    return isinstance(item, AssetChecksDefinition) and item.asset_key == key
+
+
 def _who(item: Any) -> str:
     """What defines an asset, for messages: ``op 'orders' (function my_pkg.assets.orders)``."""
     if isinstance(item, AssetsDefinition):
@@ -125,19 +132,38 @@ class AssetGraph:
         self._check_checks()
 
     def _link(self) -> None:
+        """Link each node to its parents. A key nothing defines is an external asset when it
+        is only waited for (``deps=[...]``, as Dagster's stubs), and an error when an input
+        reads its value, since nothing could load it."""
+        readers: list[AssetsDefinition | AssetChecksDefinition] = [*self.assets_defs, *self.checks]
+        for item in readers:
+            for input_name, key in item.value_input_keys.items():
+                if key not in self.nodes and not _checks(item, key):
+                    raise self._unmade(item, input_name, key)
+        waited = [k for check in self.checks for k in check.spec.additional_deps]
+        for key in [*waited, *(p for n in list(self.nodes.values()) for p in n.parents)]:
+            if key not in self.nodes:
+                self.nodes[key] = AssetNode(key, AssetSpec(key), None)
         for node in self.nodes.values():
-            for parent in sorted(node.parents):
-                upstream = self.nodes.get(parent)
-                if upstream is None:
-                    raise InvalidDefinitionError(
-                        f"asset {_name(node.key)} depends on asset {_name(parent)}, which none "
-                        "of the definitions makes.",
-                        where=self.where,
-                        fix=f"add the asset that makes {_name(parent)}, or declare it as an "
-                        f"external asset: AssetSpec({parent.to_user_string()!r}) (or "
-                        "SourceAsset, to read it through an IO manager).",
-                    )
-                upstream.children.add(node.key)
+            for parent in node.parents:
+                self.nodes[parent].children.add(node.key)
+
+    def _unmade(self, item: Any, input_name: str, key: AssetKey) -> InvalidDefinitionError:
+        deps = "deps"
+        if isinstance(item, AssetChecksDefinition):
+            reader, deps = f"asset check '{item.spec.name}'", "additional_deps"
+        else:
+            keys = sorted(item.keys)
+            reader = f"asset {_name(next((k for k in keys if key in item.deps_of(k)), keys[0]))}"
+        return InvalidDefinitionError(
+            f"{reader} depends on asset {_name(key)}, which none of the definitions makes, "
+            f"and its input '{input_name}' reads its value.",
+            where=self.where,
+            fix=f"add the asset that makes {_name(key)}, declare it as an external asset "
+            f"read through an IO manager (AssetSpec({key.to_user_string()!r}) or "
+            f"SourceAsset({key.to_user_string()!r})), or list it in {deps}=[...] if the "
+            "function does not read its value.",
+        )
 
     def _check_checks(self) -> None:
         """Every asset check checks an asset of the graph, and no check is declared twice."""

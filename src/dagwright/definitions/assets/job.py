@@ -32,7 +32,7 @@ from ..outputs import DEFAULT_IO_MANAGER_KEY
 from ..partition_mapping import infer_partition_mapping
 from .blocking import held_back
 from .checks import AssetChecksDefinition
-from .definition import AssetsDefinition, node_name_for_key
+from .definition import AssetsDefinition
 from .graph import AssetGraph
 from .layer import AssetLayer, InputPartitions, inner_inputs, inner_outputs
 from .pruning import prune_graph
@@ -303,9 +303,7 @@ def _add_checks(
         by_name[node] = check
         reported[node] = [check.spec]
         deps: dict[str, DependencyDefinition] = {}
-        needs = {check.asset_input: check.asset_key}
-        needs.update({node_name_for_key(k): k for k in check.spec.additional_deps})
-        for input_name, key in needs.items():
+        for input_name, key in check.keys_by_input_name.items():
             producer = asset_graph.assets_def_for(key)
             if producer is not None and key in selected:
                 deps[input_name] = DependencyDefinition(

@@ -9,14 +9,18 @@ computed from it become stale when it changes.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from ..._sentinel import NO_VALUE
 from ...errors import InvalidDefinitionError
 from ...metadata import AssetKey
+from .._compute import is_context_param, signature_params
+from ..resources import is_resource_annotation
 from .specs import SourceAsset, dep_key
 
-__all__ = ["DataVersion", "ObserveResult", "observable_source_asset"]
+__all__ = ["DataVersion", "ObserveResult", "observable_source_asset", "observe_params"]
 
 
 class DataVersion:
@@ -60,6 +64,29 @@ class ObserveResult:
         self.tags = dict(tags or {})
 
 
+def observe_params(fn: Callable[..., Any], where: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether an observation function takes ``context``, and its resource parameters (typed
+    with a resource class: each gets the resource of its name, as an op's would)."""
+    params, _ = signature_params(fn)
+    wants_context = bool(params) and is_context_param(params[0])
+    resources = []
+    for param in params[1:] if wants_context else params:
+        if is_resource_annotation(param.annotation):
+            resources.append(param.name)
+        elif param.default is NO_VALUE and param.kind not in (
+            inspect.Parameter.VAR_POSITIONAL,
+            inspect.Parameter.VAR_KEYWORD,
+        ):
+            raise InvalidDefinitionError(
+                f"its function takes '{param.name}', which is neither the context nor a "
+                "resource, and an observation has no inputs.",
+                where=where,
+                fix=f"annotate '{param.name}' with its resource class (def {fn.__name__}("
+                f"{param.name}: MyResource)), or remove it.",
+            )
+    return wants_context, tuple(resources)
+
+
 def observable_source_asset(
     observe_fn: Callable[..., Any] | None = None,
     *,
@@ -77,7 +104,8 @@ def observable_source_asset(
     kinds: Iterable[str] | None = None,
 ) -> Any:
     """Define an external asset with a function that returns its current DataVersion (or an
-    ObserveResult); it may take ``context``."""
+    ObserveResult); it may take ``context`` and resources (parameters typed with a resource
+    class, as an op's)."""
 
     def build(fn: Callable[..., Any]) -> SourceAsset:
         if key is not None:
@@ -85,6 +113,8 @@ def observable_source_asset(
         else:
             prefix = [key_prefix] if isinstance(key_prefix, str) else list(key_prefix or [])
             asset_key = AssetKey([*prefix, str(name or fn.__name__)])
+        where = f"observable source asset '{asset_key.to_user_string()}'"
+        _, resources = observe_params(fn, where)
         return SourceAsset(
             asset_key,
             metadata=metadata,
@@ -96,7 +126,7 @@ def observable_source_asset(
             tags=tags,
             owners=owners,
             kinds=kinds,
-            required_resource_keys=required_resource_keys,
+            required_resource_keys={*(required_resource_keys or ()), *resources},
         )
 
     if observe_fn is not None:

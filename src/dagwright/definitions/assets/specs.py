@@ -326,5 +326,12 @@ class SourceAsset:
             required_resource_keys=self.required_resource_keys,
         )
 
+    def to_asset_spec(self) -> AssetSpec:
+        """This external asset described by an AssetSpec (key, group, owners, tags, ...)."""
+        said = ("description", "metadata", "group_name", "owners", "tags", "kinds")
+        return AssetSpec(
+            self.key, partitions_def=self.partitions_def, **{n: getattr(self, n) for n in said}
+        )
+
     def __repr__(self) -> str:
         return f"SourceAsset({self.key.to_user_string()!r})"
