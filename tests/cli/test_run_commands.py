@@ -226,3 +226,56 @@ def test_cancel_no_wait_of_a_canceling_run_says_it_is_already_canceling(home: Pa
 
     assert result.exit_code == 1
     assert "run stopping-run is already canceling (CANCELING)" in result.output
+
+
+def mapped_run(home: Path, keys: int) -> str:
+    """A run whose op ``light`` was mapped over ``keys`` keys, recorded in ``home``."""
+    from dagwright import DynamicOut, DynamicOutput, job, op
+
+    @op(out=DynamicOut())
+    def split():
+        for i in range(keys):
+            yield DynamicOutput(i, mapping_key=str(i))
+
+    @op
+    def light(x: int) -> int:
+        return x
+
+    @job
+    def fan():
+        split().map(light)
+
+    with Instance.from_home(home) as instance:
+        return fan.execute_in_process(instance=instance).run_id
+
+
+def test_steps_lists_one_line_per_op_with_mapped_steps_counted_together(home: Path) -> None:
+    run_id = mapped_run(home, 300)
+
+    result = CliRunner().invoke(cli, ["run", "steps", run_id])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("split  SUCCESS")
+    assert lines[1].startswith("light[300 mapped]  300 succeeded")
+
+
+def test_steps_all_lists_every_step(home: Path) -> None:
+    run_id = mapped_run(home, 3)
+
+    result = CliRunner().invoke(cli, ["run", "steps", run_id, "--all"])
+
+    assert result.exit_code == 0, result.output
+    keys = [line.split()[0] for line in result.output.splitlines()]
+    assert keys == ["split", "light[0]", "light[1]", "light[2]"]
+
+
+def test_steps_of_an_unknown_run_fails_naming_the_instance(home: Path) -> None:
+    with Instance.from_home(home):
+        pass
+
+    result = CliRunner().invoke(cli, ["run", "steps", "no-such-run"])
+
+    assert result.exit_code == 1
+    assert f"no run no-such-run in {home}" in result.output

@@ -1,7 +1,9 @@
 """``dagwright run ...``: act on the runs of the instance of $DAGWRIGHT_HOME.
 
 ``run cancel`` asks a run to stop and waits until it has; ``run monitor``
-ends the runs whose process died.
+ends the runs whose process died; ``run steps`` shows what a run's steps
+did, one line per op (the steps of an op mapped over many keys are one
+line) unless ``--all`` asks for every step.
 """
 
 from __future__ import annotations
@@ -131,6 +133,40 @@ def cancel_command(run_id: str, reason: str | None, wait: bool, timeout: float) 
         ]
         if interrupted:
             click.echo(f"Interrupted steps: {', '.join(str(key) for key in interrupted)}")
+
+
+@run_group.command("steps")
+@click.argument("run_id")
+@click.option("--all", "every", is_flag=True, help="One line per step, mapped steps too.")
+def steps_command(run_id: str, every: bool) -> None:
+    """What the steps of run RUN_ID did: one line per op, mapped steps counted together."""
+    settings, instance = _open_instance()
+    with instance:
+        if instance.get_run_by_id(run_id) is None:
+            raise click.ClickException(f"no run {run_id} in {settings.home}")
+        if every:
+            for step in instance.get_run_step_stats(run_id):
+                took = _duration(step.start_time, step.end_time)
+                click.echo(f"{step.step_key}  {step.status.value}{took}")
+            return
+        for row in instance.get_run_step_summary(run_id):
+            took = _duration(row.start_time, row.end_time)
+            counts = [
+                (row.succeeded, "SUCCESS", "succeeded"),
+                (row.failed, "FAILURE", "failed"),
+                (row.skipped, "SKIPPED", "skipped"),
+                (row.in_progress, "IN_PROGRESS", "in progress"),
+            ]
+            if not row.is_mapped:
+                status = next(status for n, status, _ in counts if n)
+                click.echo(f"{row.op_handle}  {status}{took}")
+            else:
+                listed = ", ".join(f"{n} {label}" for n, _, label in counts if n)
+                click.echo(f"{row.op_handle}[{row.steps} mapped]  {listed}{took}")
+
+
+def _duration(start: float | None, end: float | None) -> str:
+    return f"  {end - start:.3f} s" if start is not None and end is not None else ""
 
 
 def _open_instance() -> tuple[InstanceSettings, Instance]:
