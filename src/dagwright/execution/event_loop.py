@@ -11,7 +11,6 @@ threads at once, so their coroutines run together on the loop.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -23,6 +22,9 @@ class EventLoopThread:
     """An asyncio loop running on a daemon thread; :meth:`run` awaits on it from any thread."""
 
     def __init__(self) -> None:
+        import asyncio  # only runs with async code pay for it (~14 ms)
+
+        self._asyncio = asyncio
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self.loop.run_forever, name="dagwright-event-loop", daemon=True
@@ -32,7 +34,7 @@ class EventLoopThread:
     def run(self, awaitable: Any) -> Any:
         """Await ``awaitable`` on the loop and return its result; block the calling thread
         until then. An interrupt of the caller (Ctrl-C, a cancel) cancels the coroutine."""
-        future = asyncio.run_coroutine_threadsafe(_awaited(awaitable), self.loop)
+        future = self._asyncio.run_coroutine_threadsafe(_awaited(awaitable), self.loop)
         try:
             return future.result()
         except BaseException:

@@ -14,7 +14,7 @@ import inspect
 import threading
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config.types import Field, Shape
 from ..config.validate import validate
@@ -29,8 +29,10 @@ from ..errors import (
     did_you_mean,
 )
 from ._boundary import UserFailure, call_user, user_iter
-from .event_loop import EventLoopThread
 from .logs import StepLog
+
+if TYPE_CHECKING:
+    from .event_loop import EventLoopThread
 
 __all__ = [
     "Resources",
@@ -156,6 +158,8 @@ class ResourceSet:
         if loop is None:
             with self._loop_lock:  # steps on several threads may ask at once
                 if self._loop is None:
+                    from .event_loop import EventLoopThread
+
                     self._loop = EventLoopThread()
                     self._stack.callback(self._close_loop)
                 loop = self._loop
