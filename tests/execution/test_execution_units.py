@@ -21,6 +21,8 @@ from dagwright import (
     EventType,
     Instance,
     InvalidDefinitionError,
+    ReexecutionError,
+    ReexecutionOptions,
     execute_job,
     graph,
     job,
@@ -186,3 +188,20 @@ def test_a_dynamic_output_inside_a_unit_is_a_definition_error() -> None:
     text = str(caught.value)
     assert "fans_out.spread" in text
     assert "not supported inside a unit" in text
+
+
+def test_reexecuting_an_op_of_a_unit_without_the_op_it_reads_in_memory_is_refused(
+    instance: Instance, folder: Path
+) -> None:
+    with execute_job(jobs.unit_chain_job, instance, run_config=_config(folder)) as first:
+        assert first.success
+    options = ReexecutionOptions(first.run_id, step_selection=["chain.inc_5"])
+
+    with pytest.raises(ReexecutionError) as caught:
+        execute_job(
+            jobs.unit_chain_job, instance, run_config=_config(folder), reexecution_options=options
+        )
+
+    text = str(caught.value)
+    assert "handed over in memory" in text
+    assert "chain.inc_4" in text

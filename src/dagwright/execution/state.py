@@ -19,6 +19,12 @@ reported by :meth:`RunState.take_skips` for the executor to record.
 Executors only ever see runnable steps (:meth:`RunState.next_step`) and
 report how each ended (:meth:`RunState.finish`); nothing polls.
 
+With ``units`` (executors that run steps in other processes), the steps
+of an execution unit (see ``definitions/_units.py``) also wait for every
+step outside the unit that one of them waits for, so that the whole unit
+can be sent at once; the executor then moves the unit's other steps to
+RUNNING with :meth:`RunState.claim` as their outcomes come back.
+
 Readiness is counted, not searched: each step holds the number of steps
 it still waits for, and finishing a step decrements its dependents. When a
 dynamic output's step finishes, the steps mapped over it are made

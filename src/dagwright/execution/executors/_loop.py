@@ -247,7 +247,7 @@ class StepLoop(ABC):
         (``("outcome", key, state, produced, dynamic, retry delay, error)``, in order)."""
         unit = head.spec.flat.unit
         assert unit is not None
-        self.units_out.pop(unit.handle, None)
+        self._unit_back(head)
         head_ended = False
         for _, key, *ended in outcomes:
             step = self._member(head, key)
@@ -271,7 +271,7 @@ class StepLoop(ABC):
         the steps that had succeeded succeed, ``running`` is interrupted."""
         unit = head.spec.flat.unit
         assert unit is not None
-        self.units_out.pop(unit.handle, None)
+        self._unit_back(head)
         for key in unit.steps:
             if key != head.key and key != running and key not in self._succeeded:
                 continue
@@ -288,7 +288,7 @@ class StepLoop(ABC):
         succeeded succeed; those that started (and ``head``) are lost with ``error(key)``."""
         unit = head.spec.flat.unit
         assert unit is not None
-        self.units_out.pop(unit.handle, None)
+        self._unit_back(head)
         for key in unit.steps:
             started = key in self._outputs_seen
             if key != head.key and not started:
@@ -375,8 +375,15 @@ class StepLoop(ABC):
         produced.extend(name for name in dynamic or () if name not in produced)
         return produced, dynamic
 
+    def _unit_back(self, step: ExecutionStep) -> None:
+        """The task sent for ``step`` came back; if it was its unit's, the unit is no longer out."""
+        unit = step.spec.flat.unit
+        if unit is not None and self.units_out.get(unit.handle) is step:
+            del self.units_out[unit.handle]
+
     def step_dropped(self, step: ExecutionStep) -> None:
         """A step sent but never started, withdrawn by the cancellation (nothing to record)."""
+        self._unit_back(step)
         self.limits.take(step, -1)
         self.state.finish(step, StepState.FAILED)
 
@@ -394,6 +401,7 @@ class StepLoop(ABC):
             self.start_failure = error
         self.stopping = True
         if step is not None:
+            self._unit_back(step)
             self.limits.take(step, -1)
             self.state.finish(step, StepState.FAILED)
             record_skips(self.run_context, self.state)

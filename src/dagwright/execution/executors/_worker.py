@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +109,13 @@ class StepHost:
         if failure is not None:
             close_run_resources(self.context)
             raise StartFailed(failure)
-        self.running: str | None = None  # the key of the step running (or last run)
+        self._current = threading.local()  # Dask runs steps on several threads at once
+
+    @property
+    def running(self) -> str | None:
+        """The key of the step this thread runs (or ran last)."""
+        key: str | None = getattr(self._current, "key", None)
+        return key
 
     def run(
         self, spec_key: str, mapping_key: str | None, attempt: int, facts: Facts
@@ -119,7 +126,7 @@ class StepHost:
         _learn(context.outputs, facts)
         step = ExecutionStep(context.plan.specs[spec_key], mapping_key, 0)
         step.attempt = attempt
-        self.running = step.key
+        self._current.key = step.key
         outcome = run_step(context, step)
         self._forget(step.key, outcome)
         return _reported(step, outcome)
@@ -154,7 +161,7 @@ class StepHost:
                 step.attempt = attempt
                 if blocker(step, lost, outputs.values, _none_collected) is not None:
                     continue
-                self.running = key
+                self._current.key = key
                 outcome = run_step(context, step)
                 if outcome.state is StepState.UP_FOR_RETRY:
                     retry_delay = outcome.retry_delay
@@ -167,7 +174,7 @@ class StepHost:
             for step, outcome in ran:  # the next attempt starts afresh
                 for name in outcome.produced:
                     outputs.values.pop((step.key, name), None)
-            self.running = None
+            self._current.key = None
             if retry_delay:
                 context.clock.sleep(retry_delay)
             attempt += 1
