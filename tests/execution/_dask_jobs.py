@@ -21,6 +21,7 @@ from dagwright import (
     RetryPolicy,
     dask_executor,
     failure_hook,
+    graph,
     job,
     op,
     resource,
@@ -97,6 +98,16 @@ def total(values: list[int]) -> int:
 def ten_steps():
     first = emit()
     total([add_one.alias(f"add_{i}")(first) for i in range(8)])
+
+
+@graph(unit=True)
+def eight_adds(first):
+    return total([add_one.alias(f"add_{i}")(first) for i in range(8)])
+
+
+@job(executor_def=dask_executor, resource_defs={"files": files})
+def ten_steps_as_unit():
+    eight_adds(emit())
 
 
 # --------------------------------------------------------------------------

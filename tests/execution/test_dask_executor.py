@@ -115,6 +115,19 @@ def test_a_job_runs_with_its_steps_spread_over_the_dask_workers(
     assert len(_step_pids(result, "add_")) == 2
 
 
+def test_the_ops_of_an_execution_unit_run_as_one_task_on_one_worker(
+    cluster: LocalCluster, persistent_instance: Instance, tmp_path: Path
+) -> None:
+    result = execute_job(
+        JobPointer("ten_steps_as_unit"), persistent_instance, run_config=_config(cluster, tmp_path)
+    )
+
+    assert result.success
+    assert len(_events(result, E.STEP_SUCCESS)) == 10
+    assert len(_step_pids(result, "eight_adds.add_")) == 1
+    assert _stored_output(result, "eight_adds.total") == 16
+
+
 def test_every_event_of_the_workers_is_in_the_instance_in_step_order(
     cluster: LocalCluster, persistent_instance: Instance, tmp_path: Path
 ) -> None:

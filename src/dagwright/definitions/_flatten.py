@@ -25,6 +25,7 @@ from .graph import GraphDefinition
 from .hooks import HookDefinition
 
 if TYPE_CHECKING:
+    from ._units import ExecutionUnit
     from .op import OpDefinition
     from .retry import RetryPolicy
     from .types import DataType
@@ -228,6 +229,9 @@ class FlatOp:
         "io_manager_keys",
         "upstream",
         "reads_launch_values",
+        "unit",
+        "memory_inputs",
+        "memory_outputs",
     )
 
     def __init__(
@@ -264,6 +268,11 @@ class FlatOp:
         self.upstream: tuple[tuple[str, bool], ...] = ()
         # Whether some input's value comes from config or input values at launch.
         self.reads_launch_values = True
+        # The execution unit it belongs to (see _units.py), and its inputs and outputs
+        # handed over in memory inside that unit.
+        self.unit: ExecutionUnit | None = None
+        self.memory_inputs: frozenset[str] = frozenset()
+        self.memory_outputs: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         return f"FlatOp({self.handle})"
@@ -272,10 +281,12 @@ class FlatOp:
 class FlatGraph:
     """Every op of a job in dependency order, and how dynamic outputs fan out and in."""
 
-    __slots__ = ("collectors_by_root", "mapped_by_root", "ops")
+    __slots__ = ("collectors_by_root", "mapped_by_root", "ops", "units")
 
     def __init__(self, ops: dict[str, FlatOp]) -> None:
         self.ops = ops
+        # unit graph handle -> its execution unit (set by _units.mark_units)
+        self.units: dict[str, ExecutionUnit] = {}
         # dynamic output -> the ops that run once per value of it, in dependency order
         self.mapped_by_root: dict[tuple[str, str], list[FlatOp]] = {}
         # dynamic output -> the ops that collect over it

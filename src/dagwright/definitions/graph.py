@@ -9,6 +9,7 @@ output named exists; no cycles) when it is built.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
@@ -55,6 +56,7 @@ class GraphDefinition(NodeDefinition):
         output_mappings: Sequence[OutputMapping] | None = None,
         config: Any = None,
         tags: Mapping[str, Any] | None = None,
+        unit: bool = False,
         _recorded: tuple[list[Node], dict[str, dict[str, Source]]] | None = None,
         _input_descriptions: Mapping[str, str | None] | None = None,
     ) -> None:
@@ -89,6 +91,7 @@ class GraphDefinition(NodeDefinition):
             for input_name in graph_inputs
         ]
         self._config = config
+        self._unit = bool(unit)
         # A subset of a graph keeps the identity of the graph it was cut from.
         self._origin: GraphDefinition = self
         super().__init__(
@@ -176,6 +179,22 @@ class GraphDefinition(NodeDefinition):
     @property
     def config(self) -> Any:
         return self._config
+
+    @property
+    def is_unit(self) -> bool:
+        """Whether executors that run steps elsewhere run this graph's ops as one task."""
+        return self._unit
+
+    def as_unit(self) -> GraphDefinition:
+        """A copy of this graph marked to execute as one unit (see docs/executors.md).
+
+        Its ops keep their own steps and events, but an executor that runs steps
+        on workers sends them together, as one task, handing values between
+        them in memory; a retry re-runs the whole unit.
+        """
+        marked = copy.copy(self)
+        marked._unit = True
+        return marked
 
     def iterate_node_defs(self) -> Iterator[NodeDefinition]:
         """Every definition used in this graph, nested graphs included (each once)."""
@@ -313,6 +332,7 @@ def graph(
     out: GraphOut | Mapping[str, GraphOut] | None = None,
     config: Any = None,
     tags: Mapping[str, Any] | None = None,
+    unit: bool = False,
 ) -> Callable[[Callable[..., Any]], GraphDefinition]: ...
 def graph(
     compose_fn: Callable[..., Any] | None = None,
@@ -323,8 +343,12 @@ def graph(
     out: GraphOut | Mapping[str, GraphOut] | None = None,
     config: Any = None,
     tags: Mapping[str, Any] | None = None,
+    unit: bool = False,
 ) -> GraphDefinition | Callable[[Callable[..., Any]], GraphDefinition]:
-    """Turn a function whose body calls ops into a graph; its parameters are graph inputs."""
+    """Turn a function whose body calls ops into a graph; its parameters are graph inputs.
+
+    ``unit=True`` marks it to execute as one unit (see :meth:`GraphDefinition.as_unit`).
+    """
 
     def build(fn: Callable[..., Any]) -> GraphDefinition:
         graph_name = check_name(name or getattr(fn, "__name__", None), "graph")
@@ -337,6 +361,7 @@ def graph(
             output_mappings=mappings,
             config=config,
             tags=tags,
+            unit=unit,
             _recorded=(
                 [r.node for r in comp.recorded.values()],
                 {n: r.sources for n, r in comp.recorded.items()},

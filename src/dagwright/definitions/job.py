@@ -37,6 +37,7 @@ from ._flatten import (
     check_inputs_have_sources,
     flatten,
 )
+from ._units import mark_units
 from ._util import check_name, frozen_dict
 from .executor import ExecutorDefinition
 from .graph import GraphDefinition
@@ -132,6 +133,7 @@ class JobDefinition:
             self._op_retry_policy,
             _asset_layer.loaded_inputs if _asset_layer is not None else None,
         )
+        self._flat.units = mark_units(graph_def, self._name, self._flat.ops)
         check_inputs_have_sources(self._name, self._flat, self._input_values)
         # A job that binds no resources may get them later (Definitions(resources=...), or at
         # launch); its missing keys are then reported when it runs (check_resources_provided).
@@ -260,6 +262,12 @@ class JobDefinition:
     def flat_graph(self) -> FlatGraph:
         """Every op of the job with its full handle, resolved inputs and dependency level."""
         return self._flat
+
+    @property
+    def execution_units(self) -> dict[str, tuple[str, ...]]:
+        """Each graph this job runs as one unit (by handle) and the step keys of its ops,
+        in the order a worker runs them (see docs/executors.md)."""
+        return {handle: unit.steps for handle, unit in self._flat.units.items()}
 
     @property
     def required_resource_keys(self) -> frozenset[str]:

@@ -207,6 +207,7 @@ def subset_graph(graph: GraphDefinition, paths: set[str]) -> GraphDefinition:
         output_mappings=mappings,
         config=graph.config,
         tags=graph.tags,
+        unit=graph.is_unit,
         _recorded=(kept, sources),
         _input_descriptions={d.name: d.description for d in graph.input_defs},
     )

@@ -226,6 +226,17 @@ class KnownState:
                 handle,
             )
         self.reused_steps[up] = record.run_id
+        unit = self._flat.ops[handle].unit
+        if unit is not None and read.input_name in self._flat.ops[handle].memory_inputs:
+            raise ReexecutionError(
+                run_id=self.parent_run_id,
+                status=self.parent_status,
+                problem=f"step '{step_key}' reads output '{read.output}' of step '{up}' of its "
+                f"unit '{unit.handle}', which was handed over in memory and ended with run "
+                f"'{record.run_id}'",
+                fix=f"select every op of unit '{unit.handle}' ({', '.join(unit.steps)}), so "
+                "that this run makes the output again.",
+            )
         key = read.manager_key
         if key is not None and _keeps_in_memory(job, instance, key):
             raise self.in_memory_error(step_key, read, record.run_id)

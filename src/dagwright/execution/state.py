@@ -19,6 +19,12 @@ reported by :meth:`RunState.take_skips` for the executor to record.
 Executors only ever see runnable steps (:meth:`RunState.next_step`) and
 report how each ended (:meth:`RunState.finish`); nothing polls.
 
+With ``units`` (executors that run steps in other processes), the steps
+of an execution unit (see ``definitions/_units.py``) also wait for every
+step outside the unit that one of them waits for, so that the whole unit
+can be sent at once; the executor then moves the unit's other steps to
+RUNNING with :meth:`RunState.claim` as their outcomes come back.
+
 Readiness is counted, not searched: each step holds the number of steps
 it still waits for, and finishing a step decrements its dependents. When a
 dynamic output's step finishes, the steps mapped over it are made
@@ -30,13 +36,13 @@ from __future__ import annotations
 import heapq
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from enum import StrEnum
 
 from ..definitions._flatten import CollectRef, DynamicElementRef, FanInRef, StepOutputRef
 from .plan import ExecutionPlan, StepSpec
 
-__all__ = ["StepState", "ExecutionStep", "Skip", "RunState"]
+__all__ = ["StepState", "ExecutionStep", "Skip", "RunState", "blocker"]
 
 
 class StepState(StrEnum):
@@ -102,8 +108,16 @@ class Skip:
 class RunState:
     """Tracks every step of one run; see the module docstring."""
 
-    def __init__(self, plan: ExecutionPlan, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        plan: ExecutionPlan,
+        clock: Callable[[], float] = time.monotonic,
+        units: bool = False,
+    ) -> None:
         self._specs = plan.specs
+        # With ``units``, the steps of an execution unit also wait for every step outside the
+        # unit that one of them waits for: once one is ready, the whole unit can run.
+        self._units = units and bool(plan.flat_graph.units)
         self._flat = plan.flat_graph
         self._known = plan.known_state
         self._clock = clock
@@ -140,6 +154,11 @@ class RunState:
     def running(self) -> int:
         return self._running
 
+    def failed_among(self, keys: Iterable[str]) -> dict[str, str]:
+        """Those of ``keys`` that failed (or were abandoned), with the step that caused it."""
+        failed = self._failed
+        return {k: failed[k] for k in keys if k in failed}
+
     def unfinished(self) -> list[str]:
         """Steps that never reached a final state; empty after a complete run."""
         return [k for k, s in self._state.items() if s not in _TERMINAL]
@@ -156,14 +175,19 @@ class RunState:
         """
         if self._delayed:
             self._release_due_retries()
-        if not self._ready:
+        ready = self._ready
+        while ready and self._state[ready[0].key] is not _RD:
+            heapq.heappop(ready)  # claimed while it waited (see claim)
+        if not ready:
             return None
         if accept is None:
-            step = heapq.heappop(self._ready)
+            step = heapq.heappop(ready)
         else:
             held: list[ExecutionStep] = []
-            while self._ready:
-                candidate = heapq.heappop(self._ready)
+            while ready:
+                candidate = heapq.heappop(ready)
+                if self._state[candidate.key] is not _RD:
+                    continue
                 if accept(candidate):
                     break
                 held.append(candidate)
@@ -177,6 +201,13 @@ class RunState:
         self._move(step.key, _RN)
         self._running += 1
         return step
+
+    def claim(self, key: str) -> ExecutionStep:
+        """Move ready step ``key`` to RUNNING without :meth:`next_step`: a step of a unit
+        that runs with the unit's first step (its outcome reports it)."""
+        self._move(key, _RN)
+        self._running += 1
+        return self._steps[key]
 
     def finish(
         self,
@@ -245,6 +276,12 @@ class RunState:
         for handle, mapped in spec.flat.upstream:
             up = f"{handle}[{mapping_key}]" if mapped else handle
             pending += self._wait(key, up)
+        unit = spec.flat.unit
+        if unit is not None and self._units:
+            own = {handle for handle, _ in spec.flat.upstream}
+            for up in unit.upstream:
+                if up not in own:
+                    pending += self._wait(key, up)
         for flat_input in spec.inputs:
             source = flat_input.source
             if isinstance(source, CollectRef) and source.over_mapped:
@@ -340,38 +377,15 @@ class RunState:
 
     def _verdict(self, step: ExecutionStep) -> tuple[str, str | None] | None:
         """None if ``step`` can run; else (why not, the failed step that caused it or None)."""
-        mapping_key = step.mapping_key
-        for flat_input in step.spec.inputs:
-            source = flat_input.source
-            if isinstance(source, StepOutputRef):
-                up = source.step_key(mapping_key)
-                if up in self._failed:
-                    return self._abandoned(up)
-                if (up, source.output) not in self._produced:
-                    return self._not_produced(up, source.output), None
-            elif isinstance(source, DynamicElementRef):
-                if source.handle in self._failed:
-                    return self._abandoned(source.handle)
-            elif isinstance(source, CollectRef):
-                if source.root_handle in self._failed:
-                    return self._abandoned(source.root_handle)
-                if source.root not in self._produced:
-                    return self._not_produced(*source.root), None
-                for up in self._collected_steps(source) if source.over_mapped else ():
-                    if up in self._failed:
-                        return self._abandoned(up)
-            elif isinstance(source, FanInRef):
-                steps = [i for i in source.items if isinstance(i, StepOutputRef)]
-                for item in steps:
-                    if item.handle in self._failed:
-                        return self._abandoned(item.handle)
-                if (
-                    steps
-                    and len(steps) == len(source.items)
-                    and not any((i.handle, i.output) in self._produced for i in steps)
-                ):
-                    return "none of the outputs it fans in were produced", None
-        return None
+        blocked = blocker(step, self._failed, self._produced, self._collected_steps)
+        if blocked is None:
+            return None
+        up, output = blocked
+        if output is None:
+            return self._abandoned(up)
+        if not up:
+            return "none of the outputs it fans in were produced", None
+        return self._not_produced(up, output), None
 
     def _abandoned(self, up: str) -> tuple[str, str]:
         cause = self._failed[up]
@@ -394,3 +408,49 @@ class RunState:
             _, step = heapq.heappop(self._delayed)
             self._move(step.key, _RD)
             heapq.heappush(self._ready, step)
+
+
+def blocker(
+    step: ExecutionStep,
+    failed: Container[str],
+    produced: Container[tuple[str, str]],
+    collected: Callable[[CollectRef], list[str]],
+) -> tuple[str, str | None] | None:
+    """What keeps ``step`` from running once it waits for nothing more, or None if nothing does.
+
+    ``(step key, None)``: that upstream step failed; ``(step key, output)``: that output was
+    not produced; ``("", "")``: none of the outputs a fan-in input gathers was produced.
+    ``collected`` gives the mapped steps a collect input gathers.
+    """
+    mapping_key = step.mapping_key
+    for flat_input in step.spec.inputs:
+        source = flat_input.source
+        if isinstance(source, StepOutputRef):
+            up = source.step_key(mapping_key)
+            if up in failed:
+                return up, None
+            if (up, source.output) not in produced:
+                return up, source.output
+        elif isinstance(source, DynamicElementRef):
+            if source.handle in failed:
+                return source.handle, None
+        elif isinstance(source, CollectRef):
+            if source.root_handle in failed:
+                return source.root_handle, None
+            if source.root not in produced:
+                return source.root
+            for up in collected(source) if source.over_mapped else ():
+                if up in failed:
+                    return up, None
+        elif isinstance(source, FanInRef):
+            steps = [i for i in source.items if isinstance(i, StepOutputRef)]
+            for item in steps:
+                if item.handle in failed:
+                    return item.handle, None
+            if (
+                steps
+                and len(steps) == len(source.items)
+                and not any((i.handle, i.output) in produced for i in steps)
+            ):
+                return "", ""
+    return None

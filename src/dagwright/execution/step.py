@@ -30,6 +30,7 @@ from ..definitions._flatten import (
     ValueRef,
 )
 from ..definitions._results import OutputTracker, outputs_from_return, outputs_from_yield
+from ..definitions._units import UNIT_MEMORY
 from ..definitions.assets.results import MaterializeResult
 from ..definitions.events import OUTPUT_TYPES, Output
 from ..definitions.failure import Failure, RetryRequested
@@ -296,12 +297,16 @@ def _load_inputs(
     mapping_key = step.mapping_key
     if run.plan.known_state is not None:
         _check_reused_reads(run, step)
+    memory = step.spec.flat.memory_inputs  # handed over in memory inside the step's unit
     for flat_input in step.spec.inputs:
         if flat_input.is_nothing:
             continue
         name = flat_input.name
         source = flat_input.source
-        if (
+        if name in memory and type(source) is StepOutputRef:
+            value = outputs.values[(source.handle, source.output)]
+            _loaded(run, step, name, source.handle, source.output, UNIT_MEMORY)
+        elif (
             flat_input.manager_key not in inline and flat_input.manager_key is not None
         ) or source is LOAD_BY_MANAGER:
             if type(source) is FanInRef:  # each item through the input's own manager
@@ -684,6 +689,8 @@ def _handle_output(
         if layer is not None:
             record_materialization(run, step, layer, name, metadata, None, stored_by_asset)
         return
+    if name in step.spec.flat.memory_outputs:
+        return  # only ops of the step's unit read it, from memory (see definitions/_units.py)
     handled: dict[str, Any] | None = None
     if manager_key not in run.inline_io:
         handled = store_with_manager(run, step, context.log, name, value, mapping_key)

@@ -361,8 +361,12 @@ def graph_asset(
     owners: Sequence[str] | None = None,
     kinds: Iterable[str] | None = None,
     code_version: str | None = None,
+    unit: bool = False,
 ) -> Any:
-    """Define an asset computed by a graph of ops (the graph's one output is the asset)."""
+    """Define an asset computed by a graph of ops (the graph's one output is the asset).
+
+    ``unit=True`` runs the graph's ops as one unit (see ``GraphDefinition.as_unit``).
+    """
 
     def build(fn: Callable[..., Any]) -> AssetsDefinition:
         graph_name = str(name or getattr(fn, "__name__", "graph_asset"))
@@ -371,7 +375,7 @@ def graph_asset(
             if key is not None
             else AssetKey([*_prefix(key_prefix), graph_name])
         )
-        graph_def = graph_decorator(name=graph_name, description=description)(fn)
+        graph_def = graph_decorator(name=graph_name, description=description, unit=unit)(fn)
         keys_by_input = _graph_input_keys(graph_def, ins)
         return _one_asset(
             graph_def,
@@ -403,8 +407,12 @@ def graph_multi_asset(
     partitions_def: Any = None,
     group_name: str | None = None,
     can_subset: bool = False,
+    unit: bool = False,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]:
-    """Define several assets computed by a graph: one graph output per asset in ``outs``."""
+    """Define several assets computed by a graph: one graph output per asset in ``outs``.
+
+    ``unit=True`` runs the graph's ops as one unit (see ``GraphDefinition.as_unit``).
+    """
 
     def build(fn: Callable[..., Any]) -> AssetsDefinition:
         from ..outputs import GraphOut
@@ -414,6 +422,7 @@ def graph_multi_asset(
             name=graph_name,
             description=description,
             out={out_name: GraphOut() for out_name in outs},
+            unit=unit,
         )(fn)
         keys_by_input = _graph_input_keys(graph_def, ins)
         read = list(keys_by_input.values())

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import pickle
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...records import EventLogEntry
@@ -168,6 +169,26 @@ def run_step_task(
     does not unpickle here. Returns ``(outcome, entries)``, ``entries``
     being the JSON of everything the task recorded, in order.
     """
+    return _task(run_id, setup, key, lambda host: host.run(spec_key, mapping_key, attempt, facts))
+
+
+def run_unit_task(
+    run_id: str,
+    setup: bytes,
+    handle: str,
+    attempt: int,
+    facts: Facts,
+    failed: dict[str, str],
+    key: str,
+) -> tuple[Any, ...]:
+    """The Dask task of an execution unit: :meth:`StepHost.run_unit` (see
+    :func:`run_step_task` for the rest)."""
+    return _task(run_id, setup, key, lambda host: host.run_unit(handle, attempt, facts, failed))
+
+
+def _task(
+    run_id: str, setup: bytes, key: str, call: Callable[[StepHost], tuple[Any, ...]]
+) -> tuple[Any, ...]:
     recorder = _Recorder(run_id, key, _current_worker())
     if run_id in _CANCELED:  # no resources started for a step that will not run
         return recorder.end(("dropped",))
@@ -179,7 +200,7 @@ def run_step_task(
             return recorder.end(("unreadable", portable(failed.error)))
         except StartFailed as failed:
             return recorder.end(("failed", portable(failed.error)))
-        return recorder.end(_run_interruptibly(run_id, host, spec_key, mapping_key, attempt, facts))
+        return recorder.end(_run_interruptibly(run_id, host, call))
     finally:
         _CURRENT.recorder = None
 
@@ -195,10 +216,10 @@ class _Running:
 
 
 def _run_interruptibly(
-    run_id: str, host: StepHost, spec_key: str, mapping_key: str | None, attempt: int, facts: Facts
+    run_id: str, host: StepHost, call: Callable[[StepHost], tuple[Any, ...]]
 ) -> tuple[Any, ...]:
-    """``host.run(...)``, or ``("interrupted",)`` when a cancel stopped it, or ``("dropped",)``
-    when the run was canceled before it began."""
+    """``call(host)``, or ``("interrupted", key of the step it ran)`` when a cancel stopped it,
+    or ``("dropped",)`` when the run was canceled before it began."""
     running = _Running()
     with _LOCK:
         if run_id in _CANCELED:
@@ -207,7 +228,7 @@ def _run_interruptibly(
     outcome: tuple[Any, ...] | None = None
     try:
         try:
-            outcome = host.run(spec_key, mapping_key, attempt, facts)
+            outcome = call(host)
         finally:
             with _LOCK:
                 _RUNNING[run_id].discard(running)
@@ -215,7 +236,7 @@ def _run_interruptibly(
             _raise_in_thread(running.thread_id, None)
     except RunCanceled:
         pass
-    return outcome if outcome is not None else ("interrupted",)
+    return outcome if outcome is not None else ("interrupted", host.running)
 
 
 def _raise_in_thread(thread_id: int, error: type[BaseException] | None) -> None:

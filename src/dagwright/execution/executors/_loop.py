@@ -23,9 +23,10 @@ each to come back interrupted (:meth:`StepLoop.step_interrupted`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ...errors import InvariantViolationError
 from ...records import (
     ErrorInfo,
     EventLogEntry,
@@ -108,7 +109,9 @@ class StepLoop(ABC):
         self, run: RunContext, tag_limits: Sequence[tuple[str, Any, int]], stop_on_failure: bool
     ) -> None:
         self.run_context = run
-        self.state = RunState(run.plan, run.clock.monotonic)
+        self.state = RunState(run.plan, run.clock.monotonic, units=True)
+        # execution units sent as one task, by unit handle -> the step they were sent for
+        self.units_out: dict[str, ExecutionStep] = {}
         self.limits = TagLimits(tag_limits)
         self.stop_on_failure = stop_on_failure
         self.failures: list[tuple[ExecutionStep, BaseException]] = []
@@ -131,7 +134,10 @@ class StepLoop(ABC):
 
     @abstractmethod
     def start(self, step: ExecutionStep) -> None:
-        """Send ``step`` (already counted against the tag limits) to run elsewhere."""
+        """Send ``step`` (already counted against the tag limits) to run elsewhere.
+
+        When ``step.spec.flat.unit`` is set, send its whole unit instead (see
+        :meth:`unit_failures`), and answer with :meth:`unit_ended`."""
 
     @abstractmethod
     def busy(self) -> bool:
@@ -200,14 +206,101 @@ class StepLoop(ABC):
         limits of its own)."""
         return self.limits.allows(step)
 
+    def _accepts(self, step: ExecutionStep) -> bool:
+        unit = step.spec.flat.unit
+        if unit is not None and unit.handle in self.units_out:
+            return False  # it runs with the task of its unit already out
+        return self.allows(step)
+
     def _dispatch(self) -> None:
         state = self.state
         while self.has_room():
-            step = state.next_step(self.allows)
+            step = state.next_step(self._accepts)
             if step is None:
                 return
             self.limits.take(step)
+            unit = step.spec.flat.unit
+            if unit is not None:
+                self.units_out[unit.handle] = step
             self.start(step)
+
+    # -- execution units -------------------------------------------------
+
+    def unit_failures(self, step: ExecutionStep) -> dict[str, str]:
+        """The steps outside ``step``'s unit that failed, for the process that runs the unit."""
+        unit = step.spec.flat.unit
+        assert unit is not None
+        return self.state.failed_among(unit.upstream)
+
+    def _member(self, head: ExecutionStep, key: str) -> ExecutionStep | None:
+        """The step ``key`` of a unit sent for ``head``, RUNNING; None if it is not ready."""
+        if key == head.key:
+            return head
+        if self.state.state_of(key) is not StepState.READY:
+            return None
+        step = self.state.claim(key)
+        self.limits.take(step)
+        return step
+
+    def unit_ended(self, head: ExecutionStep, outcomes: list[tuple[Any, ...]]) -> None:
+        """The unit sent for ``head`` ended: each step that ran ended as ``outcomes`` say
+        (``("outcome", key, state, produced, dynamic, retry delay, error)``, in order)."""
+        unit = head.spec.flat.unit
+        assert unit is not None
+        self._unit_back(head)
+        head_ended = False
+        for _, key, *ended in outcomes:
+            step = self._member(head, key)
+            if step is None:
+                raise InvariantViolationError(
+                    f"step '{key}' of unit '{unit.handle}' ran, but it was "
+                    f"{self.state.state_of(key).name} in the run process."
+                )
+            head_ended = head_ended or step is head
+            self.step_ended(step, *ended)
+        if not head_ended:
+            self.step_lost(
+                head,
+                InvariantViolationError(
+                    f"the task of unit '{unit.handle}' did not run step '{head.key}'."
+                ),
+            )
+
+    def unit_interrupted(self, head: ExecutionStep, running: str | None) -> None:
+        """The unit sent for ``head`` was stopped by the cancellation while ``running`` ran:
+        the steps that had succeeded succeed, ``running`` is interrupted."""
+        unit = head.spec.flat.unit
+        assert unit is not None
+        self._unit_back(head)
+        for key in unit.steps:
+            if key != head.key and key != running and key not in self._succeeded:
+                continue
+            step = self._member(head, key)
+            if step is None:
+                continue
+            if step is head and key != running and key not in self._succeeded:
+                self.step_dropped(head)  # it never started
+            else:
+                self.step_interrupted(step)
+
+    def unit_lost(self, head: ExecutionStep, error: Callable[[str], BaseException]) -> None:
+        """The process running the unit sent for ``head`` went away: the steps that had
+        succeeded succeed; those that started (and ``head``) are lost with ``error(key)``."""
+        unit = head.spec.flat.unit
+        assert unit is not None
+        self._unit_back(head)
+        for key in unit.steps:
+            started = key in self._outputs_seen
+            if key != head.key and not started:
+                continue
+            step = self._member(head, key)
+            if step is None:
+                continue
+            if key in self._succeeded:
+                produced, dynamic = self._produced(step)
+                self.step_ended(step, StepState.SUCCEEDED.value, produced, dynamic, 0.0, None)
+            else:
+                self.step_lost(step, error(key))
 
     # -- reactions -------------------------------------------------------
 
@@ -249,7 +342,8 @@ class StepLoop(ABC):
         elif kind is EventType.STEP_SUCCESS:
             self._succeeded.add(step_key)
         elif kind in (EventType.STEP_START, EventType.STEP_RESTARTED):
-            self._outputs_seen.pop(step_key, None)  # a new attempt
+            self._outputs_seen[step_key] = []  # a new attempt (and a step that started)
+            self._succeeded.discard(step_key)
 
     def step_interrupted(self, step: ExecutionStep) -> None:
         """A step stopped by the cancellation: recorded as interrupted, unless it had already
@@ -281,8 +375,15 @@ class StepLoop(ABC):
         produced.extend(name for name in dynamic or () if name not in produced)
         return produced, dynamic
 
+    def _unit_back(self, step: ExecutionStep) -> None:
+        """The task sent for ``step`` came back; if it was its unit's, the unit is no longer out."""
+        unit = step.spec.flat.unit
+        if unit is not None and self.units_out.get(unit.handle) is step:
+            del self.units_out[unit.handle]
+
     def step_dropped(self, step: ExecutionStep) -> None:
         """A step sent but never started, withdrawn by the cancellation (nothing to record)."""
+        self._unit_back(step)
         self.limits.take(step, -1)
         self.state.finish(step, StepState.FAILED)
 
@@ -300,6 +401,7 @@ class StepLoop(ABC):
             self.start_failure = error
         self.stopping = True
         if step is not None:
+            self._unit_back(step)
             self.limits.take(step, -1)
             self.state.finish(step, StepState.FAILED)
             record_skips(self.run_context, self.state)

@@ -2,7 +2,8 @@
 
 The worker imports the user's code once (through the run's job pointer),
 plans the run from the same resolved config, starts the run's resources,
-and then runs one step per request from the run process. Everything a step
+and then runs one step per request from the run process, or the steps of
+one execution unit, one after another (:meth:`StepHost.run_unit`). Everything a step
 records goes back to the run process as it happens (the run process writes
 the event log); outputs go through the run's IO managers, which must keep
 them outside this process. Between steps the worker keeps no output
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +28,8 @@ from ..logs import LogSink, RunLog
 from ..plan import ExecutionPlan
 from ..resources import ResourceSet
 from ..run_resources import close_run_resources, open_run_resources
-from ..state import ExecutionStep, StepState
-from ..step import run_step
+from ..state import ExecutionStep, StepState, blocker
+from ..step import StepOutcome, run_step
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -107,6 +109,13 @@ class StepHost:
         if failure is not None:
             close_run_resources(self.context)
             raise StartFailed(failure)
+        self._current = threading.local()  # Dask runs steps on several threads at once
+
+    @property
+    def running(self) -> str | None:
+        """The key of the step this thread runs (or ran last)."""
+        key: str | None = getattr(self._current, "key", None)
+        return key
 
     def run(
         self, spec_key: str, mapping_key: str | None, attempt: int, facts: Facts
@@ -114,28 +123,74 @@ class StepHost:
         """Run one attempt of a step; return ``("outcome", step key, state, produced,
         dynamic, retry delay, error)``."""
         context = self.context
-        outputs = context.outputs
-        _learn(outputs, facts)
+        _learn(context.outputs, facts)
         step = ExecutionStep(context.plan.specs[spec_key], mapping_key, 0)
         step.attempt = attempt
+        self._current.key = step.key
         outcome = run_step(context, step)
-        # Forget the values this step made: the IO managers keep them.
+        self._forget(step.key, outcome)
+        return _reported(step, outcome)
+
+    def run_unit(
+        self, handle: str, attempt: int, facts: Facts, failed: Mapping[str, str]
+    ) -> tuple[Any, ...]:
+        """Run the steps of execution unit ``handle`` here, in order, values passing between
+        them in memory; return ``("unit_outcome", handle, [outcome of each step that ran])``.
+
+        ``failed``: the steps outside the unit that failed. A step that cannot run (an upstream
+        step failed, an output it reads was not produced) is left out; the run process's state
+        machine comes to the same verdict. When a step asks for a retry, the whole unit runs
+        again after the delay, every step with the next attempt number.
+        """
+        context = self.context
+        outputs = context.outputs
+        _learn(outputs, facts)
+        specs = context.plan.specs
+        known = context.plan.known_state
+        keys = [
+            k
+            for k in context.plan.flat_graph.units[handle].steps
+            if known is None or known.executes(k)
+        ]
+        while True:
+            lost = dict(failed)
+            ran: list[tuple[ExecutionStep, StepOutcome]] = []
+            retry_delay: float | None = None
+            for key in keys:
+                step = ExecutionStep(specs[key], None, 0)
+                step.attempt = attempt
+                if blocker(step, lost, outputs.values, _none_collected) is not None:
+                    continue
+                self._current.key = key
+                outcome = run_step(context, step)
+                if outcome.state is StepState.UP_FOR_RETRY:
+                    retry_delay = outcome.retry_delay
+                    break
+                if outcome.state is StepState.FAILED:
+                    lost[key] = key
+                ran.append((step, outcome))
+            if retry_delay is None:
+                break
+            for step, outcome in ran:  # the next attempt starts afresh
+                for name in outcome.produced:
+                    outputs.values.pop((step.key, name), None)
+            self._current.key = None
+            if retry_delay:
+                context.clock.sleep(retry_delay)
+            attempt += 1
+        for step, outcome in ran:
+            self._forget(step.key, outcome)
+        return ("unit_outcome", handle, [_reported(step, outcome) for step, outcome in ran])
+
+    def _forget(self, key: str, outcome: StepOutcome) -> None:
+        """Forget the values a step made: the IO managers keep them."""
+        outputs = self.context.outputs
         for name in outcome.produced:
-            outputs.values[(step.key, name)] = PLACEHOLDER
+            outputs.values[(key, name)] = PLACEHOLDER
         for name in outcome.dynamic or ():
-            made = outputs.dynamic.get((step.key, name))
+            made = outputs.dynamic.get((key, name))
             if made is not None:
-                outputs.dynamic[(step.key, name)] = dict.fromkeys(made, PLACEHOLDER)
-        error = outcome.exception
-        return (
-            "outcome",
-            step.key,
-            outcome.state.value,
-            list(outcome.produced),
-            dict(outcome.dynamic) if outcome.dynamic else None,
-            outcome.retry_delay,
-            portable(error) if error is not None and outcome.state is StepState.FAILED else None,
-        )
+                outputs.dynamic[(key, name)] = dict.fromkeys(made, PLACEHOLDER)
 
     def close(self) -> None:
         """Tear the resources down (what teardown records goes to the sink)."""
@@ -177,14 +232,16 @@ def worker_main(connection: Connection, setup: WorkerSetup) -> None:
             request = connection.recv()
             if request[0] == "stop":
                 break
-            _, spec_key, mapping_key, attempt, facts = request
             try:
                 _Cancel.interruptible = True
-                outcome = host.run(spec_key, mapping_key, attempt, facts)
+                if request[0] == "unit":
+                    outcome = host.run_unit(*request[1:])
+                else:
+                    outcome = host.run(*request[1:])
                 _Cancel.interruptible = False
             except RunCanceled:
                 _Cancel.interruptible = False
-                connection.send(("interrupted", spec_key, mapping_key))
+                connection.send(("interrupted", host.running))
                 break
             connection.send(outcome)
     except (EOFError, KeyboardInterrupt, RunCanceled):
@@ -198,6 +255,24 @@ def worker_main(connection: Connection, setup: WorkerSetup) -> None:
 
 Facts = list[tuple[str, list[str], Mapping[str, list[str]] | None]]
 """(step key, outputs produced, dynamic outputs' mapping keys) of steps that succeeded."""
+
+
+def _reported(step: ExecutionStep, outcome: StepOutcome) -> tuple[Any, ...]:
+    """How a step's attempt ended, as sent to the run process (see :meth:`StepHost.run`)."""
+    error = outcome.exception
+    return (
+        "outcome",
+        step.key,
+        outcome.state.value,
+        list(outcome.produced),
+        dict(outcome.dynamic) if outcome.dynamic else None,
+        outcome.retry_delay,
+        portable(error) if error is not None and outcome.state is StepState.FAILED else None,
+    )
+
+
+def _none_collected(source: Any) -> list[str]:
+    return []  # a unit has no dynamic outputs (see definitions/_units.py)
 
 
 def _learn(outputs: Any, facts: Facts) -> None:

@@ -10,7 +10,9 @@ when the state machine makes it ready, so its upstream steps have always
 finished. Dask workers (``_dask_worker.py``) rebuild the job and start
 its resources once per run and worker process; outputs pass between steps
 through the run's IO managers, which must store them where every worker
-can read (the default on a persistent instance writes files).
+can read (the default on a persistent instance writes files). An execution
+unit (a graph marked ``unit=True``) is one task: its steps run one after
+another on one worker, values passing between them in memory.
 
 A task's news reach the run process as Dask events, in order: that it
 started, each entry as its step records it, and its outcome; the task's
@@ -50,6 +52,7 @@ from ._dask_worker import (
     interrupt_run,
     pickled_setup,
     run_step_task,
+    run_unit_task,
 )
 from ._loop import StepLoop, StepsOutcome, tag_limits_from, worker_setup
 from ._worker import Facts, WorkerSetup
@@ -324,18 +327,33 @@ class _DaskLoop(StepLoop):
     def _submit(self, step: ExecutionStep, resent: int) -> None:
         run_id = self.run_context.run_id
         key = f"{step.key}-{run_id}-{step.attempt}-{next(self.counter)}"
-        future = self.client.submit(
-            run_step_task,
-            run_id,
-            self.setup,
-            step.spec.key,
-            step.mapping_key,
-            step.attempt,
-            self._facts_for(step),
-            key,
-            key=key,
-            pure=False,
-        )
+        unit = step.spec.flat.unit
+        if unit is not None:  # the whole unit, as one task
+            future = self.client.submit(
+                run_unit_task,
+                run_id,
+                self.setup,
+                unit.handle,
+                step.attempt,
+                self._facts_for(step),
+                self.unit_failures(step),
+                key,
+                key=key,
+                pure=False,
+            )
+        else:
+            future = self.client.submit(
+                run_step_task,
+                run_id,
+                self.setup,
+                step.spec.key,
+                step.mapping_key,
+                step.attempt,
+                self._facts_for(step),
+                key,
+                key=key,
+                pure=False,
+            )
         self.tasks[key] = _Task(step, future, resent)
         inbox = self.inbox
         future.add_done_callback(lambda _: inbox.put(("done", key)))
@@ -346,7 +364,9 @@ class _DaskLoop(StepLoop):
         if len(by_step) < len(self.facts):
             for fact in self.facts[len(by_step) :]:
                 by_step[fact[0]] = fact
-        return [by_step[key] for key in _upstream_keys(step, self.state) if key in by_step]
+        unit = step.spec.flat.unit
+        upstream = unit.upstream if unit is not None else _upstream_keys(step, self.state)
+        return [by_step[key] for key in upstream if key in by_step]
 
     # -- what comes back -------------------------------------------------
 
@@ -380,7 +400,12 @@ class _DaskLoop(StepLoop):
             task.recorded += 1
 
     def _ended(self, step: ExecutionStep, outcome: tuple[Any, ...]) -> None:
-        if outcome[0] == "interrupted":
+        unit = step.spec.flat.unit
+        if outcome[0] == "unit_outcome":
+            self.unit_ended(step, outcome[2])
+        elif outcome[0] == "interrupted" and unit is not None:
+            self.unit_interrupted(step, outcome[1])
+        elif outcome[0] == "interrupted":
             self.step_interrupted(step)
         elif outcome[0] == "dropped":
             self.step_dropped(step)
@@ -420,7 +445,11 @@ class _DaskLoop(StepLoop):
             if not task.started and task.resent < _MAX_RESENDS:
                 self._submit(step, task.resent + 1)  # it never ran: send it again
                 return
-            lost = DaskWorkerLostError(step_key=step.key, worker=_worker_of(error))
+            worker = _worker_of(error)
+            if step.spec.flat.unit is not None:
+                self.unit_lost(step, lambda key: DaskWorkerLostError(step_key=key, worker=worker))
+                return
+            lost = DaskWorkerLostError(step_key=step.key, worker=worker)
             self.step_lost(step, lost, retry_by_policy=True)
             return
         problem = f"{type(error).__name__}: {error}" if error is not None else f"it was {status}"

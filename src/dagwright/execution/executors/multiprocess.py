@@ -1,7 +1,9 @@
 """The multiprocess executor: a run's steps on a pool of worker processes started once per run.
 
 The run process keeps the step state machine and the event log; workers
-(``_worker.py``) import the user's code once and run one step per request.
+(``_worker.py``) import the user's code once and run one step per request,
+or every step of an execution unit (a graph marked ``unit=True``) as one
+request.
 The loop reacts to messages (an entry recorded, a step ended, a worker
 gone); it waits on the workers' pipes and only times out when a retry is
 due. Up to ``max_concurrent`` workers run at once; a step whose tags hit a
@@ -239,7 +241,12 @@ class _Loop(StepLoop):
         worker.step = step
         facts = self.facts[worker.seen :]
         worker.seen = len(self.facts)
-        worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
+        unit = step.spec.flat.unit
+        if unit is not None:  # the whole unit, as one task
+            failed = self.unit_failures(step)
+            worker.connection.send(("unit", unit.handle, step.attempt, facts, failed))
+        else:
+            worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
 
     def busy(self) -> bool:
         return any(worker.step is not None for worker in self.pool.workers)
@@ -283,12 +290,18 @@ class _Loop(StepLoop):
                 )
             self._release(worker, "idle")
             self.step_ended(step, *message[2:])
+        elif kind == "unit_outcome":
+            step = self._release(worker, "idle")
+            assert step is not None
+            self.unit_ended(step, message[2])
         elif kind == "failed":
             self.start_failed(self._release(worker, "gone"), message[2])
         elif kind == "interrupted":
             # It tears down and leaves; the pool collects what teardown records.
             step = self._release(worker, "leaving")
-            if step is not None:
+            if step is not None and step.spec.flat.unit is not None:
+                self.unit_interrupted(step, message[1])
+            elif step is not None:
                 self.step_interrupted(step)
 
     def _release(
@@ -311,6 +324,11 @@ class _Loop(StepLoop):
             self.step_dropped(step)  # stopped by the cancel while it started
         elif not worker.ready:
             self.start_failed(step, WorkerStartError(pid=worker.pid, exitcode=exitcode))
+        elif step is not None and step.spec.flat.unit is not None:
+            self.unit_lost(
+                step,
+                lambda key: WorkerDiedError(step_key=key, pid=worker.pid, exitcode=exitcode),
+            )
         elif step is not None:
             self.step_lost(
                 step, WorkerDiedError(step_key=step.key, pid=worker.pid, exitcode=exitcode)

@@ -1,0 +1,207 @@
+"""Execution units: a graph marked ``unit=True`` runs on one worker, as one task, while the
+rest of the job runs on the multiprocess executor.
+
+The jobs live in ``_unit_jobs.py`` (worker processes import them). Their
+ops write the pid of the process they ran in to a file named after the op,
+one line per run of the op.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dagwright import (
+    DynamicOut,
+    DynamicOutput,
+    EventType,
+    Instance,
+    InvalidDefinitionError,
+    ReexecutionError,
+    ReexecutionOptions,
+    execute_job,
+    graph,
+    job,
+    op,
+    reconstructable,
+)
+
+from . import _unit_jobs as jobs
+
+E = EventType
+
+_CHAIN = tuple(f"chain.inc_{i}" for i in range(10))
+
+
+@pytest.fixture
+def instance(tmp_path: Path) -> Iterator[Instance]:
+    with Instance.local_temp(tmp_path / "home") as instance:
+        yield instance
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    made = tmp_path / "traces"
+    made.mkdir()
+    return made
+
+
+def _traces(folder: Path) -> dict[str, list[int]]:
+    """Op handle -> the pid of each run of it."""
+    return {p.name: [int(line) for line in p.read_text().split()] for p in folder.iterdir()}
+
+
+def _config(folder: Path) -> dict[str, Any]:
+    return {"resources": {"traces": {"config": {"folder": str(folder)}}}}
+
+
+def test_a_unit_of_ten_chained_ops_runs_them_in_one_worker_process_and_gives_the_result(
+    instance: Instance, folder: Path
+) -> None:
+    with execute_job(jobs.unit_chain_job, instance, run_config=_config(folder)) as result:
+        assert result.success
+        assert result.output_for_node("chain") == 10
+
+    traces = _traces(folder)
+    pids = {pid for key in _CHAIN for pid in traces[key]}
+    assert len(pids) == 1
+    assert os.getpid() not in pids
+
+
+def test_ops_of_a_unit_that_could_run_side_by_side_share_one_worker(
+    instance: Instance, folder: Path
+) -> None:
+    with execute_job(jobs.two_chains_as_unit_job, instance, run_config=_config(folder)) as result:
+        assert result.success
+        assert result.output_for_node("two_chains") == 8
+
+    pids = {pid for key, runs in _traces(folder).items() if key != "start" for pid in runs}
+    assert len(pids) == 1
+
+
+def test_without_the_marking_the_same_ops_spread_over_several_workers(
+    instance: Instance, folder: Path
+) -> None:
+    with execute_job(jobs.two_chains_job, instance, run_config=_config(folder)) as result:
+        assert result.success
+
+    pids = {pid for key, runs in _traces(folder).items() if key != "start" for pid in runs}
+    assert len(pids) > 1
+
+
+def test_a_value_no_io_manager_can_store_passes_between_the_ops_of_a_unit(
+    instance: Instance,
+) -> None:
+    with execute_job(jobs.lock_job, instance) as result:
+        assert result.success
+        assert result.output_for_node("locking") == "locked and released"
+
+
+def test_the_events_of_a_unit_name_each_of_its_ops(instance: Instance, folder: Path) -> None:
+    with execute_job(jobs.unit_chain_job, instance, run_config=_config(folder)) as result:
+        events = result.all_events
+
+    for kind in (E.STEP_START, E.STEP_OUTPUT, E.STEP_SUCCESS):
+        named = [e.step_key for e in events if e.event_type is kind and e.step_key != "start"]
+        assert named == list(_CHAIN)
+
+
+def test_a_unit_whose_op_fails_with_a_retry_policy_on_the_unit_runs_again_whole(
+    instance: Instance, folder: Path
+) -> None:
+    with execute_job(jobs.retried_unit_job, instance, run_config=_config(folder)) as result:
+        assert result.success
+        assert result.output_for_node("retried") == 2
+        restarted = [e.step_key for e in result.all_events if e.event_type is E.STEP_RESTARTED]
+
+    traces = _traces(folder)
+    assert len(traces["retried.inc"]) == 2  # the op that succeeded ran again with its unit
+    assert len(traces["retried.fails_once"]) == 2
+    assert restarted == ["retried.inc", "retried.fails_once"]
+
+
+def test_a_graph_backed_asset_marked_as_a_unit_materializes_its_asset(
+    instance: Instance, folder: Path
+) -> None:
+    asset_job = reconstructable(jobs.unit_defs.get_job_def("counted_job"))
+
+    with execute_job(asset_job, instance, run_config=_config(folder)) as result:
+        assert result.success
+        materialized = [
+            e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+        ]
+        assert result.output_for_node("counted") == 2
+
+    assert materialized == ["counted"]
+    pids = {pid for runs in _traces(folder).values() for pid in runs}
+    assert len(pids) == 1
+
+
+def test_a_job_lists_its_units_with_the_step_keys_of_their_ops() -> None:
+    assert jobs.unit_chain_job.execution_units == {"chain": _CHAIN}
+    assert jobs.two_chains_job.execution_units == {}
+
+
+def test_a_unit_runs_in_process_as_its_ops_would() -> None:
+    @op
+    def one() -> int:
+        return 1
+
+    @op
+    def plus(x: int) -> int:
+        return x + 1
+
+    @graph(unit=True)
+    def two(x):
+        return plus(x)
+
+    @job
+    def in_process():
+        two(one())
+
+    assert in_process.execute_in_process().output_for_node("two") == 2
+
+
+def test_a_dynamic_output_inside_a_unit_is_a_definition_error() -> None:
+    @op(out=DynamicOut())
+    def spread():
+        yield DynamicOutput(1, mapping_key="a")
+
+    @op
+    def echo(x: int) -> int:
+        return x
+
+    @graph(unit=True)
+    def fans_out():
+        spread().map(echo)
+
+    with pytest.raises(InvalidDefinitionError) as caught:
+
+        @job
+        def dynamic_unit():
+            fans_out()
+
+    text = str(caught.value)
+    assert "fans_out.spread" in text
+    assert "not supported inside a unit" in text
+
+
+def test_reexecuting_an_op_of_a_unit_without_the_op_it_reads_in_memory_is_refused(
+    instance: Instance, folder: Path
+) -> None:
+    with execute_job(jobs.unit_chain_job, instance, run_config=_config(folder)) as first:
+        assert first.success
+    options = ReexecutionOptions(first.run_id, step_selection=["chain.inc_5"])
+
+    with pytest.raises(ReexecutionError) as caught:
+        execute_job(
+            jobs.unit_chain_job, instance, run_config=_config(folder), reexecution_options=options
+        )
+
+    text = str(caught.value)
+    assert "handed over in memory" in text
+    assert "chain.inc_4" in text
