@@ -15,6 +15,9 @@ check can shrink them; the defaults are the benchmark's.
 - ``fan_<executor>_large`` / ``fan_<executor>_small``: ``source -> N
   independent ops that add one -> gather(list of the N values)``, N = 200
   and 2, that is 202 and 4 steps, on the multiprocess and the Dask executor.
+- ``chain_steps`` / ``chain_unit``: ``source -> a graph of 10 chained ops ->
+  last``, on the multiprocess executor; ``chain_unit`` (dagwright only) marks
+  the graph as one unit (one worker task, in-memory hand-offs inside).
 """
 
 from __future__ import annotations
@@ -94,3 +97,28 @@ def fan_dask_large() -> None:
 @lib.job(executor_def=dask_executor)
 def fan_dask_small() -> None:
     _fan(SMALL_STEPS)
+
+
+# A graph of 10 chained ops between a source and a last op, on the multiprocess executor:
+# as 10 steps of their own (both libraries), and, dagwright only, marked as one unit.
+CHAIN_OPS = 10
+
+
+@lib.graph
+def ten_links(start: int) -> Any:
+    value = start
+    for i in range(CHAIN_OPS):
+        value = branch.alias(f"link_{i}")(value)
+    return value
+
+
+@lib.job(executor_def=multiprocess_executor)
+def chain_steps() -> None:
+    gather.alias("last")([ten_links(source())])
+
+
+if LIB == "dagwright":
+
+    @lib.job(executor_def=multiprocess_executor)
+    def chain_unit() -> None:
+        gather.alias("last")([ten_links.as_unit()(source())])

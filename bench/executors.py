@@ -99,7 +99,10 @@ def measure_side(lib_name: str, repeat: int, sizes: dict[str, Any]) -> dict[str,
         ("multiprocess_large", jobs.fan_multiprocess_large, MULTIPROCESS),
         ("dask_small", jobs.fan_dask_small, DASK),
         ("dask_large", jobs.fan_dask_large, DASK),
+        ("chain_steps", jobs.chain_steps, MULTIPROCESS),
     ]
+    if lib_name == "dagwright":  # Dagster cannot run a graph as one unit
+        workloads.append(("chain_unit", jobs.chain_unit, MULTIPROCESS))
     figures: dict[str, Any] = {
         "lib": lib_name,
         "version": getattr(lib, "__version__", "?"),
@@ -136,6 +139,8 @@ def measure_side(lib_name: str, repeat: int, sizes: dict[str, Any]) -> dict[str,
         return statistics.median(samples) if samples else None
 
     figures["sleep_s_wall"] = median("sleep")
+    figures["chain_steps_s"] = median("chain_steps")
+    figures["chain_unit_s"] = median("chain_unit") if "chain_unit" in figures["samples"] else None
     for executor in ("multiprocess", "dask"):
         large, little = median(f"{executor}_large"), median(f"{executor}_small")
         figures[f"{executor}_large_s"] = large
@@ -198,6 +203,15 @@ def _rows(ours: dict[str, Any]) -> list[tuple[str, str, float | None, str]]:
             SLEEP_BUDGET_S if default else None,
             "s",
         )
+    ]
+    rows += [
+        (
+            "chain_steps_s",
+            "graph of 10 chained ops (+ source, last), multiprocess: execute_job wall time",
+            None,
+            "s",
+        ),
+        ("chain_unit_s", "... the graph marked as one unit (one worker task)", None, "s"),
     ]
     for executor, label in (
         ("multiprocess", "multiprocess, max_concurrent 2"),

@@ -46,5 +46,12 @@ def test_the_executor_bench_runs_tiny_jobs_on_both_executors_and_prints_the_tabl
     assert figures["errors"] == {}
     assert figures["steps_large"] == 5
     assert figures["steps_small"] == 3
-    for key in ("sleep_s_wall", "multiprocess_ms_per_step", "dask_marginal_ms_per_step"):
+    for key in (
+        "sleep_s_wall",
+        "multiprocess_ms_per_step",
+        "dask_marginal_ms_per_step",
+        "chain_steps_s",
+        "chain_unit_s",
+    ):
         assert figures[key] is not None
+    assert "| ... the graph marked as one unit (one worker task) |" in run.stdout
