@@ -241,6 +241,8 @@ def table(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
         if figures is None:
             return "-"
         value = figures.get(key)
+        if value is None and key == "chain_unit_s" and figures.get("lib") == "dagster":
+            return "n/a (no units)"
         return f"{value:.4g} {unit}" if value is not None else "error"
 
     dagster = f"Dagster {theirs['version']} (median of {theirs['repeat']})" if theirs else "Dagster"
