@@ -152,3 +152,49 @@ unit_defs = Definitions(
     resources={"traces": traces},
     executor=multiprocess_executor,
 )
+
+
+# --------------------------------------------------------------------------
+# A unit whose worker dies in its second op
+
+
+@op(required_resource_keys={"traces"})
+def kills_its_worker(context, x: int) -> int:
+    import signal
+
+    _trace(context)
+    os.kill(os.getpid(), signal.SIGKILL)
+    return x
+
+
+@graph(unit=True)
+def doomed(x):
+    return inc.alias("after_kill")(kills_its_worker(inc.alias("before_kill")(x)))
+
+
+@job(executor_def=multiprocess_executor, resource_defs={"traces": traces})
+def doomed_unit_job():
+    doomed(start())
+
+
+# --------------------------------------------------------------------------
+# A unit canceled while its second op sleeps
+
+
+@op
+def sleeps_long(context, x: int) -> int:
+    import time
+
+    context.log.info("sleeping")
+    time.sleep(60)
+    return x
+
+
+@graph(unit=True)
+def sleepy(x):
+    return inc.alias("after_nap")(sleeps_long(inc.alias("before_nap")(x)))
+
+
+@job(executor_def=multiprocess_executor, resource_defs={"traces": traces})
+def sleepy_unit_job():
+    sleepy(start())

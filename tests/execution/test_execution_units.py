@@ -205,3 +205,63 @@ def test_reexecuting_an_op_of_a_unit_without_the_op_it_reads_in_memory_is_refuse
     text = str(caught.value)
     assert "handed over in memory" in text
     assert "chain.inc_4" in text
+
+
+def test_a_worker_killed_inside_a_unit_fails_the_running_op_and_keeps_earlier_successes(
+    instance: Instance, folder: Path
+) -> None:
+    result = execute_job(
+        reconstructable(jobs.doomed_unit_job),
+        instance,
+        run_config=_config(folder),
+        raise_on_error=False,
+    )
+
+    assert not result.success
+    ends = {
+        e.step_key: e.event_type
+        for e in result.all_events
+        if e.event_type in (E.STEP_SUCCESS, E.STEP_FAILURE, E.STEP_SKIPPED)
+    }
+    assert ends["doomed.before_kill"] is E.STEP_SUCCESS
+    assert ends["doomed.kills_its_worker"] is E.STEP_FAILURE
+    assert ends.get("doomed.after_kill") is not E.STEP_SUCCESS
+    assert "after_kill" not in _traces(folder)  # nothing ran after the worker died
+    failure = next(
+        e
+        for e in result.all_events
+        if e.event_type is E.STEP_FAILURE and e.step_key == "doomed.kills_its_worker"
+    )
+    assert "died" in failure.message
+
+
+def test_canceling_a_run_interrupts_the_units_running_op_and_keeps_earlier_successes(
+    instance: Instance, folder: Path
+) -> None:
+    import time
+    import uuid
+
+    from dagwright import RunStatus
+
+    from ._cancel import cancel_when_sleeping
+
+    run_id = str(uuid.uuid4())
+    thread = cancel_when_sleeping(instance, run_id, sleepers=1)
+    began = time.monotonic()
+
+    result = execute_job(
+        reconstructable(jobs.sleepy_unit_job), instance, run_config=_config(folder), run_id=run_id
+    )
+    thread.join()
+
+    assert time.monotonic() - began < 30  # the op sleeps 60 s: it was interrupted
+    assert result.run.status is RunStatus.CANCELED
+    ends = {
+        e.step_key: (e.event_type, e.message)
+        for e in result.all_events
+        if e.event_type in (E.STEP_SUCCESS, E.STEP_FAILURE)
+    }
+    assert ends["sleepy.before_nap"][0] is E.STEP_SUCCESS
+    assert ends["sleepy.sleeps_long"][0] is E.STEP_FAILURE
+    assert "interrupted" in ends["sleepy.sleeps_long"][1]
+    assert "sleepy.after_nap" not in ends
