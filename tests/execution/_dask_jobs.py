@@ -282,3 +282,32 @@ def query(context: Any) -> int:
 @job(executor_def=dask_executor, resource_defs={"database": unreachable_database})
 def bad_resources():
     query()
+
+
+# --------------------------------------------------------------------------
+# An async resource and async ops on the workers
+
+
+@resource
+async def loop_bound(_):
+    import asyncio
+
+    yield {"loop": id(asyncio.get_running_loop())}
+
+
+@op(required_resource_keys={"session"})
+async def on_session_loop(context) -> bool:
+    import asyncio
+
+    await asyncio.sleep(0)
+    return context.resources.session["loop"] == id(asyncio.get_running_loop())
+
+
+@op
+def all_true(flags: list[bool]) -> bool:
+    return all(flags)
+
+
+@job(executor_def=dask_executor, resource_defs={"session": loop_bound})
+def async_ops():
+    all_true([on_session_loop.alias(f"check_{i}")() for i in range(4)])

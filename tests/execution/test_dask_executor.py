@@ -503,3 +503,12 @@ def test_a_dask_worker_runs_the_next_run_normally_after_a_cancel(
     )
 
     assert result.success
+
+
+def test_async_ops_share_their_workers_event_loop_with_async_resources(
+    cluster: LocalCluster, persistent_instance: Instance
+) -> None:
+    result = execute_job(JobPointer("async_ops"), persistent_instance, run_config=_config(cluster))
+
+    assert result.success
+    assert _stored_output(result, "all_true") is True
