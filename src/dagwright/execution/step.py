@@ -51,7 +51,6 @@ from ..records import (
 )
 from ._boundary import UserFailure, call_user, describe, user_iter
 from .asset_checks import raise_if_blocked
-from .asset_outputs import asset_results, record_materialization, unselected_output_error
 from .context import OpExecutionContext
 from .hooks import run_hooks
 from .io_managers import load_with_manager, store_with_manager
@@ -589,6 +588,8 @@ def _compute(
     ):
         items = user_iter(place, result)
         if run.job.asset_layer is not None:
+            from .asset_outputs import asset_results  # asset jobs only
+
             items = asset_results(run.job.asset_layer, step, items)
         outputs: Any = outputs_from_yield(op_def, items, context.log_event)
     else:
@@ -598,6 +599,8 @@ def _compute(
     for output in outputs:
         tracker.check(output)
         if selected is not None and output.output_name not in selected:
+            from .asset_outputs import unselected_output_error
+
             raise unselected_output_error(step, output.output_name, selected)
         _handle_output(
             run,
@@ -632,6 +635,14 @@ def _compute(
             dynamic[out_def.name] = list(attempt.dynamic.setdefault(out_def.name, {}))
             tracker.seen.add(out_def.name)
     return list(tracker.seen), dynamic
+
+
+def _record_materialization(*args: Any) -> None:
+    """The asset materialization of an output (asset jobs only: imported on first use, so
+    plain op jobs do not load the lineage and data version code)."""
+    from .asset_outputs import record_materialization
+
+    record_materialization(*args)
 
 
 def _versioned(output: Output[Any]) -> MaterializeResult | None:
@@ -687,7 +698,7 @@ def _handle_output(
     if dagster_type.is_nothing:
         # An output that carries no value is not stored (as in Dagster); an asset's is made.
         if layer is not None:
-            record_materialization(run, step, layer, name, metadata, None, stored_by_asset)
+            _record_materialization(run, step, layer, name, metadata, None, stored_by_asset)
         return
     if name in step.spec.flat.memory_outputs:
         return  # only ops of the step's unit read it, from memory (see definitions/_units.py)
@@ -709,4 +720,4 @@ def _handle_output(
         ),
     )
     if layer is not None:
-        record_materialization(run, step, layer, name, metadata, handled, versioned)
+        _record_materialization(run, step, layer, name, metadata, handled, versioned)
