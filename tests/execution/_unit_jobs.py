@@ -198,3 +198,30 @@ def sleepy(x):
 @job(executor_def=multiprocess_executor, resource_defs={"traces": traces})
 def sleepy_unit_job():
     sleepy(start())
+
+
+# --------------------------------------------------------------------------
+# A unit whose first op fails and whose second op does not depend on it
+
+
+@op(required_resource_keys={"traces"})
+def a_fails(context) -> int:
+    _trace(context)
+    raise RuntimeError("a_fails fails")
+
+
+@op(required_resource_keys={"traces"})
+def b_independent(context) -> int:
+    _trace(context)
+    return 1
+
+
+@graph(unit=True)
+def half_broken():
+    a_fails()
+    b_independent()
+
+
+@job(executor_def=multiprocess_executor, resource_defs={"traces": traces})
+def half_broken_unit_job():
+    half_broken()

@@ -265,3 +265,31 @@ def test_canceling_a_run_interrupts_the_units_running_op_and_keeps_earlier_succe
     assert ends["sleepy.sleeps_long"][0] is E.STEP_FAILURE
     assert "interrupted" in ends["sleepy.sleeps_long"][1]
     assert "sleepy.after_nap" not in ends
+
+
+def test_a_run_that_stops_at_its_first_failure_stops_the_unit_there_too(
+    instance: Instance, folder: Path
+) -> None:
+    with pytest.raises(Exception, match="a_fails fails"):
+        execute_job(
+            reconstructable(jobs.half_broken_unit_job),
+            instance,
+            run_config=_config(folder),
+            raise_on_error=True,
+        )
+
+    assert "half_broken.b_independent" not in _traces(folder)
+
+
+def test_a_run_that_goes_on_after_a_failure_runs_the_rest_of_the_unit(
+    instance: Instance, folder: Path
+) -> None:
+    result = execute_job(
+        reconstructable(jobs.half_broken_unit_job),
+        instance,
+        run_config=_config(folder),
+        raise_on_error=False,
+    )
+
+    assert not result.success
+    assert "half_broken.b_independent" in _traces(folder)

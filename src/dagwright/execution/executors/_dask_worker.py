@@ -179,11 +179,17 @@ def run_unit_task(
     attempt: int,
     facts: Facts,
     failed: dict[str, str],
+    stop_on_failure: bool,
     key: str,
 ) -> tuple[Any, ...]:
     """The Dask task of an execution unit: :meth:`StepHost.run_unit` (see
     :func:`run_step_task` for the rest)."""
-    return _task(run_id, setup, key, lambda host: host.run_unit(handle, attempt, facts, failed))
+    return _task(
+        run_id,
+        setup,
+        key,
+        lambda host: host.run_unit(handle, attempt, facts, failed, stop_on_failure),
+    )
 
 
 def _task(

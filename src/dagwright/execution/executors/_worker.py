@@ -132,7 +132,12 @@ class StepHost:
         return _reported(step, outcome)
 
     def run_unit(
-        self, handle: str, attempt: int, facts: Facts, failed: Mapping[str, str]
+        self,
+        handle: str,
+        attempt: int,
+        facts: Facts,
+        failed: Mapping[str, str],
+        stop_on_failure: bool = False,
     ) -> tuple[Any, ...]:
         """Run the steps of execution unit ``handle`` here, in order, values passing between
         them in memory; return ``("unit_outcome", handle, [outcome of each step that ran])``.
@@ -140,7 +145,9 @@ class StepHost:
         ``failed``: the steps outside the unit that failed. A step that cannot run (an upstream
         step failed, an output it reads was not produced) is left out; the run process's state
         machine comes to the same verdict. When a step asks for a retry, the whole unit runs
-        again after the delay, every step with the next attempt number.
+        again after the delay, every step with the next attempt number. With
+        ``stop_on_failure`` (a run that stops at its first failed step) the unit stops at its
+        first failed step too.
         """
         context = self.context
         outputs = context.outputs
@@ -166,9 +173,11 @@ class StepHost:
                 if outcome.state is StepState.UP_FOR_RETRY:
                     retry_delay = outcome.retry_delay
                     break
+                ran.append((step, outcome))
                 if outcome.state is StepState.FAILED:
                     lost[key] = key
-                ran.append((step, outcome))
+                    if stop_on_failure:
+                        break
             if retry_delay is None:
                 break
             for step, outcome in ran:  # the next attempt starts afresh

@@ -337,6 +337,7 @@ class _DaskLoop(StepLoop):
                 step.attempt,
                 self._facts_for(step),
                 self.unit_failures(step),
+                self.stop_on_failure,
                 key,
                 key=key,
                 pure=False,

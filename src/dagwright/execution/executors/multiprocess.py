@@ -244,7 +244,9 @@ class _Loop(StepLoop):
         unit = step.spec.flat.unit
         if unit is not None:  # the whole unit, as one task
             failed = self.unit_failures(step)
-            worker.connection.send(("unit", unit.handle, step.attempt, facts, failed))
+            worker.connection.send(
+                ("unit", unit.handle, step.attempt, facts, failed, self.stop_on_failure)
+            )
         else:
             worker.connection.send(("step", step.spec.key, step.mapping_key, step.attempt, facts))
 
