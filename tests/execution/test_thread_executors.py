@@ -356,3 +356,79 @@ def test_an_async_op_run_in_process_without_the_async_executor_still_runs() -> N
 
     assert result.output_for_node("total") == 3
     assert not any(e.event_type is EventType.STEP_FAILURE for e in result.all_events)
+
+
+@pytest.mark.parametrize("executor", [thread_pool_executor, async_executor], ids=lambda e: e.name)
+def test_a_cancel_timeout_gives_up_on_steps_still_running_and_records_them_interrupted(
+    instance: Instance, executor: Any
+) -> None:
+    import time
+
+    release = threading.Event()
+
+    @op
+    def stuck(context) -> int:
+        context.log.info("running")
+        release.wait(60)  # ends when the test is over, long after the give-up
+        return 1
+
+    @op
+    def after(value: int) -> int:
+        return value
+
+    @job(executor_def=executor.configured({"cancel_timeout_seconds": 0.2}))
+    def blocked():
+        after(stuck())
+
+    run_id = str(uuid.uuid4())
+    thread = cancel_when(
+        instance, run_id, lambda logs: any(e.user_message == "running" for e in logs)
+    )
+    began = time.monotonic()
+    try:
+        result = blocked.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
+    finally:
+        release.set()
+    thread.join()
+
+    assert time.monotonic() - began < 30  # not the 60 s the step would have taken
+    assert result.run.status is RunStatus.CANCELED
+    failure = result.failure_data_for_node("stuck")
+    assert failure is not None
+    failed = [e for e in result.all_events if e.event_type is EventType.STEP_FAILURE]
+    assert [e.step_key for e in failed] == ["stuck"]
+    assert "interrupted" in failed[0].message
+
+
+def test_an_async_step_given_up_on_is_cancelled_when_the_runs_loop_closes(
+    instance: Instance,
+) -> None:
+    import time
+
+    cancelled = threading.Event()
+
+    @op
+    async def stuck(context) -> int:
+        context.log.info("running")
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return 1
+
+    @job(executor_def=async_executor.configured({"cancel_timeout_seconds": 0.2}))
+    def blocked():
+        stuck()
+
+    run_id = str(uuid.uuid4())
+    thread = cancel_when(
+        instance, run_id, lambda logs: any(e.user_message == "running" for e in logs)
+    )
+    began = time.monotonic()
+    result = blocked.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
+    thread.join()
+
+    assert time.monotonic() - began < 30
+    assert result.run.status is RunStatus.CANCELED
+    assert cancelled.wait(5)  # the coroutine saw its cancellation: its thread is free

@@ -253,6 +253,12 @@ def _in_run_process_config(*, awaits: bool) -> Any:
         int, is_required=False, description=f"{what}; default: min(32, CPUs + 4)."
     )
     config["tag_concurrency_limits"] = _tag_concurrency_limits()
+    config["cancel_timeout_seconds"] = Field(
+        float,
+        is_required=False,
+        description="After a cancel, how long running steps get to end before they are "
+        "recorded as interrupted and left behind; default: wait for them.",
+    )
     return config
 
 

@@ -50,10 +50,12 @@ class EventLoopThread:
                 return
 
     def close(self) -> None:
-        """Stop the loop (after its async generators are closed) and its thread."""
+        """Stop the loop (after cancelling what still runs on it, a step given up on, and
+        closing its async generators) and its thread."""
         if self.loop.is_closed():
             return
         try:
+            self.run(_cancel_others(self._asyncio))
             self.run(self.loop.shutdown_asyncgens())
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
@@ -63,3 +65,11 @@ class EventLoopThread:
 
 async def _awaited(awaitable: Any) -> Any:
     return await awaitable
+
+
+async def _cancel_others(asyncio: Any) -> None:
+    """Cancel every other task of the running loop and let each see its cancellation."""
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)

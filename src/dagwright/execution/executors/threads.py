@@ -15,7 +15,10 @@ they do with ``async def`` ops:
 
 Both share the dispatch, retries and tag concurrency limits of
 :class:`~._loop.StepLoop`. A cancel request (or Ctrl-C) stops dispatching;
-steps already running finish (a thread cannot be interrupted from outside).
+steps already running finish (a thread cannot be interrupted from outside),
+or, with ``cancel_timeout_seconds``, are recorded as interrupted once that
+time has passed and left to end on their own (an async step's coroutine is
+cancelled when the run's event loop closes).
 """
 
 from __future__ import annotations
@@ -62,6 +65,12 @@ class _ThreadLoop(StepLoop):
         self.awaits_on_loop = awaits_on_loop
         self.running_sync = 0
         self.running_async = 0
+        # After a cancel, running steps get this long to end before they are given up on.
+        timeout = config.get("cancel_timeout_seconds")
+        self.cancel_timeout: float | None = None if timeout is None else float(timeout)
+        self.give_up_at: float | None = None
+        self.running: dict[str, ExecutionStep] = {}
+        self.abandoned: set[str] = set()
         self.done: queue.SimpleQueue[tuple[ExecutionStep, StepOutcome | BaseException]] = (
             queue.SimpleQueue()
         )
@@ -84,10 +93,8 @@ class _ThreadLoop(StepLoop):
         return room and super().allows(step)
 
     def start(self, step: ExecutionStep) -> None:
-        if self._is_async(step):
-            self.running_async += 1
-        else:
-            self.running_sync += 1
+        self._count(step, 1)
+        self.running[step.key] = step
         context = contextvars.copy_context()  # the step's capture stays its own
         self.pool.submit(context.run, self._run_one, step)
 
@@ -101,7 +108,19 @@ class _ThreadLoop(StepLoop):
     def busy(self) -> bool:
         return self.running_sync + self.running_async > 0
 
+    def _count(self, step: ExecutionStep, sign: int) -> None:
+        if self._is_async(step):
+            self.running_async += sign
+        else:
+            self.running_sync += sign
+
     def wait(self, timeout: float | None) -> None:
+        if self.give_up_at is not None:
+            left = self.give_up_at - self.run_context.clock.monotonic()
+            if left <= 0:
+                self._give_up()
+                return
+            timeout = left if timeout is None else min(timeout, left)
         try:
             step, outcome = self.done.get(timeout=timeout)
         except queue.Empty:
@@ -114,10 +133,10 @@ class _ThreadLoop(StepLoop):
                 return
 
     def _ended(self, step: ExecutionStep, outcome: StepOutcome | BaseException) -> None:
-        if self._is_async(step):
-            self.running_async -= 1
-        else:
-            self.running_sync -= 1
+        if step.key in self.abandoned:
+            return  # given up on after the cancel timeout: already recorded as interrupted
+        self._count(step, -1)
+        del self.running[step.key]
         if isinstance(outcome, BaseException):
             raise outcome
         self.step_ended(
@@ -130,10 +149,22 @@ class _ThreadLoop(StepLoop):
         )
 
     def interrupt_running(self) -> None:
-        """Threads cannot be interrupted from outside: running steps finish, none starts."""
+        """Threads cannot be interrupted from outside: running steps finish, none starts;
+        with ``cancel_timeout_seconds``, those still running then are given up on."""
+        if self.cancel_timeout is not None:
+            self.give_up_at = self.run_context.clock.monotonic() + self.cancel_timeout
+
+    def _give_up(self) -> None:
+        """The cancel timeout passed: record the steps still running as interrupted and stop
+        waiting for them (their threads end on their own; what they report is dropped)."""
+        for step in list(self.running.values()):
+            self.abandoned.add(step.key)
+            self._count(step, -1)
+            del self.running[step.key]
+            self.step_interrupted(step)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True)
+        self.pool.shutdown(wait=not self.abandoned)
 
 
 def execute_steps_in_threads(
