@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -60,3 +61,49 @@ def test_async_generator_items_are_handled_as_they_are_yielded() -> None:
     assert kinds == ["STEP_OUTPUT", "ASSET_OBSERVATION", "STEP_OUTPUT"]
     second = [e for e in result.events_for_node("two") if e.is_successful_output][1]
     assert second.step_output_data.metadata == {"rows": MetadataValue.int(2)}
+
+
+def test_async_assets_materialize_and_read_each_other() -> None:
+    from dagwright import asset, materialize
+
+    @asset
+    async def prices() -> dict[str, float]:
+        await asyncio.sleep(0)
+        return {"apple": 1.5}
+
+    @asset
+    async def basket(prices: dict[str, float]) -> float:
+        await asyncio.sleep(0)
+        return prices["apple"] * 2
+
+    result = materialize([prices, basket])
+
+    assert result.asset_value("basket") == 3.0
+    assert len(result.get_asset_materialization_events()) == 2
+
+
+def test_async_assets_run_together_in_an_asset_job_on_the_async_executor() -> None:
+    from dagwright import Definitions, async_executor, asset, define_asset_job
+
+    everyone_started = asyncio.Event()
+    started: list[str] = []
+
+    def make(name: str):  # three assets that each wait until all three have started
+        @asset(name=name)
+        async def waiting() -> str:
+            started.append(name)
+            if len(started) == 3:
+                everyone_started.set()
+            await asyncio.wait_for(everyone_started.wait(), 10)
+            return name
+
+        return waiting
+
+    defs = Definitions(
+        assets=[make("a"), make("b"), make("c")],
+        jobs=[define_asset_job("together", executor_def=async_executor)],
+    )
+
+    result = defs.get_job_def("together").execute_in_process()
+
+    assert sorted(result.asset_value(k) for k in ("a", "b", "c")) == ["a", "b", "c"]
