@@ -83,7 +83,7 @@ def test_async_assets_materialize_and_read_each_other() -> None:
 
 
 def test_async_assets_run_together_in_an_asset_job_on_the_async_executor() -> None:
-    from dagwright import Definitions, async_executor, asset, define_asset_job
+    from dagwright import Definitions, asset, async_executor, define_asset_job
 
     everyone_started = asyncio.Event()
     started: list[str] = []
