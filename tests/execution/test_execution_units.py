@@ -166,6 +166,32 @@ def test_a_unit_runs_in_process_as_its_ops_would() -> None:
     assert in_process.execute_in_process().output_for_node("two") == 2
 
 
+@pytest.mark.parametrize("executor", ["thread_pool", "async"])
+def test_every_op_of_a_unit_runs_on_the_executors_of_the_run_process(executor: str) -> None:
+    from dagwright import async_executor, thread_pool_executor
+
+    @op
+    def one() -> int:
+        return 1
+
+    @op
+    def plus(x: int) -> int:
+        return x + 1
+
+    @graph(unit=True)
+    def three(x):
+        return plus.alias("second")(plus.alias("first")(x))
+
+    @job(executor_def=thread_pool_executor if executor == "thread_pool" else async_executor)
+    def threaded():
+        plus.alias("last")(three(one()))
+
+    result = threaded.execute_in_process()
+
+    assert result.output_for_node("last") == 4
+    assert result.is_node_success("three.second")
+
+
 def test_a_dynamic_output_inside_a_unit_is_a_definition_error() -> None:
     @op(out=DynamicOut())
     def spread():

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...errors import InvariantViolationError
 from ...records import (
@@ -105,11 +105,15 @@ class TagLimits:
 class StepLoop(ABC):
     """Dispatch ready steps and react to how they end; see the module docstring."""
 
+    sends_units: ClassVar[bool] = True
+    """Whether an execution unit goes out as one task (executors that run steps in other
+    processes); an executor of the run's own process runs a unit's steps one by one."""
+
     def __init__(
         self, run: RunContext, tag_limits: Sequence[tuple[str, Any, int]], stop_on_failure: bool
     ) -> None:
         self.run_context = run
-        self.state = RunState(run.plan, run.clock.monotonic, units=True)
+        self.state = RunState(run.plan, run.clock.monotonic, units=self.sends_units)
         # execution units sent as one task, by unit handle -> the step they were sent for
         self.units_out: dict[str, ExecutionStep] = {}
         self.limits = TagLimits(tag_limits)
@@ -162,6 +166,11 @@ class StepLoop(ABC):
         while True:
             try:
                 self._run()
+                stuck = [] if self.stopping else self.state.unfinished()
+                if stuck:  # every step must end; one that did not is a bug in dagwright
+                    raise InvariantViolationError(
+                        f"the run ended with steps that never finished: {', '.join(sorted(stuck))}."
+                    )
                 return self.failures, self.start_failure, self.canceled
             except KeyboardInterrupt:
                 if not self.canceled and not self.run_context.cancel.is_set():
@@ -207,7 +216,7 @@ class StepLoop(ABC):
         return self.limits.allows(step)
 
     def _accepts(self, step: ExecutionStep) -> bool:
-        unit = step.spec.flat.unit
+        unit = step.spec.flat.unit if self.sends_units else None
         if unit is not None and unit.handle in self.units_out:
             return False  # it runs with the task of its unit already out
         return self.allows(step)
@@ -219,7 +228,7 @@ class StepLoop(ABC):
             if step is None:
                 return
             self.limits.take(step)
-            unit = step.spec.flat.unit
+            unit = step.spec.flat.unit if self.sends_units else None
             if unit is not None:
                 self.units_out[unit.handle] = step
             self.start(step)

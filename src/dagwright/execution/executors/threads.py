@@ -51,6 +51,8 @@ def default_max_workers() -> int:
 class _ThreadLoop(StepLoop):
     """A StepLoop whose transport is a thread pool of the run process."""
 
+    sends_units = False  # a unit's steps run one by one here, values in the run's memory
+
     def __init__(
         self,
         run: RunContext,
