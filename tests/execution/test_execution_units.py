@@ -146,15 +146,17 @@ def test_a_job_lists_its_units_with_the_step_keys_of_their_ops() -> None:
     assert jobs.two_chains_job.execution_units == {}
 
 
+@op
+def one() -> int:
+    return 1
+
+
+@op
+def plus(x: int) -> int:
+    return x + 1
+
+
 def test_a_unit_runs_in_process_as_its_ops_would() -> None:
-    @op
-    def one() -> int:
-        return 1
-
-    @op
-    def plus(x: int) -> int:
-        return x + 1
-
     @graph(unit=True)
     def two(x):
         return plus(x)
@@ -169,14 +171,6 @@ def test_a_unit_runs_in_process_as_its_ops_would() -> None:
 @pytest.mark.parametrize("executor", ["thread_pool", "async"])
 def test_every_op_of_a_unit_runs_on_the_executors_of_the_run_process(executor: str) -> None:
     from dagwright import async_executor, thread_pool_executor
-
-    @op
-    def one() -> int:
-        return 1
-
-    @op
-    def plus(x: int) -> int:
-        return x + 1
 
     @graph(unit=True)
     def three(x):
