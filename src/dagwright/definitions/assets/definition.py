@@ -13,7 +13,7 @@ by their keys.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from ...errors import InvalidDefinitionError
 from ...metadata import AssetCheckKey, AssetKey
@@ -31,6 +31,22 @@ __all__ = ["AssetsDefinition", "node_name_for_key"]
 def node_name_for_key(key: AssetKey) -> str:
     """The op name of an asset: its key's parts joined by double underscores."""
     return "__".join(key.path)
+
+
+class FromNodeOptions(TypedDict, total=False):
+    """What ``AssetsDefinition.from_op`` and ``from_graph`` take besides the node: which key
+    each input reads and each output is (default: named after them, under ``key_prefix``),
+    the group, whether a subset may run, the partitions, and per-output descriptions and
+    metadata."""
+
+    keys_by_input_name: Mapping[str, AssetKey] | None
+    keys_by_output_name: Mapping[str, AssetKey] | None
+    key_prefix: str | Sequence[str] | None
+    group_name: str | None
+    can_subset: bool
+    partitions_def: Any
+    descriptions_by_output_name: Mapping[str, str] | None
+    metadata_by_output_name: Mapping[str, Mapping[str, Any]] | None
 
 
 class AssetsDefinition:
@@ -269,73 +285,33 @@ class AssetsDefinition:
     # -- building one from a node ----------------------------------------
 
     @classmethod
-    def from_op(
-        cls,
-        op_def: OpDefinition,
-        *,
-        keys_by_input_name: Mapping[str, AssetKey] | None = None,
-        keys_by_output_name: Mapping[str, AssetKey] | None = None,
-        key_prefix: str | Sequence[str] | None = None,
-        group_name: str | None = None,
-        can_subset: bool = False,
-        partitions_def: Any = None,
-        descriptions_by_output_name: Mapping[str, str] | None = None,
-        metadata_by_output_name: Mapping[str, Mapping[str, Any]] | None = None,
-    ) -> AssetsDefinition:
+    def from_op(cls, op_def: OpDefinition, **options: Unpack[FromNodeOptions]) -> AssetsDefinition:
         """Assets made by an existing op: by default each output is the asset named after it
         and each input reads the asset named after it."""
-        return cls._from_node(
-            op_def,
-            keys_by_input_name,
-            keys_by_output_name,
-            key_prefix,
-            group_name,
-            can_subset,
-            partitions_def,
-            descriptions_by_output_name,
-            metadata_by_output_name,
-        )
+        return cls._from_node(op_def, **options)
 
     @classmethod
     def from_graph(
-        cls,
-        graph_def: GraphDefinition,
-        *,
-        keys_by_input_name: Mapping[str, AssetKey] | None = None,
-        keys_by_output_name: Mapping[str, AssetKey] | None = None,
-        key_prefix: str | Sequence[str] | None = None,
-        group_name: str | None = None,
-        can_subset: bool = False,
-        partitions_def: Any = None,
-        descriptions_by_output_name: Mapping[str, str] | None = None,
-        metadata_by_output_name: Mapping[str, Mapping[str, Any]] | None = None,
+        cls, graph_def: GraphDefinition, **options: Unpack[FromNodeOptions]
     ) -> AssetsDefinition:
         """Assets made by a graph: each graph output an asset, each graph input an upstream."""
-        return cls._from_node(
-            graph_def,
-            keys_by_input_name,
-            keys_by_output_name,
-            key_prefix,
-            group_name,
-            can_subset,
-            partitions_def,
-            descriptions_by_output_name,
-            metadata_by_output_name,
-        )
+        return cls._from_node(graph_def, **options)
 
     @classmethod
     def _from_node(
         cls,
         node_def: NodeDefinition,
-        keys_by_input_name: Mapping[str, AssetKey] | None,
-        keys_by_output_name: Mapping[str, AssetKey] | None,
-        key_prefix: str | Sequence[str] | None,
-        group_name: str | None,
-        can_subset: bool,
-        partitions_def: Any,
-        descriptions: Mapping[str, str] | None,
-        metadata: Mapping[str, Mapping[str, Any]] | None,
+        *,
+        keys_by_input_name: Mapping[str, AssetKey] | None = None,
+        keys_by_output_name: Mapping[str, AssetKey] | None = None,
+        key_prefix: str | Sequence[str] | None = None,
+        group_name: str | None = None,
+        can_subset: bool = False,
+        partitions_def: Any = None,
+        descriptions_by_output_name: Mapping[str, str] | None = None,
+        metadata_by_output_name: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> AssetsDefinition:
+        descriptions, metadata = descriptions_by_output_name, metadata_by_output_name
         prefix = [key_prefix] if isinstance(key_prefix, str) else list(key_prefix or [])
         single = len(node_def.output_defs) == 1
         by_output = {
