@@ -43,6 +43,15 @@ def events(context):
     return f"events of {context.partition_key}"
 
 
+@asset(
+    partitions_def=days,
+    ins={"events": AssetIn(partition_mapping=TimeWindowPartitionMapping(-1, -1))},
+)
+def yesterday(events):
+    """Reads the previous day's partition of ``events``."""
+    return events
+
+
 def _fill(instance: Instance, assets: list[Any], keys: list[str]) -> None:
     for key in keys:
         materialize(assets, partition_key=key, instance=instance)
@@ -83,13 +92,6 @@ def test_assets_of_one_partitioning_read_the_same_partition_by_default(
 def test_a_time_window_mapping_with_offsets_reads_the_previous_window(
     persistent_instance: Instance,
 ) -> None:
-    @asset(
-        partitions_def=days,
-        ins={"events": AssetIn(partition_mapping=TimeWindowPartitionMapping(-1, -1))},
-    )
-    def yesterday(events):
-        return events
-
     _fill(persistent_instance, [events], ["2024-01-01", "2024-01-02"])
     assert _value_of(yesterday, events, persistent_instance, "2024-01-02") == "events of 2024-01-01"
 
@@ -132,13 +134,6 @@ def test_a_daily_asset_reads_the_hours_of_its_day_from_an_hourly_upstream(
 def test_a_mapping_to_partitions_that_do_not_exist_names_them_and_the_input(
     persistent_instance: Instance,
 ) -> None:
-    @asset(
-        partitions_def=days,
-        ins={"events": AssetIn(partition_mapping=TimeWindowPartitionMapping(-1, -1))},
-    )
-    def yesterday(events):
-        return events
-
     with pytest.raises(PartitionMappingError) as raised:
         materialize(
             [events, yesterday],
@@ -273,13 +268,6 @@ def test_an_unpartitioned_asset_in_a_partitioned_run_is_materialized_whole(
 
 
 def test_reading_another_partition_made_in_memory_in_the_same_run_is_refused() -> None:
-    @asset(
-        partitions_def=days,
-        ins={"events": AssetIn(partition_mapping=TimeWindowPartitionMapping(-1, -1))},
-    )
-    def yesterday(events):
-        return events
-
     with pytest.raises(InvalidDefinitionError, match="keeps values in memory"):
         materialize_to_memory([events, yesterday], partition_key="2024-01-02")
 
@@ -346,13 +334,6 @@ def test_assets_definition_reports_its_partition_mappings() -> None:
 def test_the_lineage_points_at_the_upstream_partition_the_mapping_read(
     persistent_instance: Instance,
 ) -> None:
-    @asset(
-        partitions_def=days,
-        ins={"events": AssetIn(partition_mapping=TimeWindowPartitionMapping(-1, -1))},
-    )
-    def yesterday(events):
-        return events
-
     _fill(persistent_instance, [events], ["2024-01-01", "2024-01-02"])
     read = persistent_instance.get_materialization_history("events", partition="2024-01-01")[0]
     _value_of(yesterday, events, persistent_instance, "2024-01-02")
